@@ -1,0 +1,1 @@
+export { ExampleComponent } from './ExampleComponent';

@@ -1,0 +1,7 @@
+import { environmentsPlugin } from './plugin';
+
+describe('environments', () => {
+  it('should export plugin', () => {
+    expect(environmentsPlugin).toBeDefined();
+  });
+});
