@@ -1,19 +1,8 @@
-/***/
 /**
- * Common functionalities for the environments plugin.
+ * Types, annotations and pure rules shared by the Environments frontend and backend.
  *
  * @packageDocumentation
  */
-
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './annotations';
+export * from './digest';
+export * from './types';

@@ -1,0 +1,135 @@
+import { DigestKind } from './digest';
+
+/** One environment of the ordered pipeline (dev → staging → prod), as configured. */
+export interface EnvironmentDefinition {
+  /** The name used everywhere in the product, e.g. `prod`. */
+  name: string;
+  /** Human title, e.g. `Production`. */
+  title: string;
+  /** Short spelling used in resource names and tags, e.g. `prod`. */
+  shortName: string;
+  /** Long spelling, e.g. `production`. */
+  longName: string;
+  /** Where the environment lives. */
+  locations: Array<{ accountId: string; region: string }>;
+}
+
+/** Configuration of a Lambda function that users compare between environments. Values of environment variables are never collected. */
+export interface FunctionConfiguration {
+  packageType: 'Image' | 'Zip';
+  memorySize?: number;
+  timeout?: number;
+  /** Undefined when AWS did not say (unknown), null when no reserved concurrency is set. */
+  reservedConcurrency?: number | null;
+  architectures: string[];
+  runtime?: string;
+  handler?: string;
+  environmentVariableNames: string[];
+  layers: string[];
+}
+
+/** How a resource was associated with the service. */
+export type DiscoveryMethod = 'convention' | 'explicit' | 'tags';
+
+/** A Lambda function found for a service in one environment, described by its `live` alias. */
+export interface FunctionResource {
+  accountId: string;
+  region: string;
+  functionName: string;
+  functionArn: string;
+  discoveredBy: DiscoveryMethod;
+  /** The name the naming convention gives; differs from functionName when the resource breaks it. */
+  expectedName?: string;
+  /** Whether this is the function that stands for the service in this environment. */
+  primary: boolean;
+  /** Null when the function has no `live` alias. */
+  liveAlias: {
+    version: string;
+    revisionId?: string;
+    /** Extra versions receiving traffic and their weights, when traffic is shifting. */
+    routing?: Record<string, number>;
+  } | null;
+  digest?: string;
+  digestKind?: DigestKind;
+  imageUri?: string;
+  /** When the live version was published (its LastModified), ISO 8601. */
+  deployedAt?: string;
+  configuration: FunctionConfiguration;
+  tags: Record<string, string>;
+  stack?: { stackName: string; stackId: string; status: string };
+}
+
+/** Freshness of what the product knows about one environment of one service. */
+export interface Freshness {
+  /** When this state was last collected successfully, ISO 8601. */
+  refreshedAt?: string;
+  /** True when the last attempt failed and this is the last known state. */
+  stale: boolean;
+  /** The error of the last failed attempt, when stale. */
+  error?: string;
+}
+
+/** One column of a service's environment matrix. */
+export interface EnvironmentState {
+  environment: string;
+  /** `ok`: found; `missing`: nothing found for the service; `unknown`: never collected. */
+  status: 'ok' | 'missing' | 'unknown';
+  functions: FunctionResource[];
+  /** Digest of the primary function's live version. */
+  digest?: string;
+  digestKind?: DigestKind;
+  liveVersion?: string;
+  deployedAt?: string;
+  freshness: Freshness;
+  /** Comparison with the environment before this one; absent for the first environment. */
+  comparison?: EnvironmentComparison;
+}
+
+/** How an environment relates to the one before it in order. */
+export interface EnvironmentComparison {
+  previousEnvironment: string;
+  /** It runs the same digest as the environment before it. */
+  sameDigestAsPrevious: boolean;
+  /** The environment before it runs a newer digest that has not reached this one. */
+  promotionPending: boolean;
+  /** Its digest never ran in the environment before it: built outside the promotion path. */
+  unpromotedArtifact: boolean;
+}
+
+/** A service (catalog Component) across all environments, in order. */
+export interface EnvironmentMatrix {
+  entityRef: string;
+  environments: EnvironmentState[];
+}
+
+/** One digest that ran in an environment, with when it was first and last seen live. */
+export interface DigestHistoryEntry {
+  digest: string;
+  digestKind: DigestKind;
+  version?: string;
+  imageUri?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** A row of the fleet view. */
+export interface FleetServiceSummary {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  environments: Array<{
+    environment: string;
+    status: EnvironmentState['status'];
+    digest?: string;
+    liveVersion?: string;
+    stale: boolean;
+    comparison?: EnvironmentComparison;
+  }>;
+  /** True when any environment waits for a promotion. */
+  needsPromotion: boolean;
+  /** True when any environment runs an unpromoted artifact. */
+  hasUnpromotedArtifact: boolean;
+  /** True when any environment's data is stale. */
+  stale: boolean;
+}

@@ -1,0 +1,127 @@
+import {
+  AuthService,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { EnvironmentMatrix } from '@internal/backstage-plugin-environments-common';
+
+/**
+ * `environments:matrix` reads what runs in every environment of a service, on behalf of the user who runs the
+ * template, so that later steps can show or act on it (e.g. which environment waits for a promotion).
+ * It only reads, so it also runs in a dry run.
+ */
+export function createMatrixAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
+  const { auth, discovery } = options;
+  return createTemplateAction({
+    id: 'environments:matrix',
+    description:
+      'Reads the environment matrix of a service: the digest and live version in each environment, and which environments wait for a promotion.',
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Read the matrix of the service picked in the form',
+        example: [
+          'steps:',
+          '  - id: matrix',
+          '    action: environments:matrix',
+          '    input:',
+          '      entityRef: ${{ parameters.service }}',
+        ].join('\n'),
+      },
+    ],
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The service, e.g. component:default/checkout-api (kind defaults to component)',
+            ),
+      },
+      output: {
+        environments: z =>
+          z
+            .array(
+              z.object({
+                environment: z.string(),
+                digest: z.string().optional(),
+                liveVersion: z.string().optional(),
+                promotionPending: z.boolean(),
+                unpromotedArtifact: z.boolean(),
+                stale: z.boolean(),
+              }),
+            )
+            .describe('One entry per environment, in promotion order'),
+        pendingPromotions: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Environments whose predecessor runs a newer digest, in order',
+            ),
+      },
+    },
+    async handler(ctx) {
+      let ref;
+      try {
+        ref = parseEntityRef(ctx.input.entityRef, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        });
+      } catch (error) {
+        throw new Error(
+          `environments:matrix: input.entityRef '${ctx.input.entityRef}' is not an entity reference (${error})`,
+        );
+      }
+      const { token } = await auth.getPluginRequestToken({
+        onBehalfOf: await ctx.getInitiatorCredentials(),
+        targetPluginId: 'environments',
+      });
+      const baseUrl = await discovery.getBaseUrl('environments');
+      const path = [ref.namespace, ref.kind, ref.name]
+        .map(encodeURIComponent)
+        .join('/');
+      const response = await fetch(`${baseUrl}/services/${path}/matrix`, {
+        headers: { Authorization: `Bearer ${token}` },
+        signal: ctx.signal,
+      });
+      if (!response.ok) {
+        const error = await ResponseError.fromResponse(response);
+        throw new Error(
+          `Could not read the environment matrix of ${stringifyEntityRef(
+            ref,
+          )}: ${error.cause.message}`,
+        );
+      }
+      const matrix = (await response.json()) as EnvironmentMatrix;
+
+      const environments = matrix.environments.map(env => ({
+        environment: env.environment,
+        digest: env.digest,
+        liveVersion: env.liveVersion,
+        promotionPending: env.comparison?.promotionPending ?? false,
+        unpromotedArtifact: env.comparison?.unpromotedArtifact ?? false,
+        stale: env.freshness.stale,
+      }));
+      for (const env of environments) {
+        ctx.logger.info(
+          `${env.environment}: ${env.digest ?? 'nothing deployed'}${
+            env.liveVersion ? ` (version ${env.liveVersion})` : ''
+          }${env.promotionPending ? ', a newer digest waits to be promoted' : ''}${
+            env.unpromotedArtifact ? ', runs a digest that never ran before it' : ''
+          }${env.stale ? ', data is stale' : ''}`,
+        );
+      }
+      ctx.output('environments', environments);
+      ctx.output(
+        'pendingPromotions',
+        environments.filter(e => e.promotionPending).map(e => e.environment),
+      );
+      ctx.logger.info(`Read the matrix of ${stringifyEntityRef(ref)}`);
+    },
+  });
+}
