@@ -28,6 +28,6 @@ test('App should render the welcome page', async ({ page }) => {
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    nav.getByRole('link', { name: 'Environments', exact: true }),
   ).toBeVisible();
 });

@@ -1,11 +1,11 @@
 import { createDevApp } from '@backstage/dev-utils';
-import { environmentsPlugin, EnvironmentsPage } from '../src/plugin';
+import { environmentsPlugin, EnvironmentsFleetPage } from '../src/plugin';
 
 createDevApp()
   .registerPlugin(environmentsPlugin)
   .addPage({
-    element: <EnvironmentsPage />,
-    title: 'Root Page',
+    element: <EnvironmentsFleetPage />,
+    title: 'Environments',
     path: '/environments',
   })
   .render();

@@ -1,0 +1,75 @@
+import { Content } from '@backstage/core-components';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { isEnvironmentsAvailable } from '@internal/backstage-plugin-environments-common';
+import LayersIcon from '@material-ui/icons/Layers';
+import { EnvironmentsClient, environmentsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const environmentsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: environmentsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new EnvironmentsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const fleetPage = PageBlueprint.make({
+  params: {
+    path: '/environments',
+    title: 'Environments',
+    icon: <LayersIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/FleetPage').then(m => (
+        <Content>
+          <m.FleetContent />
+        </Content>
+      )),
+  },
+});
+
+const entityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/environments',
+    title: 'Environments',
+    filter: isEnvironmentsAvailable,
+    loader: () =>
+      import('./components/EnvironmentMatrix').then(m => (
+        <m.EnvironmentMatrix />
+      )),
+  },
+});
+
+const entityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isEnvironmentsAvailable,
+    loader: () =>
+      import('./components/EnvironmentsCard').then(m => <m.EnvironmentsCard />),
+  },
+});
+
+/**
+ * The Environments plugin for the new frontend system. Extension ids: `api:environments`,
+ * `page:environments`, `entity-content:environments`, `entity-card:environments`.
+ */
+export default createFrontendPlugin({
+  pluginId: 'environments',
+  title: 'Environments',
+  icon: <LayersIcon fontSize="inherit" />,
+  routes: {
+    root: rootRouteRef,
+  },
+  extensions: [environmentsApi, fleetPage, entityContent, entityCard],
+});

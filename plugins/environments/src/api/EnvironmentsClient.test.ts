@@ -1,0 +1,117 @@
+import { ResponseError } from '@backstage/errors';
+import { EnvironmentsClient } from './EnvironmentsClient';
+
+const BASE = 'http://localhost:7007/api/environments';
+
+function jsonResponse(status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  return {
+    ok: status < 400,
+    status,
+    statusText: status < 400 ? 'OK' : 'Not Found',
+    type: 'basic',
+    url: BASE,
+    headers: new Headers({ 'content-type': 'application/json' }),
+    json: async () => JSON.parse(text),
+    text: async () => text,
+  } as unknown as Response;
+}
+
+function client(responder: (url: string, init?: RequestInit) => Response) {
+  const fetch = jest.fn(async (url: string, init?: RequestInit) =>
+    responder(url, init),
+  );
+  return {
+    fetch,
+    client: new EnvironmentsClient({
+      discoveryApi: { getBaseUrl: async () => BASE },
+      fetchApi: { fetch: fetch as any },
+    }),
+  };
+}
+
+const checkout = {
+  kind: 'Component',
+  namespace: 'default',
+  name: 'checkout-api',
+};
+
+describe('EnvironmentsClient', () => {
+  it('reads the matrix of a service at its entity path', async () => {
+    const matrix = {
+      entityRef: 'component:default/checkout-api',
+      environments: [],
+    };
+    const { client: api, fetch } = client(() => jsonResponse(200, matrix));
+    await expect(api.getMatrix(checkout)).resolves.toEqual(matrix);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/services/default/component/checkout-api/matrix`,
+      undefined,
+    );
+  });
+
+  it('refreshes a service with a POST', async () => {
+    const { client: api, fetch } = client(() =>
+      jsonResponse(200, { entityRef: 'x', environments: [] }),
+    );
+    await api.refresh(checkout);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/services/default/component/checkout-api/refresh`,
+      { method: 'POST' },
+    );
+  });
+
+  it('unwraps environments and history', async () => {
+    const { client: api, fetch } = client(url =>
+      url.endsWith('/environments')
+        ? jsonResponse(200, { environments: [{ name: 'dev' }] })
+        : jsonResponse(200, { items: [{ digest: 'sha256:1' }] }),
+    );
+    await expect(api.getEnvironments()).resolves.toEqual([{ name: 'dev' }]);
+    await expect(api.getHistory(checkout, 'prod')).resolves.toEqual([
+      { digest: 'sha256:1' },
+    ]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/services/default/component/checkout-api/environments/prod/history`,
+      undefined,
+    );
+  });
+
+  it('sends only the fleet filters that are set', async () => {
+    const page = { items: [], totalItems: 0, offset: 1000, limit: 1000 };
+    const { client: api, fetch } = client(() => jsonResponse(200, page));
+    await expect(
+      api.getFleet({
+        owner: 'group:default/team-checkout',
+        search: '',
+        offset: 1000,
+        limit: 1000,
+      }),
+    ).resolves.toEqual(page);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/fleet?owner=group%3Adefault%2Fteam-checkout&offset=1000&limit=1000`,
+      undefined,
+    );
+  });
+
+  it("turns a failed request into a ResponseError carrying the backend's message", async () => {
+    const { client: api } = client(() =>
+      jsonResponse(404, {
+        error: {
+          name: 'NotFoundError',
+          message:
+            'component:default/checkout-api has no environments.io/project annotation',
+        },
+        request: { method: 'GET', url: '/x' },
+        response: { statusCode: 404 },
+      }),
+    );
+    const error = await api.getMatrix(checkout).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.name).toBe('NotFoundError');
+    expect(error.cause.message).toBe(
+      'component:default/checkout-api has no environments.io/project annotation',
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  DigestHistoryEntry,
+  EnvironmentDefinition,
+  EnvironmentMatrix,
+} from '@internal/backstage-plugin-environments-common';
+import { EnvironmentsApi, FleetPage, FleetQuery } from './EnvironmentsApi';
+
+/** Talks to the environments backend over HTTP, with the signed-in user's credentials. */
+export class EnvironmentsClient implements EnvironmentsApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getEnvironments(): Promise<EnvironmentDefinition[]> {
+    const body = await this.request<{ environments: EnvironmentDefinition[] }>(
+      '/environments',
+    );
+    return body.environments;
+  }
+
+  async getMatrix(entity: CompoundEntityRef): Promise<EnvironmentMatrix> {
+    return this.request(`${servicePath(entity)}/matrix`);
+  }
+
+  async getHistory(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<DigestHistoryEntry[]> {
+    const body = await this.request<{ items: DigestHistoryEntry[] }>(
+      `${servicePath(entity)}/environments/${encodeURIComponent(
+        environment,
+      )}/history`,
+    );
+    return body.items;
+  }
+
+  async refresh(entity: CompoundEntityRef): Promise<EnvironmentMatrix> {
+    return this.request(`${servicePath(entity)}/refresh`, { method: 'POST' });
+  }
+
+  async getFleet(query: FleetQuery = {}): Promise<FleetPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        params.set(key, String(value));
+      }
+    }
+    const search = params.toString();
+    return this.request(`/fleet${search ? `?${search}` : ''}`);
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('environments');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    if (!response.ok) {
+      // Keeps the backend's error body (name and message) for ErrorPanel.
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+// Same shape as Backstage's entity page routes: kind and namespace lower-cased, name as written.
+function servicePath(entity: CompoundEntityRef): string {
+  const parts = [
+    entity.namespace.toLocaleLowerCase('en-US'),
+    entity.kind.toLocaleLowerCase('en-US'),
+    entity.name,
+  ];
+  return `/services/${parts.map(encodeURIComponent).join('/')}`;
+}

@@ -1,0 +1,8 @@
+export { environmentsApiRef } from './EnvironmentsApi';
+export type {
+  EnvironmentsApi,
+  FleetPage,
+  FleetQuery,
+  FleetStatus,
+} from './EnvironmentsApi';
+export { EnvironmentsClient } from './EnvironmentsClient';

@@ -1,0 +1,1 @@
+export { BackendErrorPanel, backendMessage } from './BackendErrorPanel';

@@ -1,0 +1,374 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EnvironmentsApi, environmentsApiRef } from '../../api';
+import {
+  checkoutMatrix,
+  comparison,
+  digest,
+  entity,
+  fakeApi,
+  matrix,
+  missing,
+  paymentsMatrix,
+  running,
+} from '../../testing/fixtures';
+import { EnvironmentMatrix } from './EnvironmentMatrix';
+
+async function renderMatrix(api: EnvironmentsApi, subject: Entity) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[environmentsApiRef, api]]}>
+      <EntityProvider entity={subject}>
+        <EnvironmentMatrix />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+/** The cell of a row (by its label) in an environment's column (by its title). */
+function cell(rowLabel: string, environmentTitle: string): HTMLElement {
+  const table = screen.getByRole('table', { name: /Environments of/ });
+  const headers = within(table).getAllByRole('columnheader');
+  const column = headers.findIndex(h =>
+    h.textContent?.startsWith(environmentTitle),
+  );
+  expect(column).toBeGreaterThan(0);
+  const row = within(table)
+    .getByRole('rowheader', { name: rowLabel })
+    .closest('tr')!;
+  return row.children[column] as HTMLElement;
+}
+
+async function errorResponse(status: number, name: string, message: string) {
+  const body = JSON.stringify({
+    error: { name, message },
+    request: { method: 'GET', url: '/api/environments/x' },
+    response: { statusCode: status },
+  });
+  return ResponseError.fromResponse({
+    ok: false,
+    status,
+    statusText: 'Not Found',
+    type: 'basic',
+    url: 'http://localhost:7007/api/environments/x',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () => body,
+  } as any);
+}
+
+describe('EnvironmentMatrix', () => {
+  it('shows progress while the matrix loads', async () => {
+    const api = fakeApi({ getMatrix: jest.fn(() => new Promise(() => {})) });
+    await renderMatrix(api, entity('checkout-api'));
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it("shows the backend's error message when loading fails", async () => {
+    const error = await errorResponse(
+      404,
+      'NotFoundError',
+      'No component:default/checkout-api in the catalog',
+    );
+    const api = fakeApi({ getMatrix: jest.fn().mockRejectedValue(error) });
+    await renderMatrix(api, entity('checkout-api'));
+    expect(
+      await screen.findByText(
+        /Could not load environments: No component:default\/checkout-api in the catalog/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('names the missing annotation when the entity is not configured', async () => {
+    const api = fakeApi();
+    await renderMatrix(api, entity('checkout-api', {}));
+    expect(screen.getByText('Missing Annotation')).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/environments\.io\/project/).length,
+    ).toBeGreaterThan(0);
+    expect(api.getMatrix).not.toHaveBeenCalled();
+  });
+
+  it('lays environments out as columns in their configured order', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue({
+        ...checkoutMatrix,
+        environments: [...checkoutMatrix.environments].reverse(),
+      }),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
+    expect(headers.slice(1)).toEqual(['Development', 'Staging', 'Production']);
+    expect(api.getMatrix).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'checkout-api',
+    });
+  });
+
+  it('shows the short digest, linked to ECR, with the full digest on hover and a copy button', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    const prod = cell('Digest', 'Production');
+    const link = within(prod).getByRole('link', {
+      name: new RegExp(`^Image ${digest('a')} in ECR`),
+    });
+    expect(within(link).getByText('aaaaaaaaaaaa')).toBeInTheDocument();
+    expect(link).toHaveAttribute(
+      'href',
+      `https://eu-west-1.console.aws.amazon.com/ecr/repositories/private/333333333333/checkout-api/_/image/${digest(
+        'a',
+      )}/details?region=eu-west-1`,
+    );
+    expect(within(prod).getByTitle(digest('a'))).toBeInTheDocument();
+    expect(
+      within(prod).getByRole('button', {
+        name: 'Copy the full digest running in prod',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('flags a newer build waiting in the environment before', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    expect(
+      within(cell('Digest', 'Production')).getByText(
+        'staging has a newer build',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(cell('Digest', 'Staging')).getByText('dev has a newer build'),
+    ).toBeInTheDocument();
+    expect(
+      within(cell('Digest', 'Development')).queryByText(/newer build/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('marks a digest equal to the previous environment quietly and warns about an unpromoted artifact', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(paymentsMatrix),
+    });
+    await renderMatrix(api, entity('payments-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    expect(
+      within(cell('Digest', 'Staging')).getByText('= dev'),
+    ).toBeInTheDocument();
+    expect(
+      within(cell('Digest', 'Production')).getByText('never ran in staging'),
+    ).toBeInTheDocument();
+    expect(
+      within(cell('Digest', 'Production')).queryByText('= staging'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows live version, deployment time, configuration and stack per environment', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(
+        matrix('reporting-api', [
+          running('reporting-api', 'dev', 'a'),
+          running(
+            'reporting-api',
+            'staging',
+            'a',
+            { comparison: comparison('dev', { sameDigestAsPrevious: true }) },
+            {
+              liveAlias: { version: '7', routing: { '8': 0.1 } },
+              configuration: {
+                packageType: 'Image',
+                memorySize: 512,
+                timeout: 300,
+                reservedConcurrency: undefined,
+                architectures: ['arm64'],
+                environmentVariableNames: ['DB_URL'],
+                layers: [],
+              },
+              stack: {
+                stackName: 'shop-reporting-api-staging',
+                stackId: 'id',
+                status: 'UPDATE_ROLLBACK_FAILED',
+              },
+            },
+          ),
+          running('reporting-api', 'prod', 'a'),
+        ]),
+      ),
+    });
+    await renderMatrix(api, entity('reporting-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    expect(cell('Live version', 'Staging')).toHaveTextContent(
+      'version 710% to version 8',
+    );
+    expect(cell('Deployed', 'Staging')).toHaveTextContent('2 days ago');
+    expect(cell('Memory', 'Staging')).toHaveTextContent('512 MB');
+    expect(cell('Memory', 'Production')).toHaveTextContent('1024 MB');
+    expect(cell('Timeout', 'Staging')).toHaveTextContent('300 s');
+    expect(cell('Reserved concurrency', 'Staging')).toHaveTextContent(
+      'unknown',
+    );
+    expect(cell('Reserved concurrency', 'Production')).toHaveTextContent('10');
+    expect(cell('Architecture', 'Staging')).toHaveTextContent('arm64');
+    expect(cell('Environment variables', 'Staging')).toHaveTextContent(
+      'DB_URL',
+    );
+    expect(cell('Stack', 'Staging')).toHaveTextContent(
+      'UPDATE_ROLLBACK_FAILED',
+    );
+    expect(cell('Stack', 'Production')).toHaveTextContent('UPDATE_COMPLETE');
+  });
+
+  it('flags a resource found by tags that breaks the naming convention', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(
+        matrix('notifications-worker', [
+          running('notifications-worker', 'dev', 'a'),
+          running('notifications-worker', 'staging', 'a'),
+          running(
+            'notifications-worker',
+            'prod',
+            'a',
+            {},
+            {
+              functionName: 'shop-notifications-worker-production',
+              discoveredBy: 'tags',
+              expectedName: 'shop-notifications-worker-prod',
+            },
+          ),
+        ]),
+      ),
+    });
+    await renderMatrix(api, entity('notifications-worker'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    const prod = cell('Resources found', 'Production');
+    expect(prod).toHaveTextContent('shop-notifications-worker-production');
+    expect(prod).toHaveTextContent(
+      'found by tags, named against the convention: expected shop-notifications-worker-prod',
+    );
+    expect(cell('Resources found', 'Staging')).not.toHaveTextContent(
+      'named against the convention',
+    );
+  });
+
+  it('shows stale data with the error and its age', async () => {
+    const threeHoursAgo = new Date(Date.now() - 3 * 3600 * 1000).toISOString();
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(
+        matrix('checkout-api', [
+          running('checkout-api', 'dev', 'a'),
+          running('checkout-api', 'staging', 'a'),
+          running('checkout-api', 'prod', 'a', {
+            freshness: {
+              stale: true,
+              refreshedAt: threeHoursAgo,
+              error:
+                'AccessDenied: not authorized to perform lambda:GetFunction',
+            },
+          }),
+        ]),
+      ),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    const prod = cell('Freshness', 'Production');
+    expect(prod).toHaveTextContent('stale: data from 3 hours ago');
+    expect(prod).toHaveTextContent(
+      'last refresh failed: AccessDenied: not authorized to perform lambda:GetFunction',
+    );
+    expect(screen.getAllByRole('columnheader')[3]).toHaveTextContent(
+      'stale data',
+    );
+    expect(cell('Freshness', 'Staging')).toHaveTextContent(
+      /^refreshed \d+ minutes ago$/,
+    );
+  });
+
+  it('says what was searched when the service is found in no environment', async () => {
+    const api = fakeApi({
+      getMatrix: jest
+        .fn()
+        .mockResolvedValue(
+          matrix('checkout-api', [
+            missing('dev'),
+            missing('staging'),
+            missing('prod'),
+          ]),
+        ),
+    });
+    await renderMatrix(
+      api,
+      entity('checkout-api', {
+        'environments.io/project': 'shop',
+        'environments.io/function.prod': 'legacy-checkout',
+      }),
+    );
+    expect(
+      await screen.findByText('checkout-api was not found in any environment'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('shop-checkout-api-dev')).toBeInTheDocument();
+    expect(screen.getByText('shop-checkout-api-staging')).toBeInTheDocument();
+    expect(screen.getByText('legacy-checkout')).toBeInTheDocument();
+    expect(
+      screen.getByText(/annotation environments\.io\/function\.prod/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/tagged Project=shop, Component=checkout-api/),
+    ).toHaveLength(3);
+  });
+
+  it('refreshes the service from AWS when Refresh is pressed', async () => {
+    const refreshed = matrix('checkout-api', [
+      running('checkout-api', 'dev', 'f'),
+      running('checkout-api', 'staging', 'f', {
+        comparison: comparison('dev', { sameDigestAsPrevious: true }),
+      }),
+      running('checkout-api', 'prod', 'f', {
+        comparison: comparison('staging', { sameDigestAsPrevious: true }),
+      }),
+    ]);
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+      refresh: jest.fn().mockResolvedValue(refreshed),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    expect(cell('Digest', 'Production')).toHaveTextContent('aaaaaaaaaaaa');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+
+    await waitFor(() =>
+      expect(cell('Digest', 'Production')).toHaveTextContent('ffffffffffff'),
+    );
+    expect(cell('Digest', 'Production')).toHaveTextContent('= staging');
+    expect(api.refresh).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'checkout-api',
+    });
+  });
+
+  it('keeps the matrix and shows why when a refresh fails', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+      refresh: jest
+        .fn()
+        .mockRejectedValue(
+          await errorResponse(503, 'ServiceUnavailableError', 'AWS throttled'),
+        ),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(
+      await screen.findByText(/Refresh failed: AWS throttled/),
+    ).toBeInTheDocument();
+    expect(cell('Digest', 'Production')).toHaveTextContent('aaaaaaaaaaaa');
+  });
+});

@@ -1,0 +1,211 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  StatusWarning,
+  WarningPanel,
+} from '@backstage/core-components';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  EnvironmentState,
+  PROJECT_ANNOTATION,
+  isEnvironmentsAvailable,
+} from '@internal/backstage-plugin-environments-common';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { alpha, makeStyles } from '@material-ui/core/styles';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import {
+  orderedStates,
+  useEnvironmentMatrix,
+} from '../../hooks/useEnvironmentMatrix';
+import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
+import { matrixRows } from './cells';
+import { NotFoundAnywhere } from './NotFoundAnywhere';
+
+const useStyles = makeStyles(theme => ({
+  table: {
+    tableLayout: 'fixed',
+  },
+  label: {
+    width: '12rem',
+    fontWeight: theme.typography.fontWeightMedium as number,
+    verticalAlign: 'top',
+  },
+  cell: {
+    verticalAlign: 'top',
+    overflowWrap: 'anywhere',
+  },
+  // A newer build waits in the environment before: the whole column stands out.
+  pending: {
+    backgroundColor: alpha(theme.palette.info.main, 0.12),
+  },
+  stale: {
+    backgroundColor: alpha(theme.palette.warning.main, 0.08),
+  },
+}));
+
+function RefreshButton(props: { refreshing: boolean; onClick: () => void }) {
+  return (
+    <Button
+      variant="outlined"
+      color="primary"
+      size="small"
+      startIcon={<RefreshIcon />}
+      disabled={props.refreshing}
+      onClick={props.onClick}
+    >
+      {props.refreshing ? 'Refreshing…' : 'Refresh'}
+    </Button>
+  );
+}
+
+function columnClass(
+  state: EnvironmentState,
+  classes: ReturnType<typeof useStyles>,
+) {
+  if (state.comparison?.promotionPending) {
+    return classes.pending;
+  }
+  return state.freshness.stale ? classes.stale : undefined;
+}
+
+function MatrixContent(props: { entity: Entity }) {
+  const { entity } = props;
+  const classes = useStyles();
+  const {
+    loading,
+    error,
+    environments,
+    matrix,
+    refreshing,
+    refreshError,
+    refresh,
+  } = useEnvironmentMatrix(entity);
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return (
+      <BackendErrorPanel error={error} action="Could not load environments" />
+    );
+  }
+  if (!environments || !matrix) {
+    return null;
+  }
+
+  const refreshButton = (
+    <RefreshButton refreshing={refreshing} onClick={() => refresh()} />
+  );
+  const refreshFailure = refreshError && (
+    <WarningPanel
+      severity="error"
+      title={`Refresh failed: ${backendMessage(refreshError)}`}
+    />
+  );
+  const states = orderedStates(environments, matrix);
+  if (states.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No environments are configured"
+        description="The backend has no environments.definitions in its configuration."
+      />
+    );
+  }
+  if (states.every(s => s.status !== 'ok')) {
+    return (
+      <>
+        {refreshFailure}
+        {states.some(s => s.status === 'missing') ? (
+          <NotFoundAnywhere
+            entity={entity}
+            environments={environments}
+            action={refreshButton}
+          />
+        ) : (
+          <EmptyState
+            missing="data"
+            title="Not collected yet"
+            description="The environments of this service have not been collected from AWS yet. Refresh to collect them now."
+            action={refreshButton}
+          />
+        )}
+      </>
+    );
+  }
+
+  const titles = new Map(environments.map(e => [e.name, e.title]));
+  return (
+    <InfoCard title="Environments" action={refreshButton} noPadding>
+      {refreshFailure}
+      <Table
+        size="small"
+        className={classes.table}
+        aria-label={`Environments of ${entity.metadata.name}`}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell className={classes.label} />
+            {states.map(state => (
+              <TableCell
+                key={state.environment}
+                className={columnClass(state, classes)}
+              >
+                <Typography variant="subtitle2" component="span">
+                  {titles.get(state.environment) ?? state.environment}
+                </Typography>
+                {state.freshness.stale && (
+                  <StatusWarning>stale data</StatusWarning>
+                )}
+              </TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {matrixRows.map(row => (
+            <TableRow key={row.label}>
+              <TableCell
+                component="th"
+                scope="row"
+                role="rowheader"
+                className={classes.label}
+              >
+                {row.label}
+              </TableCell>
+              {states.map(state => (
+                <TableCell
+                  key={state.environment}
+                  className={`${classes.cell} ${
+                    columnClass(state, classes) ?? ''
+                  }`}
+                >
+                  {row.render(state)}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </InfoCard>
+  );
+}
+
+/** The entity tab "Environments": what the service runs in every environment, side by side. */
+export function EnvironmentMatrix() {
+  const { entity } = useEntity();
+  if (!isEnvironmentsAvailable(entity)) {
+    return <MissingAnnotationEmptyState annotation={PROJECT_ANNOTATION} />;
+  }
+  return <MatrixContent entity={entity} />;
+}

@@ -1,0 +1,122 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Progress,
+  StatusAborted,
+  StatusWarning,
+} from '@backstage/core-components';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  EnvironmentState,
+  PROJECT_ANNOTATION,
+  isEnvironmentsAvailable,
+} from '@internal/backstage-plugin-environments-common';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  orderedStates,
+  useEnvironmentMatrix,
+} from '../../hooks/useEnvironmentMatrix';
+import { BackendErrorPanel } from '../BackendErrorPanel';
+import { DigestCueList, ShortDigest, digestCues } from '../DigestCues';
+import { primaryFunction } from '../EnvironmentMatrix/cells';
+
+const useStyles = makeStyles({
+  name: { width: '30%', verticalAlign: 'top' },
+  value: { verticalAlign: 'top' },
+});
+
+function DigestLine(props: { state: EnvironmentState }) {
+  const { state } = props;
+  if (state.status === 'missing') {
+    return <StatusAborted>not found</StatusAborted>;
+  }
+  if (state.status === 'unknown' || !state.digest) {
+    return (
+      <Typography variant="body2" color="textSecondary" component="span">
+        {state.status === 'unknown' ? 'not collected yet' : 'unknown digest'}
+      </Typography>
+    );
+  }
+  return (
+    <ShortDigest
+      digest={state.digest}
+      imageUri={primaryFunction(state)?.imageUri}
+      environment={state.environment}
+    />
+  );
+}
+
+function CardContent(props: { entity: Entity }) {
+  const classes = useStyles();
+  const { loading, error, environments, matrix } = useEnvironmentMatrix(
+    props.entity,
+  );
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return (
+      <BackendErrorPanel error={error} action="Could not load environments" />
+    );
+  }
+  if (!environments || !matrix) {
+    return null;
+  }
+  const titles = new Map(environments.map(e => [e.name, e.title]));
+  const states = orderedStates(environments, matrix);
+  if (states.every(s => s.status === 'missing')) {
+    return (
+      <Typography variant="body2">
+        Not found in any environment; the Environments tab says what was
+        searched.
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label="Digest per environment">
+      <TableBody>
+        {states.map(state => (
+          <TableRow key={state.environment}>
+            <TableCell
+              component="th"
+              scope="row"
+              role="rowheader"
+              className={classes.name}
+            >
+              {titles.get(state.environment) ?? state.environment}
+            </TableCell>
+            <TableCell className={classes.value}>
+              <DigestLine state={state} />
+              <DigestCueList cues={digestCues(state.comparison)} />
+              {state.freshness.stale && (
+                <StatusWarning>stale data</StatusWarning>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** The entity overview card: one line per environment with its digest and cues. */
+export function EnvironmentsCard() {
+  const { entity } = useEntity();
+  return (
+    <InfoCard title="Environments">
+      {isEnvironmentsAvailable(entity) ? (
+        <CardContent entity={entity} />
+      ) : (
+        <MissingAnnotationEmptyState annotation={PROJECT_ANNOTATION} />
+      )}
+    </InfoCard>
+  );
+}

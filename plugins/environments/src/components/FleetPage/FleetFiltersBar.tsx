@@ -1,0 +1,111 @@
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControl from '@material-ui/core/FormControl';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
+import { FleetFilters } from './fleetFilters';
+import { displayRef } from './refs';
+
+const useStyles = makeStyles(theme => ({
+  bar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+  select: {
+    minWidth: 180,
+  },
+}));
+
+const ALL = '';
+
+function RefSelect(props: {
+  id: string;
+  label: string;
+  value?: string;
+  options: string[];
+  onChange: (value?: string) => void;
+}) {
+  const classes = useStyles();
+  const { id, label, value, options, onChange } = props;
+  return (
+    <FormControl variant="outlined" size="small" className={classes.select}>
+      <InputLabel id={`${id}-label`}>{label}</InputLabel>
+      <Select
+        labelId={`${id}-label`}
+        id={id}
+        label={label}
+        value={value ?? ALL}
+        onChange={e => onChange((e.target.value as string) || undefined)}
+      >
+        <MenuItem value={ALL}>All</MenuItem>
+        {options.map(option => (
+          <MenuItem key={option} value={option}>
+            {displayRef(option)}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+/** Owner, system, state and text filters of the fleet view. */
+export function FleetFiltersBar(props: {
+  filters: FleetFilters;
+  owners: string[];
+  systems: string[];
+  onChange: (filters: FleetFilters) => void;
+}) {
+  const classes = useStyles();
+  const { filters, owners, systems, onChange } = props;
+  const toggle = (
+    key: 'needsPromotion' | 'unpromotedArtifact' | 'stale',
+    label: string,
+  ) => (
+    <FormControlLabel
+      control={
+        <Checkbox
+          color="primary"
+          checked={filters[key]}
+          onChange={e => onChange({ ...filters, [key]: e.target.checked })}
+        />
+      }
+      label={label}
+    />
+  );
+  return (
+    <div className={classes.bar}>
+      <TextField
+        variant="outlined"
+        size="small"
+        id="environments-fleet-search"
+        label="Search"
+        type="search"
+        value={filters.search}
+        onChange={e => onChange({ ...filters, search: e.target.value })}
+      />
+      <RefSelect
+        id="environments-fleet-owner"
+        label="Owner"
+        value={filters.owner}
+        options={owners}
+        onChange={owner => onChange({ ...filters, owner })}
+      />
+      <RefSelect
+        id="environments-fleet-system"
+        label="System"
+        value={filters.system}
+        options={systems}
+        onChange={system => onChange({ ...filters, system })}
+      />
+      {toggle('needsPromotion', 'Needs promotion')}
+      {toggle('unpromotedArtifact', 'Unpromoted artifact')}
+      {toggle('stale', 'Stale')}
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { FleetServiceSummary } from '@internal/backstage-plugin-environments-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EnvironmentsApi, FleetQuery, environmentsApiRef } from '../../api';
+import { fakeApi, fleetService } from '../../testing/fixtures';
+import { FleetContent } from './FleetPage';
+
+async function renderFleet(api: EnvironmentsApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[environmentsApiRef, api]]}>
+      <FleetContent />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+/** A backend that pages through `items` as /fleet does. */
+function pagedFleet(items: FleetServiceSummary[]) {
+  return jest.fn(async (query: FleetQuery = {}) => {
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 100;
+    return {
+      items: items.slice(offset, offset + limit),
+      totalItems: items.length,
+      offset,
+      limit,
+    };
+  });
+}
+
+const demoFleet = [
+  fleetService('checkout-api', {
+    owner: 'group:default/team-checkout',
+    needsPromotion: true,
+  }),
+  fleetService('payments-api', {
+    owner: 'group:default/team-checkout',
+    unpromoted: true,
+  }),
+  fleetService('inventory-service'),
+  fleetService('notifications-worker', { stale: true }),
+  fleetService('billing-api', {
+    owner: 'group:default/team-billing',
+    system: 'system:default/billing',
+  }),
+];
+
+function serviceNames(): string[] {
+  return screen
+    .getAllByRole('row')
+    .slice(1)
+    .map(row => within(row).getAllByRole('cell')[0].textContent ?? '');
+}
+
+function rowOf(service: string): HTMLElement {
+  return screen
+    .getAllByRole('row')
+    .find(row => within(row).queryByText(service))!;
+}
+
+describe('FleetContent', () => {
+  it('shows progress until the first page arrives', async () => {
+    const api = fakeApi({ getFleet: jest.fn(() => new Promise(() => {})) });
+    await renderFleet(api);
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it("shows the backend's message when the fleet cannot be loaded", async () => {
+    const api = fakeApi({
+      getFleet: jest.fn().mockRejectedValue(new Error('database unavailable')),
+    });
+    await renderFleet(api);
+    expect(
+      await screen.findByText(/Could not load the fleet: database unavailable/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows every service with its digest state per environment', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    expect(await screen.findByText('5 services')).toBeInTheDocument();
+    expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(
+      ['Service', 'Owner', 'System', 'Development', 'Staging', 'Production'],
+    );
+    const checkout = rowOf('checkout-api');
+    expect(checkout).toHaveTextContent('team-checkout');
+    expect(checkout).toHaveTextContent('staging has a newer build');
+    expect(rowOf('payments-api')).toHaveTextContent('never ran in staging');
+    expect(rowOf('inventory-service')).toHaveTextContent('= staging');
+    expect(rowOf('notifications-worker')).toHaveTextContent('stale');
+    expect(rowOf('inventory-service')).not.toHaveTextContent('stale');
+  });
+
+  it('narrows the rows with the state filters', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    await screen.findByText('5 services');
+
+    await userEvent.click(screen.getByLabelText('Needs promotion'));
+    expect(serviceNames()).toEqual(['checkout-api']);
+    expect(screen.getByText('1 of 5 services match')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByLabelText('Needs promotion'));
+    await userEvent.click(screen.getByLabelText('Unpromoted artifact'));
+    expect(serviceNames()).toEqual(['payments-api']);
+
+    await userEvent.click(screen.getByLabelText('Unpromoted artifact'));
+    await userEvent.click(screen.getByLabelText('Stale'));
+    expect(serviceNames()).toEqual(['notifications-worker']);
+  });
+
+  it('narrows the rows by owner, system and search', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    await screen.findByText('5 services');
+
+    await userEvent.click(screen.getByLabelText('Owner'));
+    await userEvent.click(
+      within(screen.getByRole('listbox')).getByText('team-checkout'),
+    );
+    expect(serviceNames()).toEqual(['checkout-api', 'payments-api']);
+
+    await userEvent.click(screen.getByLabelText('Owner'));
+    await userEvent.click(within(screen.getByRole('listbox')).getByText('All'));
+    await userEvent.click(screen.getByLabelText('System'));
+    await userEvent.click(
+      within(screen.getByRole('listbox')).getByText('billing'),
+    );
+    expect(serviceNames()).toEqual(['billing-api']);
+
+    await userEvent.click(screen.getByLabelText('System'));
+    await userEvent.click(within(screen.getByRole('listbox')).getByText('All'));
+    await userEvent.type(screen.getByLabelText('Search'), 'inventory');
+    expect(serviceNames()).toEqual(['inventory-service']);
+  });
+
+  it('says so when no service matches the filters', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    await screen.findByText('5 services');
+    await userEvent.type(screen.getByLabelText('Search'), 'nothing-like-this');
+    expect(
+      screen.getByText('No service matches these filters'),
+    ).toBeInTheDocument();
+  });
+
+  it('loads 1,500 services in pages of 1,000 and renders only a window of rows', async () => {
+    const many = Array.from({ length: 1500 }, (_, i) =>
+      fleetService(`service-${String(i).padStart(4, '0')}`, {
+        needsPromotion: i % 3 === 0,
+      }),
+    );
+    const getFleet = pagedFleet(many);
+    await renderFleet(fakeApi({ getFleet }));
+
+    expect(await screen.findByText('1500 services')).toBeInTheDocument();
+    expect(getFleet).toHaveBeenCalledTimes(2);
+    expect(getFleet).toHaveBeenNthCalledWith(1, { offset: 0, limit: 1000 });
+    expect(getFleet).toHaveBeenNthCalledWith(2, { offset: 1000, limit: 1000 });
+
+    const table = screen.getByRole('table', { name: 'Fleet' });
+    expect(table).toHaveAttribute('aria-rowcount', '1501');
+    const rendered = within(table).getAllByRole('row').length - 1;
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(30);
+    expect(screen.getByText('service-0000')).toBeInTheDocument();
+    expect(screen.queryByText('service-1499')).not.toBeInTheDocument();
+
+    // Filtering runs over every loaded service, not only the rendered window.
+    await userEvent.type(screen.getByLabelText('Search'), 'service-1499');
+    await waitFor(() => expect(serviceNames()).toEqual(['service-1499']));
+  });
+
+  it('keeps what loaded and says so when a later page fails', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) =>
+      fleetService(`service-${i}`),
+    );
+    const firstPage = pagedFleet(many);
+    const getFleet = jest.fn(async (query: FleetQuery = {}) => {
+      if ((query.offset ?? 0) > 0) {
+        throw new Error('connection reset');
+      }
+      return firstPage(query);
+    });
+    await renderFleet(fakeApi({ getFleet }));
+    expect(
+      await screen.findByText(
+        /Only 1000 of 1200 services could be loaded: connection reset/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1000 services')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { FleetContent, FleetPage } from './FleetPage';

@@ -1,0 +1,244 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  EnvironmentComparison,
+  EnvironmentDefinition,
+  EnvironmentMatrix,
+  EnvironmentState,
+  FleetServiceSummary,
+  FunctionResource,
+} from '@internal/backstage-plugin-environments-common';
+import { EnvironmentsApi } from '../api';
+
+// Test data shaped like the demo fleet (project shop, dev → staging → prod).
+
+export const environments: EnvironmentDefinition[] = [
+  {
+    name: 'dev',
+    title: 'Development',
+    shortName: 'dev',
+    longName: 'development',
+    locations: [{ accountId: '111111111111', region: 'eu-west-1' }],
+  },
+  {
+    name: 'staging',
+    title: 'Staging',
+    shortName: 'staging',
+    longName: 'staging',
+    locations: [{ accountId: '222222222222', region: 'eu-west-1' }],
+  },
+  {
+    name: 'prod',
+    title: 'Production',
+    shortName: 'prod',
+    longName: 'production',
+    locations: [{ accountId: '333333333333', region: 'eu-west-1' }],
+  },
+];
+
+const ACCOUNTS: Record<string, string> = {
+  dev: '111111111111',
+  staging: '222222222222',
+  prod: '333333333333',
+};
+
+/** A 64-hex image digest made from a seed, e.g. digest('a') = sha256:aaaa…. */
+export function digest(seed: string): string {
+  return `sha256:${seed.repeat(64).slice(0, 64)}`;
+}
+
+export function entity(
+  name: string,
+  annotations: Record<string, string> = { 'environments.io/project': 'shop' },
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', owner: 'team-checkout', lifecycle: 'production' },
+  };
+}
+
+const hoursAgo = (hours: number) =>
+  new Date(Date.now() - hours * 3600 * 1000).toISOString();
+
+export function fn(
+  component: string,
+  env: string,
+  overrides: Partial<FunctionResource> = {},
+): FunctionResource {
+  const accountId = ACCOUNTS[env];
+  const functionName = `shop-${component}-${env}`;
+  return {
+    accountId,
+    region: 'eu-west-1',
+    functionName,
+    functionArn: `arn:aws:lambda:eu-west-1:${accountId}:function:${functionName}`,
+    discoveredBy: 'convention',
+    primary: true,
+    liveAlias: { version: '3' },
+    imageUri: `${accountId}.dkr.ecr.eu-west-1.amazonaws.com/${component}@${digest(
+      'a',
+    )}`,
+    deployedAt: hoursAgo(48),
+    configuration: {
+      packageType: 'Image',
+      memorySize: 1024,
+      timeout: 300,
+      reservedConcurrency: 10,
+      architectures: ['x86_64'],
+      environmentVariableNames: ['LOG_LEVEL', 'TABLE_NAME'],
+      layers: [],
+    },
+    tags: { Project: 'shop', Component: component, Environment: env },
+    stack: {
+      stackName: functionName,
+      stackId: `arn:aws:cloudformation:eu-west-1:${accountId}:stack/${functionName}/1`,
+      status: 'UPDATE_COMPLETE',
+    },
+    ...overrides,
+  };
+}
+
+export function comparison(
+  previousEnvironment: string,
+  flags: Partial<Omit<EnvironmentComparison, 'previousEnvironment'>> = {},
+): EnvironmentComparison {
+  return {
+    previousEnvironment,
+    sameDigestAsPrevious: false,
+    promotionPending: false,
+    unpromotedArtifact: false,
+    ...flags,
+  };
+}
+
+/** An environment where the service runs `seed`'s digest. */
+export function running(
+  component: string,
+  env: string,
+  seed: string,
+  extra: Partial<EnvironmentState> = {},
+  fnOverrides: Partial<FunctionResource> = {},
+): EnvironmentState {
+  const f = fn(component, env, {
+    imageUri: `${
+      ACCOUNTS[env]
+    }.dkr.ecr.eu-west-1.amazonaws.com/${component}@${digest(seed)}`,
+    ...fnOverrides,
+  });
+  return {
+    environment: env,
+    status: 'ok',
+    functions: [f],
+    digest: digest(seed),
+    digestKind: 'image',
+    liveVersion: f.liveAlias?.version,
+    deployedAt: f.deployedAt,
+    freshness: { refreshedAt: hoursAgo(0.1), stale: false },
+    ...extra,
+  };
+}
+
+export function missing(env: string): EnvironmentState {
+  return {
+    environment: env,
+    status: 'missing',
+    functions: [],
+    freshness: { refreshedAt: hoursAgo(0.1), stale: false },
+  };
+}
+
+export function matrix(
+  name: string,
+  states: EnvironmentState[],
+): EnvironmentMatrix {
+  return { entityRef: `component:default/${name}`, environments: states };
+}
+
+/** checkout-api: every environment behind the one before it. */
+export const checkoutMatrix = matrix('checkout-api', [
+  running('checkout-api', 'dev', 'c'),
+  running('checkout-api', 'staging', 'b', {
+    comparison: comparison('dev', { promotionPending: true }),
+  }),
+  running('checkout-api', 'prod', 'a', {
+    comparison: comparison('staging', { promotionPending: true }),
+  }),
+]);
+
+/** payments-api: staging equals dev; prod runs a hotfix that never ran in staging. */
+export const paymentsMatrix = matrix('payments-api', [
+  running('payments-api', 'dev', 'd'),
+  running('payments-api', 'staging', 'd', {
+    comparison: comparison('dev', { sameDigestAsPrevious: true }),
+  }),
+  running('payments-api', 'prod', 'e', {
+    comparison: comparison('staging', { unpromotedArtifact: true }),
+  }),
+]);
+
+export function fleetService(
+  name: string,
+  options: {
+    owner?: string;
+    system?: string;
+    needsPromotion?: boolean;
+    unpromoted?: boolean;
+    stale?: boolean;
+  } = {},
+): FleetServiceSummary {
+  const {
+    owner = 'group:default/team-platform',
+    system = 'system:default/shop',
+    needsPromotion = false,
+    unpromoted = false,
+    stale = false,
+  } = options;
+  return {
+    entityRef: `component:default/${name}`,
+    owner,
+    system,
+    environments: [
+      { environment: 'dev', status: 'ok', digest: digest('c'), stale: false },
+      {
+        environment: 'staging',
+        status: 'ok',
+        digest: digest('c'),
+        stale: false,
+        comparison: comparison('dev', { sameDigestAsPrevious: true }),
+      },
+      {
+        environment: 'prod',
+        status: 'ok',
+        digest: digest(needsPromotion || unpromoted ? 'b' : 'c'),
+        stale,
+        comparison: comparison('staging', {
+          sameDigestAsPrevious: !(needsPromotion || unpromoted),
+          promotionPending: needsPromotion,
+          unpromotedArtifact: unpromoted,
+        }),
+      },
+    ],
+    needsPromotion,
+    hasUnpromotedArtifact: unpromoted,
+    stale,
+  };
+}
+
+/** A fake EnvironmentsApi; every method fails unless the test provides it. */
+export function fakeApi(
+  overrides: Partial<EnvironmentsApi> = {},
+): jest.Mocked<EnvironmentsApi> {
+  const notProvided = (method: string) =>
+    jest.fn(async () => {
+      throw new Error(`${method} is not part of this test`);
+    });
+  return {
+    getEnvironments: jest.fn(async () => environments),
+    getMatrix: notProvided('getMatrix'),
+    getHistory: notProvided('getHistory'),
+    refresh: notProvided('refresh'),
+    getFleet: notProvided('getFleet'),
+    ...overrides,
+  } as jest.Mocked<EnvironmentsApi>;
+}
