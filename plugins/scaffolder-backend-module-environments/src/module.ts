@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMatrixAction } from './actions/matrix';
+import { createPromoteAction } from './actions/promote';
+import { createRollbackAction } from './actions/rollback';
 
 /** Registers the Environments actions with the scaffolder. */
 export const scaffolderModule = createBackendModule({
@@ -15,9 +17,14 @@ export const scaffolderModule = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions, auth, discovery }) {
-        scaffolderActions.addActions(createMatrixAction({ auth, discovery }));
+      async init({ scaffolderActions, auth, discovery, config }) {
+        scaffolderActions.addActions(
+          createMatrixAction({ auth, discovery }),
+          createPromoteAction({ auth, discovery, config }),
+          createRollbackAction({ auth, discovery, config }),
+        );
       },
     });
   },

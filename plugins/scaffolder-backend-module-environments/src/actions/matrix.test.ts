@@ -9,7 +9,14 @@ const freshness = { stale: false, refreshedAt: '2026-11-23T09:00:00Z' };
 const matrix: EnvironmentMatrix = {
   entityRef: 'component:default/checkout-api',
   environments: [
-    { environment: 'dev', status: 'ok', functions: [], digest: 'sha256:aaa', liveVersion: '4', freshness },
+    {
+      environment: 'dev',
+      status: 'ok',
+      functions: [],
+      digest: 'sha256:aaa',
+      liveVersion: '4',
+      freshness,
+    },
     {
       environment: 'staging',
       status: 'ok',
@@ -17,7 +24,12 @@ const matrix: EnvironmentMatrix = {
       digest: 'sha256:bbb',
       liveVersion: '3',
       freshness,
-      comparison: { previousEnvironment: 'dev', sameDigestAsPrevious: false, promotionPending: true, unpromotedArtifact: false },
+      comparison: {
+        previousEnvironment: 'dev',
+        sameDigestAsPrevious: false,
+        promotionPending: true,
+        unpromotedArtifact: false,
+      },
     },
     {
       environment: 'prod',
@@ -26,7 +38,12 @@ const matrix: EnvironmentMatrix = {
       digest: 'sha256:ccc',
       liveVersion: '2',
       freshness: { stale: true, error: 'AccessDenied' },
-      comparison: { previousEnvironment: 'staging', sameDigestAsPrevious: false, promotionPending: false, unpromotedArtifact: true },
+      comparison: {
+        previousEnvironment: 'staging',
+        sameDigestAsPrevious: false,
+        promotionPending: false,
+        unpromotedArtifact: true,
+      },
     },
   ],
 };
@@ -36,13 +53,23 @@ async function startBackend() {
   const requests: Array<{ url?: string; authorization?: string }> = [];
   const server = http.createServer((req, res) => {
     requests.push({ url: req.url, authorization: req.headers.authorization });
-    if (req.url === '/api/environments/services/default/component/checkout-api/matrix') {
+    if (
+      req.url ===
+      '/api/environments/services/default/component/checkout-api/matrix'
+    ) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(matrix));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { name: 'NotFoundError', message: 'No service component:default/unknown' } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          name: 'NotFoundError',
+          message: 'No service component:default/unknown',
+        },
+      }),
+    );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -63,18 +90,36 @@ describe('environments:matrix', () => {
   const action = () =>
     createMatrixAction({
       auth: mockServices.auth(),
-      discovery: { getBaseUrl: async () => backend.baseUrl, getExternalBaseUrl: async () => backend.baseUrl },
+      discovery: {
+        getBaseUrl: async () => backend.baseUrl,
+        getExternalBaseUrl: async () => backend.baseUrl,
+      },
     });
 
   it('outputs the digest of every environment and which ones wait for a promotion', async () => {
-    const ctx = createMockActionContext({ input: { entityRef: 'checkout-api' } });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'checkout-api' },
+    });
     await action().handler(ctx);
 
     expect(ctx.output).toHaveBeenCalledWith('pendingPromotions', ['staging']);
     expect(ctx.output).toHaveBeenCalledWith('environments', [
-      expect.objectContaining({ environment: 'dev', digest: 'sha256:aaa', liveVersion: '4', promotionPending: false }),
-      expect.objectContaining({ environment: 'staging', digest: 'sha256:bbb', promotionPending: true }),
-      expect.objectContaining({ environment: 'prod', unpromotedArtifact: true, stale: true }),
+      expect.objectContaining({
+        environment: 'dev',
+        digest: 'sha256:aaa',
+        liveVersion: '4',
+        promotionPending: false,
+      }),
+      expect.objectContaining({
+        environment: 'staging',
+        digest: 'sha256:bbb',
+        promotionPending: true,
+      }),
+      expect.objectContaining({
+        environment: 'prod',
+        unpromotedArtifact: true,
+        stale: true,
+      }),
     ]);
   });
 
@@ -94,12 +139,18 @@ describe('environments:matrix', () => {
   });
 
   it("fails with the backend's message when the service is unknown", async () => {
-    const ctx = createMockActionContext({ input: { entityRef: 'component:default/unknown' } });
-    await expect(action().handler(ctx)).rejects.toThrow('No service component:default/unknown');
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/unknown' },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      'No service component:default/unknown',
+    );
   });
 
   it('rejects an input that is not an entity reference', async () => {
     const ctx = createMockActionContext({ input: { entityRef: 'component:' } });
-    await expect(action().handler(ctx)).rejects.toThrow("input.entityRef 'component:' is not an entity reference");
+    await expect(action().handler(ctx)).rejects.toThrow(
+      "input.entityRef 'component:' is not an entity reference",
+    );
   });
 });

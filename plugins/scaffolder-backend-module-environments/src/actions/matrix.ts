@@ -1,22 +1,19 @@
-import {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { EnvironmentMatrix } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentsActionDependencies,
+  callEnvironmentsApi,
+  parseServiceRef,
+  serviceRefString,
+  servicePath,
+} from './environmentsApi';
 
 /**
  * `environments:matrix` reads what runs in every environment of a service, on behalf of the user who runs the
  * template, so that later steps can show or act on it (e.g. which environment waits for a promotion).
  * It only reads, so it also runs in a dry run.
  */
-export function createMatrixAction(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-}) {
-  const { auth, discovery } = options;
+export function createMatrixAction(options: EnvironmentsActionDependencies) {
   return createTemplateAction({
     id: 'environments:matrix',
     description:
@@ -66,38 +63,15 @@ export function createMatrixAction(options: {
       },
     },
     async handler(ctx) {
-      let ref;
-      try {
-        ref = parseEntityRef(ctx.input.entityRef, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        });
-      } catch (error) {
-        throw new Error(
-          `environments:matrix: input.entityRef '${ctx.input.entityRef}' is not an entity reference (${error})`,
-        );
-      }
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await ctx.getInitiatorCredentials(),
-        targetPluginId: 'environments',
-      });
-      const baseUrl = await discovery.getBaseUrl('environments');
-      const path = [ref.namespace, ref.kind, ref.name]
-        .map(encodeURIComponent)
-        .join('/');
-      const response = await fetch(`${baseUrl}/services/${path}/matrix`, {
-        headers: { Authorization: `Bearer ${token}` },
+      const ref = parseServiceRef('environments:matrix', ctx.input.entityRef);
+      const matrix = await callEnvironmentsApi<EnvironmentMatrix>(options, {
+        credentials: await ctx.getInitiatorCredentials(),
+        path: `/services/${servicePath(ref)}/matrix`,
+        failure: `Could not read the environment matrix of ${serviceRefString(
+          ref,
+        )}`,
         signal: ctx.signal,
       });
-      if (!response.ok) {
-        const error = await ResponseError.fromResponse(response);
-        throw new Error(
-          `Could not read the environment matrix of ${stringifyEntityRef(
-            ref,
-          )}: ${error.cause.message}`,
-        );
-      }
-      const matrix = (await response.json()) as EnvironmentMatrix;
 
       const environments = matrix.environments.map(env => ({
         environment: env.environment,
@@ -111,8 +85,12 @@ export function createMatrixAction(options: {
         ctx.logger.info(
           `${env.environment}: ${env.digest ?? 'nothing deployed'}${
             env.liveVersion ? ` (version ${env.liveVersion})` : ''
-          }${env.promotionPending ? ', a newer digest waits to be promoted' : ''}${
-            env.unpromotedArtifact ? ', runs a digest that never ran before it' : ''
+          }${
+            env.promotionPending ? ', a newer digest waits to be promoted' : ''
+          }${
+            env.unpromotedArtifact
+              ? ', runs a digest that never ran before it'
+              : ''
           }${env.stale ? ', data is stale' : ''}`,
         );
       }
@@ -121,7 +99,7 @@ export function createMatrixAction(options: {
         'pendingPromotions',
         environments.filter(e => e.promotionPending).map(e => e.environment),
       );
-      ctx.logger.info(`Read the matrix of ${stringifyEntityRef(ref)}`);
+      ctx.logger.info(`Read the matrix of ${serviceRefString(ref)}`);
     },
   });
 }

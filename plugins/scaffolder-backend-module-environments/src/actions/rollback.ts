@@ -1,0 +1,288 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  EnvironmentMatrix,
+  FunctionVersionSummary,
+  RollbackRecord,
+} from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentsActionDependencies,
+  callEnvironmentsApi,
+  parseServiceRef,
+  serviceRefString,
+  servicePath,
+} from './environmentsApi';
+import { RequestLog, followRequest } from './followRequest';
+import { appBaseUrl, entityPageUrl } from './links';
+
+const ACTION_ID = 'environments:rollback';
+
+/**
+ * `environments:rollback` points a service's `live` alias in one environment back at an earlier published
+ * version (the one before the live version unless a version is given), on behalf of the user who runs the
+ * template. The backend checks the version and applies its rollback policy. A dry run reads the published
+ * versions and says which one would become live.
+ */
+export function createRollbackAction(
+  options: EnvironmentsActionDependencies & {
+    config: RootConfigService;
+    /** How often the rollback is read while waiting; 10 seconds unless a test says otherwise. */
+    pollIntervalMs?: number;
+  },
+) {
+  const { config, pollIntervalMs = 10_000 } = options;
+  return createTemplateAction({
+    id: ACTION_ID,
+    description:
+      "Rolls a service's live alias in one environment back to an earlier published version, and optionally waits until it is done.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Roll prod back to the version before the live one',
+        example: [
+          'steps:',
+          '  - id: rollback',
+          '    action: environments:rollback',
+          '    input:',
+          '      entityRef: ${{ parameters.service }}',
+          '      environment: prod',
+          '      comment: ${{ parameters.reason }}',
+        ].join('\n'),
+      },
+    ],
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The service, e.g. component:default/checkout-api (kind defaults to component)',
+            ),
+        environment: z =>
+          z.string().min(1).describe('The environment to roll back, e.g. prod'),
+        targetVersion: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The published version to make live; by default the one published before the live version',
+            ),
+        comment: z =>
+          z.string().optional().describe('Why; kept in the audit trail'),
+        wait: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Wait until the rollback has run (it may need an approval first); default true',
+            ),
+        timeoutMinutes: z =>
+          z
+            .number()
+            .positive()
+            .optional()
+            .describe(
+              'How long to wait before the step fails, default 30; the rollback stays open in the backend',
+            ),
+      },
+      output: {
+        rollbackId: z =>
+          z.string().describe("The rollback's id ('dry-run' in a dry run)"),
+        status: z => z.string().describe('Its state when the step ended'),
+        version: z =>
+          z.string().describe('The version made live (or that would be)'),
+        previousVersion: z =>
+          z.string().optional().describe('The version that was live before'),
+        digest: z =>
+          z.string().optional().describe('Digest of the version made live'),
+        url: z => z.string().describe("Link to the service's page"),
+      },
+    },
+    async handler(ctx) {
+      const ref = parseServiceRef(ACTION_ID, ctx.input.entityRef);
+      const entityRef = serviceRefString(ref);
+      // The scaffolder validates inputs against the JSON schema but does not fill in defaults.
+      const { environment } = ctx.input;
+      // A form field left empty may arrive as an empty string: treat it as not given.
+      const targetVersion = ctx.input.targetVersion || undefined;
+      const comment = ctx.input.comment || undefined;
+      const wait = ctx.input.wait ?? true;
+      const timeoutMinutes = ctx.input.timeoutMinutes ?? 30;
+      const url = entityPageUrl(appBaseUrl(config), ref);
+      ctx.output('url', url);
+
+      if (ctx.isDryRun) {
+        const credentials = await ctx.getInitiatorCredentials();
+        const { items } = await callEnvironmentsApi<{
+          items: FunctionVersionSummary[];
+        }>(options, {
+          credentials,
+          path: `/services/${servicePath(
+            ref,
+          )}/environments/${encodeURIComponent(environment)}/versions`,
+          failure: `Could not read the published versions of ${entityRef} in ${environment}`,
+          signal: ctx.signal,
+        });
+        const live = items.find(v => v.isLive);
+        const target = chooseVersion(
+          items,
+          live,
+          targetVersion,
+          entityRef,
+          environment,
+        );
+        ctx.logger.info(
+          `Dry run: would roll back ${entityRef} in ${environment} from ${
+            live ? describeVersion(live) : 'no live version'
+          } to ${describeVersion(target)}; nothing was changed`,
+        );
+        // Said before acting, as the backend does: a stack that defines the alias undoes the rollback.
+        const matrix = await callEnvironmentsApi<EnvironmentMatrix>(options, {
+          credentials,
+          path: `/services/${servicePath(ref)}/matrix`,
+          failure: `Could not read the environment matrix of ${entityRef}`,
+          signal: ctx.signal,
+        });
+        const primary = matrix.environments
+          .find(e => e.environment === environment)
+          ?.functions.find(f => f.primary);
+        if (primary?.stack) {
+          ctx.logger.warn(
+            `Dry run: ${primary.functionName} belongs to CloudFormation stack ${primary.stack.stackName}; if the stack defines the live alias, its next deploy undoes the rollback`,
+          );
+        }
+        if (!wait) {
+          ctx.logger.info('Dry run: would not wait for the rollback to run');
+        }
+        ctx.output('rollbackId', 'dry-run');
+        ctx.output('status', 'dry-run');
+        ctx.output('version', target.version);
+        if (live) ctx.output('previousVersion', live.version);
+        if (target.digest) ctx.output('digest', target.digest);
+        return;
+      }
+
+      // As for promotions: a resumed task finds its rollback instead of asking a second time.
+      let createdNow = false;
+      const created = (await ctx.checkpoint({
+        key: `rollback.${entityRef}.${environment}`,
+        fn: async () => {
+          createdNow = true;
+          return callEnvironmentsApi<JsonObject>(options, {
+            credentials: await ctx.getInitiatorCredentials(),
+            method: 'POST',
+            path: '/rollbacks',
+            body: { entityRef, environment, targetVersion, comment },
+            failure: `Could not roll back ${entityRef} in ${environment}`,
+            signal: ctx.signal,
+          });
+        },
+      })) as unknown as RollbackRecord;
+
+      const rollbackId = String(created.id);
+      const label = `Rollback ${rollbackId}`;
+      ctx.logger.info(
+        `${
+          createdNow ? 'Requested' : 'Resuming with the earlier request:'
+        } rollback ${rollbackId} of ${entityRef} in ${environment} from version ${
+          created.fromVersion
+        } to version ${created.toVersion}${
+          created.toDigest ? ` (${created.toDigest})` : ''
+        }`,
+      );
+      for (const warning of created.warnings ?? []) {
+        ctx.logger.warn(`${label}: ${warning}`);
+      }
+      ctx.output('rollbackId', rollbackId);
+      ctx.output('version', created.toVersion);
+      ctx.output('previousVersion', created.fromVersion);
+      if (created.toDigest) ctx.output('digest', created.toDigest);
+
+      const log = new RequestLog<RollbackRecord>(ctx.logger, label);
+      if (!wait) {
+        log.record(created);
+        ctx.output('status', created.status);
+        return;
+      }
+      const final = await followRequest<RollbackRecord>({
+        initial: created,
+        // Own credentials for reading, for the same reason as in environments:promote (token lifetime).
+        read: async () =>
+          callEnvironmentsApi<RollbackRecord>(options, {
+            credentials: await options.auth.getOwnServiceCredentials(),
+            path: `/rollbacks/${encodeURIComponent(rollbackId)}`,
+            failure: `Could not read rollback ${rollbackId}`,
+            signal: ctx.signal,
+          }),
+        until: 'completion',
+        log,
+        label,
+        url,
+        pollIntervalMs,
+        timeoutMs: timeoutMinutes * 60_000,
+        signal: ctx.signal,
+      });
+      ctx.output('status', final.status);
+    },
+  });
+}
+
+/**
+ * The version a rollback would make live: the one asked for, or the newest version published before the
+ * live one. Throws a message naming the published versions when there is no such version.
+ */
+export function chooseVersion(
+  items: FunctionVersionSummary[],
+  live: FunctionVersionSummary | undefined,
+  targetVersion: string | undefined,
+  entityRef: string,
+  environment: string,
+): FunctionVersionSummary {
+  const published = items.map(v => v.version).join(', ') || 'none';
+  if (targetVersion) {
+    const target = items.find(v => v.version === targetVersion);
+    if (!target) {
+      throw new Error(
+        `${ACTION_ID}: version ${targetVersion} is not a published version of ${entityRef} in ${environment}; published: ${published}`,
+      );
+    }
+    if (target.isLive) {
+      throw new Error(
+        `${ACTION_ID}: version ${targetVersion} of ${entityRef} is already live in ${environment}`,
+      );
+    }
+    return target;
+  }
+  if (!live) {
+    throw new Error(
+      `${ACTION_ID}: ${entityRef} has no live version in ${environment}; name the version to make live (published: ${published})`,
+    );
+  }
+  const earlier = items
+    .filter(v => compareVersions(v, live) < 0)
+    .sort(compareVersions);
+  const previous = earlier[earlier.length - 1];
+  if (!previous) {
+    throw new Error(
+      `${ACTION_ID}: no version of ${entityRef} in ${environment} was published before the live version ${live.version}`,
+    );
+  }
+  return previous;
+}
+
+/** Lambda versions are increasing integers; other labels fall back to their publication time. */
+function compareVersions(
+  a: FunctionVersionSummary,
+  b: FunctionVersionSummary,
+): number {
+  const [x, y] = [Number(a.version), Number(b.version)];
+  if (Number.isInteger(x) && Number.isInteger(y)) return x - y;
+  return (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '');
+}
+
+function describeVersion(version: FunctionVersionSummary): string {
+  return `version ${version.version}${
+    version.digest ? ` (${version.digest})` : ''
+  }`;
+}
