@@ -4,5 +4,9 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './comparison';
+export * from './compliance';
 export * from './digest';
+export * from './permissions';
+export * from './promotion';
 export * from './types';

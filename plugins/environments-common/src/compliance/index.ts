@@ -1,0 +1,4 @@
+export * from './annotations';
+export * from './findings';
+export * from './naming';
+export * from './tags';
