@@ -2,55 +2,43 @@ import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
-// TEMPLATE NOTE:
-// This is the development setup for your plugin that wires up a
-// minimal backend that can use both real and mocked plugins and services.
+// A minimal backend for working on this plugin alone: mock auth, a catalog holding the demo's
+// services, and the plugin. It reads the `environments` section of the repository's
+// app-config.yaml, i.e. the demo fleet in the local AWS emulator (docs/development.md).
 //
-// Start up the backend by running `yarn start` in the package directory.
-// Once it's up and running, try out the following requests:
+// Start it with `yarn start` in this package, then try:
 //
-// Create a new todo item, standalone or for the sample component:
+//   curl http://localhost:7007/api/environments/environments
+//   curl http://localhost:7007/api/environments/fleet?status=needs-promotion
+//   curl http://localhost:7007/api/environments/services/default/component/checkout-api/matrix
+//   curl http://localhost:7007/api/environments/services/default/component/checkout-api/environments/prod/history
+//   curl -X POST http://localhost:7007/api/environments/services/default/component/checkout-api/refresh
 //
-//   curl http://localhost:7007/api/environments/todos -H 'Content-Type: application/json' -d '{"title": "My Todo"}'
-//   curl http://localhost:7007/api/environments/todos -H 'Content-Type: application/json' -d '{"title": "My Todo", "entityRef": "component:default/sample"}'
+// Without credentials, or with service ones:
 //
-// List TODOs:
-//
-//   curl http://localhost:7007/api/environments/todos
-//
-// Explicitly make an unauthenticated request, or with service auth:
-//
-//   curl http://localhost:7007/api/environments/todos -H 'Authorization: Bearer mock-none-token'
-//   curl http://localhost:7007/api/environments/todos -H 'Authorization: Bearer mock-service-token'
+//   curl http://localhost:7007/api/environments/fleet -H 'Authorization: Bearer mock-none-token'
+//   curl http://localhost:7007/api/environments/fleet -H 'Authorization: Bearer mock-service-token'
 
 const backend = createBackend();
 
-// TEMPLATE NOTE:
-// Mocking the auth and httpAuth service allows you to call your plugin API without
-// having to authenticate.
-//
-// If you want to use real auth, you can install the following instead:
-//   backend.add(import('@backstage/plugin-auth-backend'));
-//   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(mockServices.auth.factory());
 backend.add(mockServices.httpAuth.factory());
 
-// TEMPLATE NOTE:
-// Rather than using a real catalog you can use a mock with a fixed set of entities.
+const service = (name: string, owner: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, annotations: { 'environments.io/project': 'shop' } },
+  spec: { type: 'service', lifecycle: 'production', owner, system: 'shop' },
+});
+
 backend.add(
   catalogServiceMock.factory({
     entities: [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name: 'sample',
-          title: 'Sample Component',
-        },
-        spec: {
-          type: 'service',
-        },
-      },
+      service('checkout-api', 'team-checkout'),
+      service('inventory-service', 'team-platform'),
+      service('payments-api', 'team-checkout'),
+      service('notifications-worker', 'team-platform'),
+      service('reporting-api', 'team-platform'),
     ],
   }),
 );

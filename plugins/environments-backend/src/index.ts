@@ -1,1 +1,7 @@
+/**
+ * The Environments backend plugin: what every service runs in dev, staging and prod on AWS Lambda.
+ *
+ * @packageDocumentation
+ */
 export { environmentsPlugin as default } from './plugin';
+export { environmentCollectorServiceRef } from './service';

@@ -1,129 +1,120 @@
 import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { environmentsPlugin } from './plugin';
-import request from 'supertest';
+  createServiceFactory,
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { digestOf } from './database/__testUtils__/demoFleet';
+import { environmentsPlugin, REFRESH_TASK_ID } from './plugin';
+import { environmentCollectorServiceRef } from './service';
 import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+  component,
+  DEMO_CONFIG,
+  FakeCollector,
+} from './service/__testUtils__/testBackend';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [environmentsPlugin],
-    });
+function withUid(uid: string, entity: ReturnType<typeof component>) {
+  return { ...entity, metadata: { ...entity.metadata, uid } };
+}
 
-    await request(server).get('/api/environments/todos').expect(200, {
-      items: [],
-    });
+async function start(
+  options: { config?: object; collector?: FakeCollector } = {},
+) {
+  const collector = options.collector ?? new FakeCollector();
+  // At run time the mock scheduler is a MockSchedulerService, which can install itself and trigger tasks.
+  const scheduler = mockServices.scheduler() as SchedulerService & {
+    factory(): ServiceFactory<SchedulerService>;
+  };
+  const catalog = catalogServiceMock({
+    entities: [
+      withUid('1', component('checkout-api', { owner: 'team-checkout' })),
+      withUid('2', component('inventory-service')),
+      withUid('3', component('example-website', { annotations: {} })),
+    ],
+  });
+  const backend = await startTestBackend({
+    features: [
+      environmentsPlugin,
+      mockServices.rootConfig.factory({ data: options.config ?? DEMO_CONFIG }),
+      scheduler.factory(),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
+      createServiceFactory({
+        service: environmentCollectorServiceRef,
+        deps: {},
+        factory: () => collector,
+      }),
+    ],
+  });
+  return { backend, scheduler, catalog, collector };
+}
 
-    const createRes = await request(server)
-      .post('/api/environments/todos')
-      .send({ title: 'My Todo' });
+const fleetRefs = async (server: Parameters<typeof request>[0]) =>
+  (await request(server).get('/api/environments/fleet')).body.items.map(
+    (item: { entityRef: string }) => item.entityRef,
+  );
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
+describe('environmentsPlugin', () => {
+  it('refreshes the fleet of annotated Components in a global scheduled task', async () => {
+    const { backend, scheduler, collector } = await start();
 
-    const createdTodoItem = createRes.body;
+    expect(await scheduler.getScheduledTasks()).toEqual([
+      expect.objectContaining({ id: REFRESH_TASK_ID, scope: 'global' }),
+    ]);
+    // The mock scheduler ran the task once at start-up.
+    expect(collector.calls).toEqual([
+      ['component:default/checkout-api', 'component:default/inventory-service'],
+    ]);
+    expect(await fleetRefs(backend.server)).toEqual([
+      'component:default/checkout-api',
+      'component:default/inventory-service',
+    ]);
+    const matrix = await request(backend.server).get(
+      '/api/environments/services/default/component/checkout-api/matrix',
+    );
+    expect(matrix.body.environments[2].digest).toBe(
+      digestOf('checkout-api', '1.3.2'),
+    );
 
-    await request(server)
-      .get('/api/environments/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/environments/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
+    await backend.stop();
   });
 
-  it('should create TODO item with catalog information', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        environmentsPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
-      ],
-    });
+  it('shows new releases and drops services that left the catalog on the next refresh', async () => {
+    const { backend, scheduler, catalog, collector } = await start();
 
-    const createRes = await request(server)
-      .post('/api/environments/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
+    collector.releases['checkout-api'] = {
+      dev: '1.5.0',
+      staging: '1.5.0',
+      prod: '1.4.0',
+    };
+    await catalog.removeEntityByUid('2');
+    await scheduler.triggerTask(REFRESH_TASK_ID);
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
+    expect(await fleetRefs(backend.server)).toEqual([
+      'component:default/checkout-api',
+    ]);
+    const prod = (
+      await request(backend.server).get(
+        '/api/environments/services/default/component/checkout-api/matrix',
+      )
+    ).body.environments[2];
+    expect(prod.digest).toBe(digestOf('checkout-api', '1.4.0'));
+
+    await backend.stop();
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        environmentsPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        })
-      ],
-    });
+  it('does not start with an environments section that is wrong, and says where', async () => {
+    const config = structuredClone(DEMO_CONFIG) as any;
+    config.environments.definitions[2].locations[0].accountId = '33';
 
-    const createRes = await request(server)
-      .post('/api/environments/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
-
-    const listRes = await request(server).get('/api/environments/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
-
-    const getRes = await request(server).get('/api/environments/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+    await expect(start({ config })).rejects.toThrow(
+      "environments.definitions[2].locations[0].accountId must be a 12-digit AWS account id, got '33'",
+    );
   });
 });

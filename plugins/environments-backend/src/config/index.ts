@@ -1,0 +1,5 @@
+export {
+  DEFAULT_REFRESH,
+  readEnvironmentsConfig,
+} from './readEnvironmentsConfig';
+export type { EnvironmentsConfig } from './readEnvironmentsConfig';

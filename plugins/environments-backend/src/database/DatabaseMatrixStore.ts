@@ -1,0 +1,544 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  compareEnvironments,
+  DigestHistoryEntry,
+  DigestKind,
+  EnvironmentDefinition,
+  EnvironmentMatrix,
+  EnvironmentState,
+  FleetServiceSummary,
+  FunctionResource,
+} from '@internal/backstage-plugin-environments-common';
+import { Knex } from 'knex';
+import {
+  CollectedService,
+  RefreshResult,
+  ServiceDescriptor,
+} from '../collector/types';
+import { FleetPage, FleetQuery, MatrixStore } from './MatrixStore';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/backstage-plugin-environments-backend',
+  'migrations',
+);
+
+/** Page size of the fleet view when the query gives none, and the largest page served. */
+export const DEFAULT_FLEET_LIMIT = 100;
+export const MAX_FLEET_LIMIT = 1000;
+
+// Services written per transaction: keeps each write short so fleet reads are not held up
+// (SQLite has a single connection) while every service's rows still change together.
+const SERVICES_PER_TRANSACTION = 50;
+// Entity refs per `where in` list, well below every database's bound-parameter limit.
+const REFS_PER_QUERY = 500;
+
+type Timestamp = Date | string | number;
+
+interface StateRow {
+  entity_ref: string;
+  environment: string;
+  status: EnvironmentState['status'];
+  functions: string;
+  digest: string | null;
+  digest_kind: DigestKind | null;
+  live_version: string | null;
+  deployed_at: Timestamp | null;
+  refreshed_at: Timestamp | null;
+  stale: boolean | number;
+  error: string | null;
+  error_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+interface HistoryRow {
+  entity_ref: string;
+  environment: string;
+  digest: string;
+  digest_kind: DigestKind;
+  version: string | null;
+  image_uri: string | null;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+interface ServiceRow {
+  entity_ref: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  search_text: string;
+  summary: string;
+  needs_promotion: boolean;
+  has_unpromoted_artifact: boolean;
+  stale: boolean;
+  updated_at: Date;
+}
+
+/** Dates come back as Date (PostgreSQL), number (SQLite, as bound) or string; the API speaks ISO 8601. */
+function toIso(value: Timestamp): string;
+function toIso(value: Timestamp | null | undefined): string | undefined;
+function toIso(value: Timestamp | null | undefined): string | undefined {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  return new Date(value).toISOString();
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+function primaryFunction(
+  functions: FunctionResource[],
+): FunctionResource | undefined {
+  return functions.find(fn => fn.primary) ?? functions[0];
+}
+
+function rowToState(row: StateRow): EnvironmentState {
+  return {
+    environment: row.environment,
+    status: row.status,
+    functions: JSON.parse(row.functions),
+    digest: row.digest ?? undefined,
+    digestKind: row.digest_kind ?? undefined,
+    liveVersion: row.live_version ?? undefined,
+    deployedAt: toIso(row.deployed_at),
+    freshness: {
+      refreshedAt: toIso(row.refreshed_at),
+      stale: Boolean(row.stale),
+      error: row.error ?? undefined,
+    },
+  };
+}
+
+function rowToHistory(row: HistoryRow): DigestHistoryEntry {
+  return {
+    digest: row.digest,
+    digestKind: row.digest_kind,
+    version: row.version ?? undefined,
+    imageUri: row.image_uri ?? undefined,
+    firstSeenAt: toIso(row.first_seen_at),
+    lastSeenAt: toIso(row.last_seen_at),
+  };
+}
+
+function unknownState(environment: string): EnvironmentState {
+  return {
+    environment,
+    status: 'unknown',
+    functions: [],
+    freshness: { stale: false },
+  };
+}
+
+/** The knex implementation of {@link MatrixStore}, on SQLite or PostgreSQL. */
+export class DatabaseMatrixStore implements MatrixStore {
+  /** Runs the migrations (unless the database service says to skip them) and returns the store. */
+  static async create(options: {
+    database: DatabaseService;
+    environments: EnvironmentDefinition[];
+  }): Promise<DatabaseMatrixStore> {
+    const { database, environments } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseMatrixStore(client, environments);
+  }
+
+  /** Undoes every migration of this plugin; for the migrations test. */
+  static async rollbackMigrations(client: Knex): Promise<void> {
+    await client.migrate.rollback({ directory: migrationsDir }, true);
+  }
+
+  constructor(
+    private readonly db: Knex,
+    private readonly environments: EnvironmentDefinition[],
+  ) {}
+
+  async saveRefresh(
+    result: RefreshResult,
+    services: ServiceDescriptor[],
+    options?: { replaceFleet?: boolean },
+  ): Promise<void> {
+    const collected = new Map(result.services.map(s => [s.entityRef, s]));
+    const errors = this.environmentErrors(result);
+    for (const batch of chunk(services, SERVICES_PER_TRANSACTION)) {
+      await this.db.transaction(tx =>
+        this.saveServices(tx, batch, collected, errors, result.finishedAt),
+      );
+    }
+    if (options?.replaceFleet) {
+      await this.removeServicesExcept(services.map(s => s.entityRef));
+    }
+  }
+
+  async getMatrix(entityRef: string): Promise<EnvironmentMatrix> {
+    const [stateRows, historyRows] = await Promise.all([
+      this.db<StateRow>('environment_state').where('entity_ref', entityRef),
+      this.db<HistoryRow>('digest_history').where('entity_ref', entityRef),
+    ]);
+    return {
+      entityRef,
+      environments: this.compare(stateRows, historyRows),
+    };
+  }
+
+  async getHistory(
+    entityRef: string,
+    environment: string,
+  ): Promise<DigestHistoryEntry[]> {
+    const rows = await this.db<HistoryRow>('digest_history')
+      .where({ entity_ref: entityRef, environment })
+      .orderBy([
+        { column: 'last_seen_at', order: 'desc' },
+        { column: 'first_seen_at', order: 'desc' },
+      ]);
+    return rows.map(rowToHistory);
+  }
+
+  async listFleet(query: FleetQuery): Promise<FleetPage> {
+    const offset = query.offset ?? 0;
+    const limit = Math.min(query.limit ?? DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT);
+
+    const filters = (qb: Knex.QueryBuilder) => {
+      if (query.owner) {
+        qb.where('owner', normaliseRef(query.owner, 'group', 'owner'));
+      }
+      if (query.system) {
+        qb.where('system', normaliseRef(query.system, 'system', 'system'));
+      }
+      switch (query.status) {
+        case 'needs-promotion':
+          qb.where('needs_promotion', true);
+          break;
+        case 'unpromoted-artifact':
+          qb.where('has_unpromoted_artifact', true);
+          break;
+        case 'stale':
+          qb.where('stale', true);
+          break;
+        case 'ok':
+          qb.where({
+            needs_promotion: false,
+            has_unpromoted_artifact: false,
+            stale: false,
+          });
+          break;
+        default:
+      }
+      const search = query.search?.trim().toLocaleLowerCase('en-US');
+      if (search) {
+        const escaped = search.replace(/[\\%_]/g, c => `\\${c}`);
+        qb.whereRaw(`search_text like ? escape '\\'`, [`%${escaped}%`]);
+      }
+      return qb;
+    };
+
+    // One query: the page, and the number of matching services from a subquery (a window
+    // function would make the database buffer every matching summary).
+    const rows: Array<{ summary: string; total_items: number | string }> =
+      await filters(this.db('service'))
+        .select(
+          'summary',
+          filters(this.db('service').count('*')).as('total_items'),
+        )
+        .orderBy('entity_ref')
+        .offset(offset)
+        .limit(limit);
+    let totalItems = rows.length > 0 ? Number(rows[0].total_items) : 0;
+    if (rows.length === 0 && offset > 0) {
+      const [{ count }] = await filters(this.db('service')).count({
+        count: '*',
+      });
+      totalItems = Number(count);
+    }
+    return {
+      items: rows.map(row => JSON.parse(row.summary) as FleetServiceSummary),
+      totalItems,
+      offset,
+      limit,
+    };
+  }
+
+  /** The error of each environment that failed, from the account-regions it lives in. */
+  private environmentErrors(result: RefreshResult): Map<string, string> {
+    const errors = new Map<string, string>();
+    for (const environment of this.environments) {
+      const failures = result.failedLocations.filter(failed =>
+        environment.locations.some(
+          l => l.accountId === failed.accountId && l.region === failed.region,
+        ),
+      );
+      if (failures.length > 0) {
+        errors.set(
+          environment.name,
+          failures
+            .map(
+              f =>
+                `Could not read account ${f.accountId} in ${f.region}: ${f.error}`,
+            )
+            .join('; '),
+        );
+      }
+    }
+    return errors;
+  }
+
+  private async saveServices(
+    tx: Knex.Transaction,
+    services: ServiceDescriptor[],
+    collected: Map<string, CollectedService>,
+    errors: Map<string, string>,
+    finishedAt: string,
+  ): Promise<void> {
+    const refs = services.map(s => s.entityRef);
+    const [oldStates, oldHistory] = await Promise.all([
+      tx<StateRow>('environment_state').whereIn('entity_ref', refs),
+      tx<HistoryRow>('digest_history').whereIn('entity_ref', refs),
+    ]);
+    const now = new Date();
+    const seenAt = new Date(finishedAt);
+    const key = (ref: string, environment: string) => `${ref}\n${environment}`;
+    const states = new Map(
+      oldStates.map(row => [key(row.entity_ref, row.environment), row]),
+    );
+    const history = new Map(
+      oldHistory.map(row => [
+        `${key(row.entity_ref, row.environment)}\n${row.digest}`,
+        row,
+      ]),
+    );
+
+    const stateWrites: StateRow[] = [];
+    const historyWrites: HistoryRow[] = [];
+    for (const service of services) {
+      for (const env of collected.get(service.entityRef)?.environments ?? []) {
+        const stateKey = key(service.entityRef, env.environment);
+        let row: StateRow;
+        if (env.complete) {
+          const primary = primaryFunction(env.functions);
+          // Only a live alias says what "runs" in the environment.
+          const live = primary?.liveAlias ? primary : undefined;
+          row = {
+            entity_ref: service.entityRef,
+            environment: env.environment,
+            status: env.functions.length > 0 ? 'ok' : 'missing',
+            functions: JSON.stringify(env.functions),
+            digest: live?.digest ?? null,
+            digest_kind: live?.digest ? live.digestKind ?? 'image' : null,
+            live_version: live?.liveAlias?.version ?? null,
+            deployed_at: live?.deployedAt ? new Date(live.deployedAt) : null,
+            refreshed_at: seenAt,
+            stale: false,
+            error: null,
+            error_at: null,
+            updated_at: now,
+          };
+          if (live?.digest) {
+            const deployedAt = live.deployedAt
+              ? new Date(live.deployedAt)
+              : undefined;
+            const historyKey = `${stateKey}\n${live.digest}`;
+            const previous = history.get(historyKey);
+            const entry: HistoryRow = {
+              entity_ref: service.entityRef,
+              environment: env.environment,
+              digest: live.digest,
+              digest_kind: row.digest_kind!,
+              version: row.live_version,
+              image_uri: live.imageUri ?? null,
+              // First seen: when the live version was published, the earliest it can have been
+              // live, so that a first refresh already orders the digests it finds.
+              first_seen_at:
+                previous?.first_seen_at ??
+                (deployedAt && deployedAt < seenAt ? deployedAt : seenAt),
+              last_seen_at: seenAt,
+            };
+            history.set(historyKey, entry);
+            historyWrites.push(entry);
+          }
+        } else {
+          const old = states.get(stateKey);
+          row = {
+            ...(old ?? {
+              entity_ref: service.entityRef,
+              environment: env.environment,
+              status: 'unknown',
+              functions: '[]',
+              digest: null,
+              digest_kind: null,
+              live_version: null,
+              deployed_at: null,
+              refreshed_at: null,
+            }),
+            stale: true,
+            error:
+              errors.get(env.environment) ??
+              'The last refresh could not read every account and region of this environment',
+            error_at: seenAt,
+            updated_at: now,
+          };
+        }
+        states.set(stateKey, row);
+        stateWrites.push(row);
+      }
+    }
+
+    for (const rows of chunk(stateWrites, 100)) {
+      await tx('environment_state')
+        .insert(rows.map(normaliseStateRow))
+        .onConflict(['entity_ref', 'environment'])
+        .merge();
+    }
+    for (const rows of chunk(historyWrites, 100)) {
+      await tx('digest_history')
+        .insert(rows.map(normaliseHistoryRow))
+        .onConflict(['entity_ref', 'environment', 'digest'])
+        // first_seen_at is kept: it is when the digest first ran there.
+        .merge(['digest_kind', 'version', 'image_uri', 'last_seen_at']);
+    }
+
+    const serviceRows: ServiceRow[] = services.map(service => {
+      const ref = service.entityRef;
+      const serviceStates = [...states.values()].filter(
+        r => r.entity_ref === ref,
+      );
+      const serviceHistory = [...history.values()].filter(
+        r => r.entity_ref === ref,
+      );
+      const summary = this.summarise(
+        service,
+        this.compare(serviceStates, serviceHistory),
+      );
+      return {
+        entity_ref: ref,
+        title: service.title ?? null,
+        owner: service.owner ?? null,
+        system: service.system ?? null,
+        search_text: `${ref} ${service.title ?? ''}`.toLocaleLowerCase('en-US'),
+        summary: JSON.stringify(summary),
+        needs_promotion: summary.needsPromotion,
+        has_unpromoted_artifact: summary.hasUnpromotedArtifact,
+        stale: summary.stale,
+        updated_at: now,
+      };
+    });
+    if (serviceRows.length > 0) {
+      await tx('service').insert(serviceRows).onConflict('entity_ref').merge();
+    }
+  }
+
+  private async removeServicesExcept(keep: string[]): Promise<void> {
+    const keepSet = new Set(keep);
+    const stored = await this.db
+      .select('entity_ref')
+      .from('service')
+      .union(qb => qb.select('entity_ref').from('environment_state'));
+    const vanished = stored
+      .map((row: { entity_ref: string }) => row.entity_ref)
+      .filter(ref => !keepSet.has(ref));
+    for (const refs of chunk(vanished, REFS_PER_QUERY)) {
+      await this.db.transaction(async tx => {
+        for (const table of [
+          'digest_history',
+          'environment_state',
+          'service',
+        ]) {
+          await tx(table).whereIn('entity_ref', refs).delete();
+        }
+      });
+    }
+  }
+
+  /** The configured environments in order, from stored rows, with comparisons. */
+  private compare(
+    stateRows: StateRow[],
+    historyRows: HistoryRow[],
+  ): EnvironmentState[] {
+    const byEnvironment = new Map(stateRows.map(row => [row.environment, row]));
+    const states = this.environments.map(({ name }) => {
+      const row = byEnvironment.get(name);
+      return row ? rowToState(row) : unknownState(name);
+    });
+    const histories: Record<string, DigestHistoryEntry[]> = {};
+    for (const row of historyRows) {
+      (histories[row.environment] ??= []).push(rowToHistory(row));
+    }
+    return compareEnvironments(states, histories);
+  }
+
+  private summarise(
+    service: ServiceDescriptor,
+    states: EnvironmentState[],
+  ): FleetServiceSummary {
+    return {
+      entityRef: service.entityRef,
+      title: service.title,
+      owner: service.owner,
+      system: service.system,
+      environments: states.map(state => ({
+        environment: state.environment,
+        status: state.status,
+        digest: state.digest,
+        liveVersion: state.liveVersion,
+        stale: state.freshness.stale,
+        comparison: state.comparison,
+      })),
+      needsPromotion: states.some(s => s.comparison?.promotionPending),
+      hasUnpromotedArtifact: states.some(s => s.comparison?.unpromotedArtifact),
+      stale: states.some(s => s.freshness.stale),
+    };
+  }
+}
+
+// Rows read back from SQLite carry numbers for dates and 0/1 for booleans: write them as the
+// column types expect.
+function normaliseStateRow(row: StateRow) {
+  const date = (value: Timestamp | null) =>
+    value === null ? null : new Date(value);
+  return {
+    ...row,
+    stale: Boolean(row.stale),
+    deployed_at: date(row.deployed_at),
+    refreshed_at: date(row.refreshed_at),
+    error_at: date(row.error_at),
+    updated_at: new Date(row.updated_at),
+  };
+}
+
+function normaliseHistoryRow(row: HistoryRow) {
+  return {
+    ...row,
+    first_seen_at: new Date(row.first_seen_at),
+    last_seen_at: new Date(row.last_seen_at),
+  };
+}
+
+/** Owner and system filters accept a full ref or a short one (`team-checkout`, `shop`). */
+function normaliseRef(
+  value: string,
+  defaultKind: string,
+  filter: string,
+): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
+    );
+  } catch (error) {
+    throw new InputError(
+      `The ${filter} filter '${value}' is not an entity reference: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  EnvironmentDefinition,
+  EnvironmentMatrix,
+} from '@internal/backstage-plugin-environments-common';
+import { EnvironmentCollector, ServiceDescriptor } from '../collector/types';
+import { MatrixStore } from '../database/MatrixStore';
+
+/** The services of the fleet; a ServiceCatalog in the plugin. */
+export interface ServiceSource {
+  listServices(): Promise<ServiceDescriptor[]>;
+}
+
+/** Collects the fleet (or one service) from AWS and saves what was found. */
+export class RefreshService {
+  private readonly services: ServiceSource;
+  private readonly collector: EnvironmentCollector;
+  private readonly store: MatrixStore;
+  private readonly environments: EnvironmentDefinition[];
+  private readonly logger: LoggerService;
+  private readonly inFlight = new Map<string, Promise<EnvironmentMatrix>>();
+
+  constructor(options: {
+    services: ServiceSource;
+    collector: EnvironmentCollector;
+    store: MatrixStore;
+    environments: EnvironmentDefinition[];
+    logger: LoggerService;
+  }) {
+    this.services = options.services;
+    this.collector = options.collector;
+    this.store = options.store;
+    this.environments = options.environments;
+    this.logger = options.logger;
+  }
+
+  /** Lists the services from the catalog, collects them all and replaces the stored fleet. */
+  async refreshFleet(signal?: AbortSignal): Promise<void> {
+    const services = await this.services.listServices();
+    const result = await this.collector.collect({
+      environments: this.environments,
+      services,
+      signal,
+    });
+    signal?.throwIfAborted();
+    await this.store.saveRefresh(result, services, { replaceFleet: true });
+
+    const seconds =
+      (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+    const failed = result.failedLocations.map(
+      l => `${l.accountId}/${l.region} (${l.error})`,
+    );
+    this.logger.info(
+      `Refreshed ${services.length} services in ${seconds.toFixed(1)} s${
+        failed.length ? `; could not read ${failed.join(', ')}` : ''
+      }`,
+    );
+  }
+
+  /**
+   * Collects one service now and returns its matrix. Concurrent requests for the same service
+   * share one collection, so repeated clicks do not spend the AWS quotas again.
+   */
+  async refreshService(service: ServiceDescriptor): Promise<EnvironmentMatrix> {
+    const running = this.inFlight.get(service.entityRef);
+    if (running) {
+      return running;
+    }
+    const refresh = (async () => {
+      const result = await this.collector.collect({
+        environments: this.environments,
+        services: [service],
+      });
+      await this.store.saveRefresh(result, [service]);
+      return this.store.getMatrix(service.entityRef);
+    })();
+    this.inFlight.set(service.entityRef, refresh);
+    try {
+      return await refresh;
+    } finally {
+      this.inFlight.delete(service.entityRef);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  COMPONENT_ANNOTATION,
+  FUNCTION_NAME_ANNOTATION_PREFIX,
+  PROJECT_ANNOTATION,
+} from '@internal/backstage-plugin-environments-common';
+import { ServiceDescriptor } from '../collector/types';
+
+// Only what a ServiceDescriptor needs: keeps the fleet listing small for large catalogs.
+const FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+  'spec.owner',
+  'spec.system',
+];
+
+/** Reads the services of the fleet from the catalog: Components with the project annotation. */
+export class ServiceCatalog {
+  private readonly catalog: CatalogService;
+  private readonly auth: AuthService;
+
+  constructor(options: { catalog: CatalogService; auth: AuthService }) {
+    this.catalog = options.catalog;
+    this.auth = options.auth;
+  }
+
+  /** Every service of the fleet, read with the plugin's own credentials. */
+  async listServices(): Promise<ServiceDescriptor[]> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: {
+          kind: 'component',
+          [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+        },
+        fields: FIELDS,
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return items.filter(hasProject).map(toServiceDescriptor);
+  }
+
+  /**
+   * One service, read with the caller's credentials so that they only see what the catalog
+   * shows them. Throws NotFoundError when the entity is unknown, not a Component, or has no
+   * project annotation.
+   */
+  async getService(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<ServiceDescriptor> {
+    const entity = await this.catalog.getEntityByRef(ref, { credentials });
+    const entityRef = stringifyEntityRef(ref);
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    if (entity.kind.toLocaleLowerCase('en-US') !== 'component') {
+      throw new NotFoundError(
+        `${entityRef} is a ${entity.kind}: only Components have environments`,
+      );
+    }
+    if (!hasProject(entity)) {
+      throw new NotFoundError(
+        `${entityRef} has no ${PROJECT_ANNOTATION} annotation: add it to the entity to show its environments (see docs/annotations.md)`,
+      );
+    }
+    return toServiceDescriptor(entity);
+  }
+}
+
+function hasProject(entity: Entity): boolean {
+  return Boolean(entity.metadata.annotations?.[PROJECT_ANNOTATION]?.trim());
+}
+
+/** What the collector and the store need of a Component. */
+export function toServiceDescriptor(entity: Entity): ServiceDescriptor {
+  const annotations = entity.metadata.annotations ?? {};
+  const namespace = entity.metadata.namespace ?? 'default';
+  const explicitFunctionNames: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations)) {
+    if (key.startsWith(FUNCTION_NAME_ANNOTATION_PREFIX) && value.trim()) {
+      explicitFunctionNames[key.slice(FUNCTION_NAME_ANNOTATION_PREFIX.length)] =
+        value.trim();
+    }
+  }
+  return {
+    entityRef: stringifyEntityRef(entity),
+    project: annotations[PROJECT_ANNOTATION].trim(),
+    component:
+      annotations[COMPONENT_ANNOTATION]?.trim() || entity.metadata.name,
+    explicitFunctionNames,
+    title: entity.metadata.title,
+    owner: relatedRef(entity.spec?.owner, 'group', namespace),
+    system: relatedRef(entity.spec?.system, 'system', namespace),
+  };
+}
+
+/** `spec.owner` / `spec.system` as full refs; a value the catalog would reject is left out. */
+function relatedRef(
+  value: unknown,
+  defaultKind: string,
+  defaultNamespace: string,
+): string | undefined {
+  if (typeof value !== 'string' || !value) {
+    return undefined;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace }),
+    );
+  } catch {
+    return undefined;
+  }
+}
