@@ -1,4 +1,7 @@
-import { EnvironmentDefinition, FunctionResource } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentDefinition,
+  FunctionResource,
+} from '@internal/backstage-plugin-environments-common';
 
 /** A catalog Component as the collector needs it: its ref and the annotations that map it to AWS. */
 export interface ServiceDescriptor {

@@ -1,0 +1,97 @@
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CallCounter } from './CallCounter';
+import { callAws } from './callAws';
+import { LocationRateLimiter } from './RateLimiter';
+import { CloudFormationReader, StackSummary } from './types';
+
+/** Reads CloudFormation stacks of one account-region and turns the SDK's shapes into ours. */
+export class CloudFormationAdapter implements CloudFormationReader {
+  private readonly client: CloudFormationClient;
+  private readonly limiter: LocationRateLimiter;
+  private readonly callCounter?: CallCounter;
+
+  constructor(options: {
+    client: CloudFormationClient;
+    limiter: LocationRateLimiter;
+    callCounter?: CallCounter;
+  }) {
+    this.client = options.client;
+    this.limiter = options.limiter;
+    this.callCounter = options.callCounter;
+  }
+
+  async listStacks(signal?: AbortSignal): Promise<StackSummary[]> {
+    const stacks: StackSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const command = new DescribeStacksCommand({ NextToken: nextToken });
+      const page = await callAws({
+        operation: 'cloudformation:DescribeStacks',
+        budget: 'cloudFormation',
+        limiter: this.limiter,
+        callCounter: this.callCounter,
+        signal,
+        call: () => this.client.send(command, { abortSignal: signal }),
+      });
+      for (const stack of page.Stacks ?? []) {
+        if (
+          !stack.StackName ||
+          !stack.StackId ||
+          stack.StackStatus === 'DELETE_COMPLETE'
+        ) {
+          continue;
+        }
+        stacks.push({
+          stackName: stack.StackName,
+          stackId: stack.StackId,
+          status: stack.StackStatus ?? 'UNKNOWN',
+          tags: Object.fromEntries(
+            (stack.Tags ?? []).flatMap(tag =>
+              tag.Key ? [[tag.Key, tag.Value ?? '']] : [],
+            ),
+          ),
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return stacks;
+  }
+
+  async listStackFunctionNames(
+    stackName: string,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    // One page holds 100 resources: a service stack takes one call.
+    do {
+      const command = new ListStackResourcesCommand({
+        StackName: stackName,
+        NextToken: nextToken,
+      });
+      const page = await callAws({
+        operation: 'cloudformation:ListStackResources',
+        budget: 'cloudFormation',
+        limiter: this.limiter,
+        callCounter: this.callCounter,
+        signal,
+        call: () => this.client.send(command, { abortSignal: signal }),
+      });
+      for (const resource of page.StackResourceSummaries ?? []) {
+        // The physical id of an AWS::Lambda::Function is the function's name.
+        if (
+          resource.ResourceType === 'AWS::Lambda::Function' &&
+          resource.PhysicalResourceId
+        ) {
+          names.push(resource.PhysicalResourceId);
+        }
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return names;
+  }
+}

@@ -1,0 +1,68 @@
+import { Config } from '@backstage/config';
+
+/** Calls per second allowed per account-region, one budget per kind of call. */
+export interface RateLimits {
+  /** Lambda GetFunction (AWS quota: 100 per second per account-region). */
+  getFunctionPerSecond: number;
+  /** Every other Lambda control-plane call (AWS quota: 15 per second per account-region, shared). */
+  lambdaControlPlanePerSecond: number;
+  /** CloudFormation calls. */
+  cloudFormationPerSecond: number;
+}
+
+/** Half the AWS quotas, so the product leaves room for deployments running at the same time. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  getFunctionPerSecond: 50,
+  lambdaControlPlanePerSecond: 10,
+  cloudFormationPerSecond: 5,
+};
+
+/** What the AWS access layer reads from the `environments` config section. */
+export interface AwsAccessConfig {
+  /** Endpoint URL per account id, for an emulator; absent for real AWS. */
+  endpoints: Map<string, string>;
+  rateLimits: RateLimits;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Reads `environments.accounts[]` and `environments.rateLimits`; throws naming the key that is wrong. */
+export function readAwsAccessConfig(config: Config): AwsAccessConfig {
+  const endpoints = new Map<string, string>();
+  const accounts = config.getOptionalConfigArray('environments.accounts') ?? [];
+  accounts.forEach((account, index) => {
+    const key = `environments.accounts[${index}]`;
+    const accountId = account.getString('accountId');
+    if (!ACCOUNT_ID.test(accountId)) {
+      throw new Error(
+        `${key}.accountId must be a 12-digit AWS account id, got '${accountId}'`,
+      );
+    }
+    const endpoint = account.getOptionalString('endpoint');
+    if (endpoint !== undefined) {
+      if (!/^https?:\/\/[^/]+/.test(endpoint)) {
+        throw new Error(
+          `${key}.endpoint must be an http(s) URL, got '${endpoint}'`,
+        );
+      }
+      endpoints.set(accountId, endpoint);
+    }
+  });
+
+  const rateLimits = { ...DEFAULT_RATE_LIMITS };
+  for (const name of Object.keys(DEFAULT_RATE_LIMITS) as Array<
+    keyof RateLimits
+  >) {
+    const value = config.getOptionalNumber(`environments.rateLimits.${name}`);
+    if (value === undefined) {
+      continue;
+    }
+    if (!(value > 0)) {
+      throw new Error(
+        `environments.rateLimits.${name} must be a positive number, got ${value}`,
+      );
+    }
+    rateLimits[name] = value;
+  }
+  return { endpoints, rateLimits };
+}

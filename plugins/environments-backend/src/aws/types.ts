@@ -1,0 +1,60 @@
+import { FunctionResource } from '@internal/backstage-plugin-environments-common';
+
+/** An account and region: the unit AWS quotas, credentials and clients are per. */
+export interface AwsLocation {
+  accountId: string;
+  region: string;
+}
+
+/** What Lambda says about one function, in our terms: everything of a FunctionResource but the mapping. */
+export type LambdaFunctionState = Omit<
+  FunctionResource,
+  'accountId' | 'region' | 'discoveredBy' | 'expectedName' | 'primary' | 'stack'
+>;
+
+/** A CloudFormation stack as the collector needs it. */
+export interface StackSummary {
+  stackName: string;
+  stackId: string;
+  status: string;
+  tags: Record<string, string>;
+}
+
+/** Reads Lambda functions of one account-region. */
+export interface LambdaReader {
+  /**
+   * Every function of the account-region, described by its unqualified ($LATEST) configuration:
+   * liveAlias null, no tags (ListFunctions returns none).
+   */
+  listFunctions(signal?: AbortSignal): Promise<LambdaFunctionState[]>;
+  /**
+   * The function as its `live` alias runs it (configuration of the live version, code, tags);
+   * undefined when the function has no `live` alias.
+   */
+  getLiveFunction(
+    functionName: string,
+    signal?: AbortSignal,
+  ): Promise<LambdaFunctionState | undefined>;
+}
+
+/** Reads CloudFormation stacks of one account-region. */
+export interface CloudFormationReader {
+  /** Every stack that exists (not deleted). */
+  listStacks(signal?: AbortSignal): Promise<StackSummary[]>;
+  /** Names of the Lambda functions a stack holds. */
+  listStackFunctionNames(
+    stackName: string,
+    signal?: AbortSignal,
+  ): Promise<string[]>;
+}
+
+/** The readers for one account-region. */
+export interface LocationReaders {
+  lambda: LambdaReader;
+  cloudFormation: CloudFormationReader;
+}
+
+/** Gives the readers of an account-region; rejects when the account cannot be reached (e.g. no credentials). */
+export interface LocationReaderSource {
+  forLocation(location: AwsLocation): Promise<LocationReaders>;
+}

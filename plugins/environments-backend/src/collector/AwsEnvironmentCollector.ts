@@ -1,0 +1,332 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  EnvironmentDefinition,
+  FunctionResource,
+} from '@internal/backstage-plugin-environments-common';
+import {
+  AwsLocation,
+  LocationReaders,
+  LocationReaderSource,
+  StackSummary,
+} from '../aws/types';
+import { AwsClientFactory } from '../aws/AwsClientFactory';
+import {
+  candidateFunctionNames,
+  DEFAULT_DISCOVERY_TAGS,
+  DiscoveryTags,
+  findServiceFunctions,
+  isTagDiscoveryCandidate,
+  LocatedFunction,
+  markPrimary,
+} from './serviceMatching';
+import {
+  CollectedService,
+  EnvironmentCollector,
+  FailedLocation,
+  RefreshResult,
+  ServiceDescriptor,
+} from './types';
+
+/** CloudFormation tags every resource it creates with its stack's name (not the emulator). */
+const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
+
+/** What one account-region yielded: per service and environment, the functions found there. */
+type LocationFindings = Map<string, Map<string, FunctionResource[]>>;
+
+/**
+ * Collects what runs in every environment, one account-region at a time and all of them in parallel.
+ * Per account-region: the ListFunctions pages, one GetFunction(live) per candidate function, and, only
+ * when some found function is not tagged with its stack, the DescribeStacks pages plus one
+ * ListStackResources per candidate stack. An account-region that fails becomes a FailedLocation.
+ */
+export class AwsEnvironmentCollector implements EnvironmentCollector {
+  private readonly readers: LocationReaderSource;
+  private readonly discoveryTags: DiscoveryTags;
+  private readonly logger?: LoggerService;
+
+  /**
+   * Reads `environments.discovery` for the tag keys; AWS access comes from `readers`, by default an
+   * AwsClientFactory built from the same config (`aws`, `environments.accounts`, `environments.rateLimits`).
+   */
+  static fromConfig(
+    config: Config,
+    options?: { readers?: LocationReaderSource; logger?: LoggerService },
+  ): AwsEnvironmentCollector {
+    const discovery = config.getOptionalConfig('environments.discovery');
+    return new AwsEnvironmentCollector({
+      readers: options?.readers ?? AwsClientFactory.fromConfig(config),
+      discoveryTags: {
+        projectTag: discovery?.getOptionalString('projectTag'),
+        componentTag: discovery?.getOptionalString('componentTag'),
+        environmentTag: discovery?.getOptionalString('environmentTag'),
+      },
+      logger: options?.logger,
+    });
+  }
+
+  constructor(options: {
+    /** The AWS adapters per account-region, usually an AwsClientFactory. */
+    readers: LocationReaderSource;
+    /** Tag keys of tag discovery (config `environments.discovery`). */
+    discoveryTags?: Partial<DiscoveryTags>;
+    logger?: LoggerService;
+  }) {
+    this.readers = options.readers;
+    // Keys left undefined keep their default.
+    this.discoveryTags = { ...DEFAULT_DISCOVERY_TAGS };
+    for (const [key, value] of Object.entries(options.discoveryTags ?? {})) {
+      if (value) {
+        this.discoveryTags[key as keyof DiscoveryTags] = value;
+      }
+    }
+    this.logger = options.logger;
+  }
+
+  async collect(options: {
+    environments: EnvironmentDefinition[];
+    services: ServiceDescriptor[];
+    signal?: AbortSignal;
+  }): Promise<RefreshResult> {
+    const { environments, services, signal } = options;
+    const startedAt = new Date().toISOString();
+
+    const locations = new Map<string, AwsLocation>();
+    for (const environment of environments) {
+      for (const location of environment.locations) {
+        locations.set(locationKey(location), location);
+      }
+    }
+
+    const findings = new Map<string, LocationFindings>();
+    const failedLocations: FailedLocation[] = [];
+    await Promise.all(
+      [...locations.entries()].map(async ([key, location]) => {
+        const here = environments.filter(env =>
+          env.locations.some(l => locationKey(l) === key),
+        );
+        try {
+          findings.set(
+            key,
+            await this.collectLocation(location, here, services, signal),
+          );
+        } catch (error) {
+          if (signal?.aborted) {
+            return;
+          }
+          const message =
+            error instanceof Error ? error.message : String(error);
+          this.logger?.warn(
+            `Could not collect account ${location.accountId} in ${location.region}: ${message}`,
+          );
+          failedLocations.push({ ...location, error: message });
+        }
+      }),
+    );
+    signal?.throwIfAborted();
+
+    const collected: CollectedService[] = services.map(service => ({
+      entityRef: service.entityRef,
+      environments: environments.map(environment => {
+        const functions: FunctionResource[] = [];
+        let complete = true;
+        for (const location of environment.locations) {
+          const found = findings.get(locationKey(location));
+          if (!found) {
+            complete = false;
+            continue;
+          }
+          functions.push(
+            ...(found.get(service.entityRef)?.get(environment.name) ?? []),
+          );
+        }
+        return {
+          environment: environment.name,
+          complete,
+          functions: markPrimary(functions),
+        };
+      }),
+    }));
+
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      services: collected,
+      failedLocations: failedLocations.sort((a, b) =>
+        locationKey(a).localeCompare(locationKey(b)),
+      ),
+    };
+  }
+
+  private async collectLocation(
+    location: AwsLocation,
+    environments: EnvironmentDefinition[],
+    services: ServiceDescriptor[],
+    outerSignal?: AbortSignal,
+  ): Promise<LocationFindings> {
+    // The first failed call fails the location: the calls still queued for it are not made.
+    const failed = new AbortController();
+    const signal = outerSignal
+      ? AbortSignal.any([outerSignal, failed.signal])
+      : failed.signal;
+    try {
+      return await this.readLocation(location, environments, services, signal);
+    } catch (error) {
+      failed.abort(error);
+      throw error;
+    }
+  }
+
+  private async readLocation(
+    location: AwsLocation,
+    environments: EnvironmentDefinition[],
+    services: ServiceDescriptor[],
+    signal: AbortSignal,
+  ): Promise<LocationFindings> {
+    const readers = await this.readers.forLocation(location);
+    const listed = await readers.lambda.listFunctions(signal);
+
+    // One GetFunction per candidate; a function without a live alias keeps its $LATEST data from the list.
+    const candidates = candidateFunctionNames(
+      listed.map(fn => fn.functionName),
+      services,
+      environments,
+    );
+    const functions = new Map<string, LocatedFunction>();
+    await forEachConcurrently(
+      listed.filter(fn => candidates.has(fn.functionName)),
+      signal,
+      async fn => {
+        const live = await readers.lambda.getLiveFunction(
+          fn.functionName,
+          signal,
+        );
+        functions.set(fn.functionName, {
+          state: live ? { ...live, functionArn: fn.functionArn } : fn,
+        });
+      },
+    );
+
+    const match = () => {
+      const findings: LocationFindings = new Map();
+      for (const service of services) {
+        const perEnvironment = new Map<string, FunctionResource[]>();
+        for (const environment of environments) {
+          perEnvironment.set(
+            environment.name,
+            findServiceFunctions({
+              service,
+              environment,
+              location,
+              functions,
+              discoveryTags: this.discoveryTags,
+            }),
+          );
+        }
+        findings.set(service.entityRef, perEnvironment);
+      }
+      return findings;
+    };
+
+    const findings = match();
+    const found = new Set<string>();
+    for (const perEnvironment of findings.values()) {
+      for (const resources of perEnvironment.values()) {
+        resources.forEach(resource => found.add(resource.functionName));
+      }
+    }
+    if (found.size === 0) {
+      return findings;
+    }
+    await this.attachStacks(readers, functions, found, services, signal);
+    // Matched again so the resources carry the stacks just found.
+    return match();
+  }
+
+  /**
+   * Finds the stack of each found function: from the tag CloudFormation puts on what it creates, else
+   * with one ListStackResources per stack that may hold one (name contains a project token, or the stack
+   * is tagged with the project).
+   */
+  private async attachStacks(
+    readers: LocationReaders,
+    functions: Map<string, LocatedFunction>,
+    found: Set<string>,
+    services: ServiceDescriptor[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const stacks = await readers.cloudFormation.listStacks(signal);
+    const byName = new Map(stacks.map(stack => [stack.stackName, stack]));
+
+    const untagged = new Set<string>();
+    const stacksKnownFromTags = new Set<string>();
+    for (const name of found) {
+      const fn = functions.get(name)!;
+      const stack = byName.get(fn.state.tags[STACK_NAME_TAG]);
+      if (stack) {
+        fn.stack = stack;
+        stacksKnownFromTags.add(stack.stackName);
+      } else {
+        untagged.add(name);
+      }
+    }
+    if (untagged.size === 0) {
+      return;
+    }
+
+    const projects = [
+      ...new Set(services.map(service => service.project.toLowerCase())),
+    ];
+    const mayHoldService = (stack: StackSummary) =>
+      !stacksKnownFromTags.has(stack.stackName) &&
+      projects.some(
+        project =>
+          isTagDiscoveryCandidate(stack.stackName, project) ||
+          stack.tags[this.discoveryTags.projectTag]?.toLowerCase() === project,
+      );
+    await forEachConcurrently(
+      stacks.filter(mayHoldService),
+      signal,
+      async stack => {
+        for (const name of await readers.cloudFormation.listStackFunctionNames(
+          stack.stackName,
+          signal,
+        )) {
+          const fn = untagged.has(name) ? functions.get(name) : undefined;
+          if (fn) {
+            fn.stack = stack;
+          }
+        }
+      },
+    );
+  }
+}
+
+/**
+ * Calls in flight per account-region and kind of call: enough to use the rate limit (50 GetFunction per
+ * second at ~100 ms each needs 5), few enough that a failed or aborted refresh leaves no long queue in
+ * the shared rate limiter.
+ */
+const CONCURRENCY = 16;
+
+/** Runs `task` on every item, CONCURRENCY at a time; stops taking items once the signal aborted. */
+async function forEachConcurrently<T>(
+  items: T[],
+  signal: AbortSignal,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      signal.throwIfAborted();
+      await task(items[next++]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker),
+  );
+}
+
+function locationKey(location: AwsLocation): string {
+  return `${location.accountId}/${location.region}`;
+}

@@ -1,0 +1,9 @@
+export { AwsEnvironmentCollector } from './AwsEnvironmentCollector';
+export {
+  conventionFunctionName,
+  DEFAULT_DISCOVERY_TAGS,
+  isTagDiscoveryCandidate,
+  matchesTags,
+} from './serviceMatching';
+export type { DiscoveryTags } from './serviceMatching';
+export type * from './types';
