@@ -1,0 +1,243 @@
+import path from 'path';
+import {
+  AuditorService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import {
+  EnvironmentDefinition,
+  PromotionRequest,
+} from '@internal/backstage-plugin-environments-common';
+import knexFactory, { Knex } from 'knex';
+import { createPromotions, Promotions } from '..';
+import { Actor } from '../permissionChecks';
+import { SmokeCheck } from '../smokeCheck';
+import { checkoutFleet, demoEntities, FakeFleet } from './fakeLambda';
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../../migrations');
+
+/** A fresh in-memory SQLite database with the plugin's migrations applied. */
+export async function migratedSqlite(): Promise<Knex> {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+  return knex;
+}
+
+export const ENVIRONMENTS: EnvironmentDefinition[] = [
+  ['dev', '111111111111'],
+  ['staging', '222222222222'],
+  ['prod', '333333333333'],
+].map(([name, accountId]) => ({
+  name,
+  title: name,
+  shortName: name,
+  longName: name,
+  locations: [{ accountId, region: 'eu-west-1' }],
+}));
+
+/** Config of the three environments; `prod` overrides the prod policy, `staging` the staging one. */
+export function environmentsConfig(options?: {
+  prod?: JsonObject;
+  staging?: JsonObject;
+  prodRollback?: JsonObject;
+  promotion?: JsonObject;
+}): JsonObject {
+  return {
+    environments: {
+      definitions: ENVIRONMENTS.map(env => ({
+        name: env.name,
+        locations: env.locations,
+        ...(env.name === 'staging'
+          ? { promotion: { requiresApproval: false, ...options?.staging } }
+          : {}),
+        ...(env.name === 'prod'
+          ? {
+              promotion: {
+                requiresApproval: true,
+                approvals: 1,
+                ...options?.prod,
+              },
+              ...(options?.prodRollback
+                ? { rollback: options.prodRollback }
+                : {}),
+            }
+          : {}),
+      })),
+      ...(options?.promotion ? { promotion: options.promotion } : {}),
+    },
+  };
+}
+
+/** An auditor that keeps its events, to assert what the audit log receives. */
+export function recordingAuditor(): AuditorService & {
+  events: Array<{
+    eventId: string;
+    result?: 'succeeded' | 'failed';
+    meta?: JsonObject;
+  }>;
+} {
+  const events: Array<{
+    eventId: string;
+    result?: 'succeeded' | 'failed';
+    meta?: JsonObject;
+  }> = [];
+  return {
+    events,
+    async createEvent(options) {
+      const event: {
+        eventId: string;
+        result?: 'succeeded' | 'failed';
+        meta?: JsonObject;
+      } = {
+        eventId: options.eventId,
+        meta: options.meta,
+      };
+      events.push(event);
+      return {
+        async success() {
+          event.result = 'succeeded';
+        },
+        async fail() {
+          event.result = 'failed';
+        },
+      };
+    },
+  };
+}
+
+/** Permissions that allow everything except what `deny` names (permission name → denied user refs). */
+export function permissionsExcept(
+  deny: Record<string, string[]> = {},
+): PermissionsService & {
+  asked: Array<{ permission: string; resourceRef?: string; user?: string }>;
+} {
+  const asked: Array<{
+    permission: string;
+    resourceRef?: string;
+    user?: string;
+  }> = [];
+  const userOf = (credentials: BackstageCredentials) =>
+    (credentials.principal as { userEntityRef?: string }).userEntityRef;
+  return {
+    asked,
+    async authorize(requests, { credentials }) {
+      return requests.map(request => {
+        const user = userOf(credentials);
+        asked.push({
+          permission: request.permission.name,
+          resourceRef:
+            'resourceRef' in request
+              ? (request.resourceRef as string)
+              : undefined,
+          user,
+        });
+        const denied =
+          user !== undefined && deny[request.permission.name]?.includes(user);
+        return {
+          result: denied ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+        };
+      });
+    },
+    async authorizeConditional(requests) {
+      return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+    },
+  } as PermissionsService & { asked: typeof asked };
+}
+
+/** An actor for the service calls. */
+export function actor(name: string): Actor {
+  const userRef = `user:default/${name}`;
+  return { userRef, credentials: mockCredentials.user(userRef) };
+}
+
+export interface Harness extends Promotions {
+  knex: Knex;
+  fleet: FakeFleet;
+  auditor: ReturnType<typeof recordingAuditor>;
+  notifications: { send: jest.Mock };
+  permissions: ReturnType<typeof permissionsExcept>;
+  clock: { now: Date; advance(ms: number): void };
+  /** Requests checkout-api staging → prod as alice. */
+  requestProd(options?: {
+    comment?: string;
+    overrideWindow?: boolean;
+  }): Promise<PromotionRequest>;
+}
+
+/** Promotions over the fake checkout-api fleet, SQLite, allow-all permissions and a controllable clock. */
+export async function createHarness(options?: {
+  config?: JsonObject;
+  knex?: Knex;
+  fleet?: FakeFleet;
+  permissions?: ReturnType<typeof permissionsExcept>;
+  smokeCheck?: SmokeCheck;
+  annotations?: Record<string, string>;
+  instanceId?: string;
+  leaseMs?: number;
+  start?: Date;
+}): Promise<Harness> {
+  const knex = options?.knex ?? (await migratedSqlite());
+  const fleet = options?.fleet ?? checkoutFleet();
+  const auditor = recordingAuditor();
+  const notifications = { send: jest.fn(async () => {}) };
+  const permissions = options?.permissions ?? permissionsExcept();
+  const clock = {
+    now: options?.start ?? new Date('2026-11-24T10:00:00Z'),
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+  };
+  const promotions = createPromotions({
+    config: new ConfigReader(options?.config ?? environmentsConfig()),
+    logger: mockServices.logger.mock(),
+    knex,
+    auth: mockServices.auth(),
+    permissions,
+    catalog: catalogServiceMock({
+      entities: demoEntities({ annotations: options?.annotations }),
+    }),
+    auditor,
+    notifications,
+    environments: ENVIRONMENTS,
+    collector: {
+      collect: async () => {
+        throw new Error('the fake fleet locates functions');
+      },
+    },
+    locator: fleet,
+    deployers: fleet,
+    smokeCheck: options?.smokeCheck,
+    clock: () => clock.now,
+    instanceId: options?.instanceId,
+    leaseMs: options?.leaseMs,
+    sleep: async () => {},
+    sourceCacheTtlMs: 0,
+  });
+  return {
+    ...promotions,
+    knex,
+    fleet,
+    auditor,
+    notifications,
+    permissions,
+    clock,
+    requestProd: async requestOptions =>
+      promotions.promotions.request(
+        {
+          entityRef: 'component:default/checkout-api',
+          targetEnvironment: 'prod',
+          ...requestOptions,
+        },
+        actor('alice'),
+      ),
+  };
+}

@@ -1,0 +1,262 @@
+import express from 'express';
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import {
+  createHarness,
+  Harness,
+  permissionsExcept,
+} from './__testUtils__/harness';
+
+const ENTITY = 'component:default/checkout-api';
+const as = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
+
+describe('promotion routes', () => {
+  let h: Harness;
+  let app: express.Express;
+
+  async function setup(deny: Record<string, string[]> = {}) {
+    h = await createHarness({ permissions: permissionsExcept(deny) });
+    app = express()
+      .use(h.router(mockServices.httpAuth()))
+      .use(mockErrorHandler());
+  }
+
+  afterEach(async () => {
+    await h.executor.whenIdle();
+    h.stop();
+    await h.knex.destroy();
+  });
+
+  it('creates a request (201), lets a teammate approve it, and serves it by id', async () => {
+    await setup();
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({
+        entityRef: ENTITY,
+        targetEnvironment: 'prod',
+        comment: 'release 1.4.0',
+      });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      status: 'requested',
+      requestedBy: 'user:default/alice',
+      comment: 'release 1.4.0',
+    });
+    // The permission was checked against the service's catalog entity.
+    expect(h.permissions.asked).toContainEqual({
+      permission: 'environments.promotion.request',
+      resourceRef: ENTITY,
+      user: 'user:default/alice',
+    });
+
+    const approved = await request(app)
+      .post(`/promotions/${created.body.id}/approve`)
+      .set('Authorization', as('bob'))
+      .send({ comment: 'lgtm' });
+    expect(approved.status).toBe(200);
+    await h.executor.whenIdle();
+    const read = await request(app)
+      .get(`/promotions/${created.body.id}`)
+      .set('Authorization', as('carol'));
+    expect(read.body.status).toBe('succeeded');
+
+    const listed = await request(app)
+      .get(`/promotions?entityRef=${ENTITY}&status=succeeded`)
+      .set('Authorization', as('carol'));
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([
+      created.body.id,
+    ]);
+  });
+
+  it('answers 403 when the user lacks the permission to request, approve or roll back', async () => {
+    await setup({
+      'environments.promotion.request': ['user:default/carol'],
+      'environments.promotion.approve': ['user:default/bob'],
+      'environments.rollback': ['user:default/carol'],
+    });
+    const denied = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('carol'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toEqual({
+      name: 'NotAllowedError',
+      message: `user:default/carol does not have the environments.promotion.request permission on ${ENTITY}`,
+    });
+
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+    const approve = await request(app)
+      .post(`/promotions/${created.body.id}/approve`)
+      .set('Authorization', as('bob'))
+      .send({});
+    expect(approve.status).toBe(403);
+    expect(approve.body.error.message).toContain(
+      'environments.promotion.approve',
+    );
+
+    const rollback = await request(app)
+      .post('/rollbacks')
+      .set('Authorization', as('carol'))
+      .send({ entityRef: ENTITY, environment: 'prod' });
+    expect(rollback.status).toBe(403);
+    expect(h.fleet.functions.prod.aliasUpdates).toEqual([]);
+  });
+
+  it('answers 403 to self-approval although the policy allows it', async () => {
+    await setup();
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+    const self = await request(app)
+      .post(`/promotions/${created.body.id}/approve`)
+      .set('Authorization', as('alice'))
+      .send({});
+    expect(self.status).toBe(403);
+    expect(self.body.error.message).toMatch(
+      /may not approve it: someone else must/,
+    );
+  });
+
+  it('does not let service principals approve: approvals need a user', async () => {
+    await setup();
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+    const byService = await request(app)
+      .post(`/promotions/${created.body.id}/approve`)
+      .set('Authorization', mockCredentials.service.header())
+      .send({});
+    expect(byService.status).toBe(403);
+    expect((await h.promotions.get(created.body.id)).status).toBe('requested');
+  });
+
+  it('answers 400 with what is wrong for bad input', async () => {
+    await setup();
+    const missing = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toBe(
+      'body.targetEnvironment is required and must be a non-empty string',
+    );
+
+    const unknown = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({
+        entityRef: ENTITY,
+        targetEnvironment: 'prod',
+        digest: 'sha256:x',
+      });
+    expect(unknown.body.error.message).toBe(
+      'Unknown field in the request body: digest (allowed: entityRef, targetEnvironment, sourceEnvironment, comment, overrideWindow)',
+    );
+
+    const status = await request(app)
+      .get('/promotions?status=done')
+      .set('Authorization', as('alice'));
+    expect(status.status).toBe(400);
+    expect(status.body.error.message).toMatch(
+      /^Unknown status done; one or more of requested, approved/,
+    );
+
+    const version = await request(app)
+      .post('/rollbacks')
+      .set('Authorization', as('alice'))
+      .send({
+        entityRef: ENTITY,
+        environment: 'prod',
+        targetVersion: '$LATEST',
+      });
+    expect(version.body.error.message).toBe(
+      "body.targetVersion must be a published version number, got '$LATEST'",
+    );
+  });
+
+  it('answers 404 for an unknown request or rollback', async () => {
+    await setup();
+    const promotion = await request(app)
+      .get('/promotions/nope')
+      .set('Authorization', as('alice'));
+    expect(promotion.status).toBe(404);
+    const approve = await request(app)
+      .post('/promotions/nope/approve')
+      .set('Authorization', as('bob'))
+      .send({});
+    expect(approve.status).toBe(404);
+    expect(
+      (
+        await request(app)
+          .get('/rollbacks/nope')
+          .set('Authorization', as('alice'))
+      ).status,
+    ).toBe(404);
+  });
+
+  it('lists what awaits my approval', async () => {
+    await setup();
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+    const mine = await request(app)
+      .get('/promotions?awaitingMyApproval=true')
+      .set('Authorization', as('bob'));
+    expect(mine.body.items.map((p: { id: string }) => p.id)).toEqual([
+      created.body.id,
+    ]);
+    const notMine = await request(app)
+      .get('/promotions?awaitingMyApproval=true')
+      .set('Authorization', as('alice'));
+    expect(notMine.body.items).toEqual([]);
+  });
+
+  it('rolls back (201), previews with dryRun (200), and lists versions for the picker', async () => {
+    await setup();
+    const preview = await request(app)
+      .post('/rollbacks')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, environment: 'prod', dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      status: 'planned',
+      fromVersion: '2',
+      toVersion: '1',
+    });
+    expect(h.fleet.functions.prod.alias.version).toBe('2');
+
+    const done = await request(app)
+      .post('/rollbacks')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, environment: 'prod' });
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({ status: 'succeeded', toVersion: '1' });
+
+    const versions = await request(app)
+      .get(
+        '/services/default/component/checkout-api/environments/prod/versions',
+      )
+      .set('Authorization', as('carol'));
+    expect(
+      versions.body.items.map((v: { version: string; isLive: boolean }) => [
+        v.version,
+        v.isLive,
+      ]),
+    ).toEqual([
+      ['2', false],
+      ['1', true],
+    ]);
+  });
+});
