@@ -35,6 +35,71 @@ export interface Config {
         /** The AWS region, e.g. `eu-west-1`. */
         region: string;
       }>;
+      /**
+       * What this environment should run, compared with every function of every service in it.
+       * Keys: memory (MB), timeout (s), reservedConcurrency (-1 for none), runtime, handler,
+       * architecture (x86_64 | arm64), packageType (Image | Zip). A service's repository may override them
+       * (envs/<env>/terraform.tfvars or envs/<env>/environment.yaml).
+       */
+      declared?: {
+        memory?: number;
+        timeout?: number;
+        reservedConcurrency?: number;
+        runtime?: string;
+        handler?: string;
+        architecture?: 'x86_64' | 'arm64';
+        packageType?: 'Image' | 'Zip';
+      };
+      /** Tag keys required in this environment, in addition to environments.compliance.tags.required. */
+      requiredTags?: string[];
+      /** Promotions into this environment. Documented in docs/promotions.md. */
+      promotion?: {
+        /** Whether a promotion needs approval; default true. */
+        requiresApproval?: boolean;
+        /** Approvals needed (N); default 1. */
+        approvals?: number;
+        /** Groups or users (entity refs) whose members may approve; default the service's owner. */
+        approvers?: string[];
+        /** How long a request stays valid; default 3 days. */
+        requestTtl?: HumanDuration | string;
+        /** How long an approval counts; default 24 hours. */
+        approvalTtl?: HumanDuration | string;
+        /** Environments (at least two before this one) from which a promotion may skip those in between. */
+        allowSkipFrom?: string[];
+        /** When promotions into this environment are closed. */
+        windows?: Array<{
+          /** Shown to users while the window is closed. */
+          reason: string;
+          /** Weekly: days the range starts on (mon … sun); default every day. */
+          days?: string[];
+          /** Weekly: HH:MM; a range whose end is not after its start runs past midnight. */
+          start?: string;
+          /** Weekly: HH:MM, up to 24:00. */
+          end?: string;
+          /** Weekly: IANA time zone; default UTC. */
+          timezone?: string;
+          /** One-off: ISO 8601 instant. */
+          from?: string;
+          /** One-off: ISO 8601 instant. */
+          until?: string;
+        }>;
+        /** Gradual traffic shift; overrides environments.promotion.trafficShift, false disables it. */
+        trafficShift?:
+          | false
+          | {
+              /** Percentages on the new version, increasing, ending with 100; default [10, 50, 100]. */
+              steps?: number[];
+              /** Between steps; default 1 minute. */
+              wait?: HumanDuration | string;
+            };
+      };
+      /** Rollbacks of this environment. */
+      rollback?: {
+        /** Must be false or absent: approvals for rollbacks are not supported. */
+        requiresApproval?: boolean;
+        /** Groups or users whose members may roll back; default anyone with environments.rollback. */
+        allowedGroups?: string[];
+      };
     }>;
 
     /** Per-account settings beyond credentials. */
@@ -43,6 +108,8 @@ export interface Config {
       accountId: string;
       /** An endpoint URL for every AWS API of this account; for an emulator such as moto. Omit for real AWS. */
       endpoint?: string;
+      /** The role assumed (with the main account's credentials) for promotions and rollbacks in this account. */
+      writeRoleName?: string;
     }>;
 
     /** Tag keys used to discover a service's resources by tags. */
@@ -71,6 +138,70 @@ export interface Config {
       lambdaControlPlanePerSecond?: number;
       /** CloudFormation calls per second; default 5. */
       cloudFormationPerSecond?: number;
+    };
+
+    /** Naming conventions, tag rules, parity and drift checks. Documented in docs/compliance.md and docs/drift.md. */
+    compliance?: {
+      naming?: {
+        /** Patterns per resource type, e.g. '{project}-{component}-{env}'. A type without one is not checked. */
+        conventions?: {
+          /**
+           * Lambda functions. A service overrides it with the annotation environments.io/naming-convention.
+           * @visibility frontend
+           */
+          lambdaFunction?: string;
+          /**
+           * CloudFormation stacks, e.g. '{Project}-{envLong}-{Stack}'. A service overrides it with
+           * environments.io/naming-convention.cloudformation-stack.
+           * @visibility frontend
+           */
+          cloudFormationStack?: string;
+        };
+      };
+      tags?: {
+        /** Tag keys every function must carry, e.g. [Project, Component, Environment, ManagedBy, Owner, CostCenter]. */
+        required?: string[];
+        /** Allowed values per tag key, e.g. { ManagedBy: [cloudformation, terraform] }. */
+        allowedValues?: { [key: string]: string[] };
+        /** The tag that must name the Component's owner; default Owner. */
+        ownerTag?: string;
+      };
+      parity?: {
+        /**
+         * Keys that may differ between consecutive environments; default [memory, timeout, reservedConcurrency].
+         * Others: runtime, handler, architecture, packageType, environmentVariableNames, layers.
+         */
+        allowedToDiffer?: string[];
+      };
+      /** Read envs/<env>/terraform.tfvars and envs/<env>/environment.yaml from each service's repository; default true. */
+      readRepositoryFiles?: boolean;
+      cloudFormationDrift?: {
+        /** Stacks checked per scheduled run (the call budget), oldest-checked first; default 5. 0 turns the schedule off. */
+        stacksPerRun?: number;
+        /** How often the scheduled drift check runs; default every 6 hours. */
+        frequency?: HumanDuration | string;
+      };
+    };
+
+    /** Promotion settings for every environment. Documented in docs/promotions.md. */
+    promotion?: {
+      /** Write role for accounts without environments.accounts[].writeRoleName. */
+      writeRoleName?: string;
+      /** How long to wait for a function update to finish; default 5 minutes. */
+      updateTimeout?: HumanDuration | string;
+      smokeCheck?: {
+        /** Per attempt; default 10 seconds. */
+        timeout?: HumanDuration | string;
+        /** Default 3. */
+        attempts?: number;
+        /** Between attempts; default 5 seconds. */
+        interval?: HumanDuration | string;
+      };
+      /** Default traffic shift of every environment; absent: switch at once. */
+      trafficShift?: {
+        steps?: number[];
+        wait?: HumanDuration | string;
+      };
     };
   };
 }

@@ -3,8 +3,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
 import { readEnvironmentsConfig } from './config';
 import { DatabaseMatrixStore } from './database';
+import { createPromotions } from './promotion';
 import {
   createRouter,
   environmentCollectorServiceRef,
@@ -14,6 +17,8 @@ import {
 
 /** The id of the scheduled task that refreshes the whole fleet. */
 export const REFRESH_TASK_ID = 'environments-refresh';
+/** The id of the task that expires requests and settles interrupted executions. */
+export const PROMOTIONS_SWEEP_TASK_ID = 'environments-promotions-sweep';
 
 /**
  * The Environments backend plugin: the environment matrix of every service, refreshed from AWS
@@ -35,6 +40,11 @@ export const environmentsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalogService: catalogServiceRef,
         collector: environmentCollectorServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, scheduler, httpRouter, httpAuth } =
@@ -75,6 +85,30 @@ export const environmentsPlugin = createBackendPlugin({
             refresh,
           }),
         );
+
+        const promotions = createPromotions({
+          config,
+          logger,
+          knex: await database.getClient(),
+          auth: deps.auth,
+          permissions: deps.permissions,
+          catalog: deps.catalogService,
+          auditor: deps.auditor,
+          notifications: deps.notifications,
+          environments,
+          collector: deps.collector,
+        });
+        deps.permissionsRegistry.addPermissions(environmentsPermissions);
+        httpRouter.use(promotions.router(httpAuth));
+        // Every replica sweeps: state changes are compare-and-set in the database.
+        await scheduler.scheduleTask({
+          id: PROMOTIONS_SWEEP_TASK_ID,
+          scope: 'local',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 10 },
+          fn: () => promotions.sweep(),
+        });
+        deps.lifecycle.addShutdownHook(() => promotions.stop());
       },
     });
   },
