@@ -2,7 +2,8 @@
 
 /**
  * The environment matrix: what each service runs in each environment (its last known state), every
- * digest that ran there, and one row per service with a precomputed summary for the fleet view.
+ * digest that ran there (seen live, or published as a version of its function), and one row per service
+ * with a precomputed summary for the fleet view.
  *
  * @param {import('knex').Knex} knex
  */
@@ -54,7 +55,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('digest_history', table => {
-    table.comment('Every digest that ran live in an environment of a service');
+    table.comment(
+      'Every digest that ran in an environment of a service: seen behind the live alias, or published as a version',
+    );
     table.bigIncrements('id').primary();
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 63).notNullable();
@@ -63,10 +66,22 @@ exports.up = async function up(knex) {
     table
       .string('version', 64)
       .nullable()
-      .comment('The live version it was last seen as');
+      .comment(
+        'The live version it was last seen as; for a digest known from published versions only, its latest version',
+      );
     table.text('image_uri').nullable();
-    table.timestamp('first_seen_at', { useTz: true }).notNullable();
-    table.timestamp('last_seen_at', { useTz: true }).notNullable();
+    table
+      .timestamp('first_seen_at', { useTz: true })
+      .notNullable()
+      .comment(
+        "When it first ran there: its first publication there (the account's own clock), kept once recorded",
+      );
+    table
+      .timestamp('last_seen_at', { useTz: true })
+      .notNullable()
+      .comment(
+        'The last refresh that found it live; for a digest known from versions only, when the next version replaced it',
+      );
     table.unique(['entity_ref', 'environment', 'digest'], {
       indexName: 'digest_history_entity_environment_digest_idx',
     });

@@ -23,22 +23,42 @@ function firstSeen(
 }
 
 /**
+ * Whether P counts as newer than C by one history: unless C was first seen strictly after P there.
+ * Equal or unknown times leave P newer: a different digest is worth a look.
+ */
+function newerByFirstSeen(
+  history: DigestHistoryEntry[],
+  p: string,
+  c: string,
+  cHistory: DigestHistoryEntry[] = history,
+): boolean {
+  const pTime = firstSeen(history, p);
+  const cTime = firstSeen(cHistory, c);
+  return pTime === undefined || cTime === undefined || !(cTime > pTime);
+}
+
+/**
  * Compares an environment with the one before it in promotion order. With C the digest this
  * environment runs, P the digest the previous environment runs, and "first seen" the time a
- * digest first ran in an environment (from its {@link DigestHistoryEntry}):
+ * digest first ran in an environment (from its {@link DigestHistoryEntry}, dated by that
+ * environment's own account, e.g. when its version was published):
  *
  * - `sameDigestAsPrevious`: C and P are known and equal.
- * - `unpromotedArtifact`: C is known, appears nowhere in the previous environment's history, and
- *   this environment first ran C after that history begins: the artifact never ran before this
- *   environment (e.g. a hotfix built for it). Nothing is claimed about a digest that was already
- *   running when the previous environment's history begins, nor while it has no history at all.
- * - `promotionPending`: C and P are known, differ, and P is newer than C, where
- *   - if C ran in the previous environment, P is newer when it was first seen there after C was
- *     (so after a rollback here, the previous environment's digest is pending again; after a
- *     rollback there, the older digest it went back to is not);
- *   - if C never ran in the previous environment (a hotfix), P is newer unless this environment
- *     first ran C strictly after the previous environment first ran P (the hotfix supersedes P);
- *   - when the times needed are unknown, P counts as newer: a different digest is worth a look.
+ * - `unpromotedArtifact`: C is known and appears nowhere in the previous environment's history:
+ *   the artifact never ran before this environment (e.g. a hotfix built for it). Nothing is
+ *   claimed while the previous environment has no history at all (never collected).
+ * - `promotionPending`: C and P are known, differ, and P is newer than C: C was not first seen
+ *   strictly after P. Whenever possible this is decided by the order within one environment's
+ *   history, never by comparing two accounts' clocks:
+ *   - P ran here too: by this environment's history. If P was first seen here after C, this
+ *     environment went back from P to the older C (a rollback): P is pending again. If C came
+ *     after P here (a hotfix, a newer build), P is not pending.
+ *   - P never ran here but C ran in the previous environment: by the previous environment's
+ *     history (after a rollback there, the older digest it went back to is not offered).
+ *   - Neither (a hotfix here, and a build there that never ran here): the only comparison across
+ *     clocks, P's first time there against C's first time here. A hotfix is not replaced by the
+ *     older build it fixed, but a build made after it is offered.
+ *   - Equal or unknown times count P as newer: a different digest is worth a look.
  */
 export function compareWithPrevious(
   current: ComparedEnvironment,
@@ -56,30 +76,23 @@ export function compareWithPrevious(
     return comparison;
   }
   const ranInPrevious = previous.history.some(e => e.digest === c);
-  const previousHistoryBegins = Math.min(
-    ...previous.history
-      .map(e => Date.parse(e.firstSeenAt))
-      .filter(t => !Number.isNaN(t)),
-  );
-  const cFirstSeenHere = firstSeen(current.history, c);
-  comparison.unpromotedArtifact =
-    previous.history.length > 0 &&
-    !ranInPrevious &&
-    !(cFirstSeenHere !== undefined && cFirstSeenHere <= previousHistoryBegins);
+  comparison.unpromotedArtifact = previous.history.length > 0 && !ranInPrevious;
   if (!p || p === c) {
     return comparison;
   }
 
-  const pFirstSeenInPrevious = firstSeen(previous.history, p);
-  const cFirstSeen = ranInPrevious
-    ? firstSeen(previous.history, c)
-    : cFirstSeenHere;
-  if (pFirstSeenInPrevious === undefined || cFirstSeen === undefined) {
-    comparison.promotionPending = true;
+  if (current.history.some(e => e.digest === p)) {
+    comparison.promotionPending = newerByFirstSeen(current.history, p, c);
   } else if (ranInPrevious) {
-    comparison.promotionPending = pFirstSeenInPrevious > cFirstSeen;
+    comparison.promotionPending = newerByFirstSeen(previous.history, p, c);
   } else {
-    comparison.promotionPending = !(cFirstSeen > pFirstSeenInPrevious);
+    // The only comparison across two accounts' clocks: P by the previous one, C by this one.
+    comparison.promotionPending = newerByFirstSeen(
+      previous.history,
+      p,
+      c,
+      current.history,
+    );
   }
   return comparison;
 }

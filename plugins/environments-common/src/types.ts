@@ -67,6 +67,8 @@ export interface Freshness {
   stale: boolean;
   /** The error of the last failed attempt, when stale. */
   error?: string;
+  /** When the last attempt failed, ISO 8601; with `error`. */
+  errorAt?: string;
 }
 
 /** One column of a service's environment matrix. */
@@ -102,7 +104,10 @@ export interface EnvironmentMatrix {
   environments: EnvironmentState[];
 }
 
-/** One digest that ran in an environment, with when it was first and last seen live. */
+/**
+ * One digest that ran in an environment, with when it was first and last seen live. Times come from
+ * the environment's own account (version publication) where AWS gives them, else from the refresh.
+ */
 export interface DigestHistoryEntry {
   digest: string;
   digestKind: DigestKind;

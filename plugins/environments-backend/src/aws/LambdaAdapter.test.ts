@@ -47,7 +47,7 @@ describe('LambdaAdapter', () => {
 
       const functions = await lambda.listFunctions();
 
-      expect(functions.map(fn => fn.functionName)).toEqual(
+      expect(functions.map(fn => fn.state.functionName)).toEqual(
         Array.from(
           { length: 123 },
           (_, i) => `fn-${String(i).padStart(3, '0')}`,
@@ -55,15 +55,109 @@ describe('LambdaAdapter', () => {
       );
       const calls = fleet.lambda.commandCalls(ListFunctionsCommand);
       expect(calls.map(call => call.args[0].input)).toEqual([
-        { Marker: undefined, MaxItems: 50 },
-        { Marker: '50', MaxItems: 50 },
-        { Marker: '100', MaxItems: 50 },
+        { FunctionVersion: 'ALL', Marker: undefined, MaxItems: 50 },
+        { FunctionVersion: 'ALL', Marker: '50', MaxItems: 50 },
+        { FunctionVersion: 'ALL', Marker: '100', MaxItems: 50 },
       ]);
       expect(aws.callCounter.callsByOperation()).toEqual({
         'lambda:ListFunctions': 3,
       });
       // Listed functions are $LATEST: not yet known to be live.
-      expect(functions[0].liveAlias).toBeNull();
+      expect(functions[0].state.liveAlias).toBeNull();
+    });
+
+    it('gives each function its published versions from the same pages, oldest first, with no call per function', async () => {
+      fleet = mockFleet({ functions: [] });
+      const arn = (name: string, qualifier: string) =>
+        `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:${name}:${qualifier}`;
+      const entry = (
+        name: string,
+        version: string,
+        code: string,
+        lastModified = '2026-11-01T10:00:00.000+0000',
+      ) => ({
+        FunctionName: name,
+        FunctionArn: arn(name, version),
+        PackageType: 'Image' as const,
+        CodeSha256: code,
+        Version: version,
+        LastModified: lastModified,
+      });
+      const [v1, v2, v3] = ['1', '2', '3'].map(n => n.repeat(64));
+      // AWS lists a function's $LATEST and its versions together; a function may span two pages.
+      const pages = [
+        [
+          entry('shop-checkout-api-prod', '$LATEST', v3),
+          entry(
+            'shop-checkout-api-prod',
+            '1',
+            v1,
+            '2026-11-02T08:00:00.000+0000',
+          ),
+        ],
+        [
+          entry(
+            'shop-checkout-api-prod',
+            '10',
+            v3,
+            '2026-11-20T08:00:00.000+0000',
+          ),
+          entry(
+            'shop-checkout-api-prod',
+            '2',
+            v2,
+            '2026-11-09T08:00:00.000+0000',
+          ),
+          // The emulator's own precision: microseconds.
+          entry('shop-cron-prod', '1', v1, '2026-11-03T08:00:00.123456000Z'),
+          entry('shop-cron-prod', '$LATEST', v1),
+        ],
+      ];
+      fleet.lambda.on(ListFunctionsCommand).callsFake(async input => {
+        const index = input.Marker ? Number(input.Marker) : 0;
+        return {
+          $metadata: {},
+          Functions: pages[index],
+          NextMarker: index + 1 < pages.length ? String(index + 1) : undefined,
+        };
+      });
+      const aws = factory();
+      const { lambda } = await aws.forLocation(LOCATION);
+
+      const functions = await lambda.listFunctions();
+
+      expect(functions.map(fn => fn.state.functionName)).toEqual([
+        'shop-checkout-api-prod',
+        'shop-cron-prod',
+      ]);
+      expect(functions[0].state).toMatchObject({
+        functionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:shop-checkout-api-prod`,
+        liveAlias: null,
+        digest: `sha256:${v3}`,
+      });
+      expect(functions[0].versions).toEqual([
+        {
+          version: '1',
+          digest: `sha256:${v1}`,
+          digestKind: 'image',
+          publishedAt: '2026-11-02T08:00:00.000Z',
+        },
+        expect.objectContaining({
+          version: '2',
+          digest: `sha256:${v2}`,
+          publishedAt: '2026-11-09T08:00:00.000Z',
+        }),
+        expect.objectContaining({ version: '10', digest: `sha256:${v3}` }),
+      ]);
+      expect(functions[1].versions).toEqual([
+        expect.objectContaining({
+          version: '1',
+          publishedAt: '2026-11-03T08:00:00.123Z',
+        }),
+      ]);
+      expect(aws.callCounter.callsByOperation()).toEqual({
+        'lambda:ListFunctions': 2,
+      });
     });
 
     it('describes an image function by its live version with an sha256: digest and variable names only', async () => {
@@ -186,7 +280,9 @@ describe('LambdaAdapter', () => {
 
         const functions = await lambda.listFunctions();
 
-        expect(functions.map(fn => fn.functionName)).toEqual(['shop-a-dev']);
+        expect(functions.map(fn => fn.state.functionName)).toEqual([
+          'shop-a-dev',
+        ]);
         expect(http.requests).toHaveLength(3);
         expect(aws.callCounter.callsByOperation()).toEqual({
           'lambda:ListFunctions': 1,

@@ -8,12 +8,17 @@ import { normaliseCodeDigest } from '@internal/backstage-plugin-environments-com
 import { CallCounter } from './CallCounter';
 import { AwsCallError, callAws } from './callAws';
 import { LocationRateLimiter } from './RateLimiter';
-import { LambdaFunctionState, LambdaReader } from './types';
+import {
+  LambdaFunctionState,
+  LambdaReader,
+  ListedFunction,
+  PublishedVersion,
+} from './types';
 
 /** The alias that marks what runs in an environment. */
 export const LIVE_ALIAS = 'live';
 
-/** Functions per ListFunctions page (the API's maximum). */
+/** Entries ($LATEST or a published version) per ListFunctions page (the API's maximum). */
 const PAGE_SIZE = 50;
 
 /** Reads Lambda functions of one account-region and turns the SDK's shapes into ours. */
@@ -32,11 +37,17 @@ export class LambdaAdapter implements LambdaReader {
     this.callCounter = options.callCounter;
   }
 
-  async listFunctions(signal?: AbortSignal): Promise<LambdaFunctionState[]> {
-    const functions: LambdaFunctionState[] = [];
+  /**
+   * One pass of ListFunctions with FunctionVersion=ALL: each function's $LATEST entry and every
+   * published version, 50 entries a page. A function's entries may span pages; they are grouped by name.
+   */
+  async listFunctions(signal?: AbortSignal): Promise<ListedFunction[]> {
+    const latest = new Map<string, LambdaFunctionState>();
+    const versions = new Map<string, PublishedVersion[]>();
     let marker: string | undefined;
     do {
       const command = new ListFunctionsCommand({
+        FunctionVersion: 'ALL',
         Marker: marker,
         MaxItems: PAGE_SIZE,
       });
@@ -49,11 +60,26 @@ export class LambdaAdapter implements LambdaReader {
         call: () => this.client.send(command, { abortSignal: signal }),
       });
       for (const configuration of page.Functions ?? []) {
-        functions.push(toFunctionState(configuration, { liveAlias: null }));
+        if (!configuration.Version || configuration.Version === '$LATEST') {
+          const state = toFunctionState(configuration, { liveAlias: null });
+          latest.set(state.functionName, state);
+          continue;
+        }
+        const version = toPublishedVersion(configuration);
+        if (version && configuration.FunctionName) {
+          const known = versions.get(configuration.FunctionName) ?? [];
+          known.push(version);
+          versions.set(configuration.FunctionName, known);
+        }
       }
       marker = page.NextMarker;
     } while (marker);
-    return functions;
+    return [...latest.values()].map(state => ({
+      state,
+      versions: (versions.get(state.functionName) ?? []).sort(
+        (a, b) => Number(a.version) - Number(b.version),
+      ),
+    }));
   }
 
   async getLiveFunction(
@@ -152,6 +178,26 @@ export function toFunctionState(
       ),
     },
     tags: { ...extra.tags },
+  };
+}
+
+/** A published version as ListFunctions lists it; undefined when it has no digest or no readable date. */
+export function toPublishedVersion(
+  configuration: SdkFunctionConfiguration,
+): PublishedVersion | undefined {
+  const digest = normaliseCodeDigest({
+    packageType: configuration.PackageType === 'Image' ? 'Image' : 'Zip',
+    codeSha256: configuration.CodeSha256,
+  });
+  const publishedAt = toIsoDate(configuration.LastModified);
+  if (!configuration.Version || !digest || !publishedAt) {
+    return undefined;
+  }
+  return {
+    version: configuration.Version,
+    digest: digest.value,
+    digestKind: digest.kind,
+    publishedAt,
   };
 }
 

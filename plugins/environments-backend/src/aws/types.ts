@@ -1,4 +1,7 @@
-import { FunctionResource } from '@internal/backstage-plugin-environments-common';
+import {
+  DigestKind,
+  FunctionResource,
+} from '@internal/backstage-plugin-environments-common';
 
 /** An account and region: the unit AWS quotas, credentials and clients are per. */
 export interface AwsLocation {
@@ -12,6 +15,24 @@ export type LambdaFunctionState = Omit<
   'accountId' | 'region' | 'discoveredBy' | 'expectedName' | 'primary' | 'stack'
 >;
 
+/** A published version of a function: every deployment publishes one, so they are what ran there, in order. */
+export interface PublishedVersion {
+  /** The version number, e.g. `3`. */
+  version: string;
+  digest: string;
+  digestKind: DigestKind;
+  /** When the version was published (its LastModified), ISO 8601. */
+  publishedAt: string;
+}
+
+/** A function as ListFunctions(FunctionVersion=ALL) describes it: its $LATEST state and its published versions. */
+export interface ListedFunction {
+  /** The unqualified ($LATEST) configuration: liveAlias null, no tags (ListFunctions returns none). */
+  state: LambdaFunctionState;
+  /** Its published versions, oldest first (by version number); those without a digest or date are left out. */
+  versions: PublishedVersion[];
+}
+
 /** A CloudFormation stack as the collector needs it. */
 export interface StackSummary {
   stackName: string;
@@ -23,10 +44,10 @@ export interface StackSummary {
 /** Reads Lambda functions of one account-region. */
 export interface LambdaReader {
   /**
-   * Every function of the account-region, described by its unqualified ($LATEST) configuration:
-   * liveAlias null, no tags (ListFunctions returns none).
+   * Every function of the account-region with its published versions, from the pages of one
+   * ListFunctions(FunctionVersion=ALL) pass: no call per function.
    */
-  listFunctions(signal?: AbortSignal): Promise<LambdaFunctionState[]>;
+  listFunctions(signal?: AbortSignal): Promise<ListedFunction[]>;
   /**
    * The function as its `live` alias runs it (configuration of the live version, code, tags);
    * undefined when the function has no `live` alias.

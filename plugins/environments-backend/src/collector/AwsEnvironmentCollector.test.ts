@@ -8,6 +8,7 @@ import { ConfigReader } from '@backstage/config';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
 import {
+  accountOf,
   FAST_RETRY,
   fakeCredentialsManager,
   lambdaThrottled,
@@ -109,6 +110,66 @@ function newCollector(
     ...extra,
   });
   return { aws, collector: new AwsEnvironmentCollector({ readers: aws }) };
+}
+
+/** A published version of a fake function. */
+interface FakeVersion {
+  version: string;
+  codeSha256: string;
+  lastModified: string;
+}
+
+/**
+ * Makes the mocked ListFunctions answer FunctionVersion=ALL as AWS does: each function's $LATEST
+ * entry followed by its published versions, 50 entries a page. Without ALL it lists $LATEST only.
+ */
+function listPublishedVersions(
+  fleet: ReturnType<typeof mockFleet>,
+  functions: FakeFunction[],
+  versionsFor: (fn: FakeFunction) => FakeVersion[],
+) {
+  fleet.lambda.on(ListFunctionsCommand).callsFake(async (input, getClient) => {
+    const accountId = await accountOf(getClient());
+    const arn = (name: string) =>
+      `arn:aws:lambda:${REGION}:${accountId}:function:${name}`;
+    const entries = functions
+      .filter(fn => fn.accountId === accountId)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap(fn => [
+        {
+          FunctionName: fn.name,
+          FunctionArn: arn(fn.name),
+          PackageType: 'Image' as const,
+          CodeSha256: fn.latestCodeSha256,
+          Version: '$LATEST',
+          LastModified: '2026-11-01T10:00:00.000+0000',
+        },
+        ...(input.FunctionVersion === 'ALL' ? versionsFor(fn) : []).map(v => ({
+          FunctionName: fn.name,
+          FunctionArn: `${arn(fn.name)}:${v.version}`,
+          PackageType: 'Image' as const,
+          CodeSha256: v.codeSha256,
+          Version: v.version,
+          LastModified: v.lastModified,
+        })),
+      ]);
+    const start = input.Marker ? Number(input.Marker) : 0;
+    const end = start + (input.MaxItems ?? 50);
+    return {
+      $metadata: {},
+      Functions: entries.slice(start, end),
+      NextMarker: end < entries.length ? String(end) : undefined,
+    };
+  });
+}
+
+/** `count` versions of a function, each a day apart from November 1st and with its own digest. */
+function versionsOf(fn: FakeFunction, count: number): FakeVersion[] {
+  return Array.from({ length: count }, (_, i) => ({
+    version: String(i + 1),
+    codeSha256: hex(`${fn.name} v${i + 1}`),
+    lastModified: `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00.000+0000`,
+  }));
 }
 
 function environmentOf(
@@ -361,6 +422,68 @@ describe('AwsEnvironmentCollector', () => {
       expect(JSON.stringify(result)).not.toContain('sk_live_very_secret');
     });
 
+    it('gives each environment the published versions of its primary function, from the list pages', async () => {
+      listPublishedVersions(fleet, functions, fn => {
+        switch (fn.name) {
+          case 'shop-checkout-api-prod':
+            return versionsOf(fn, 3);
+          case 'legacy-billing':
+            return versionsOf(fn, 1);
+          case 'shop-billing-prod':
+            return versionsOf(fn, 2);
+          default:
+            return [];
+        }
+      });
+      const { aws, collector } = newCollector();
+
+      const result = await collector.collect({
+        environments: ENVIRONMENTS,
+        services,
+      });
+
+      const checkoutProd = environmentOf(
+        result,
+        'component:default/checkout-api',
+        'prod',
+      );
+      expect(checkoutProd.versions).toEqual([
+        {
+          version: '1',
+          digest: `sha256:${hex('shop-checkout-api-prod v1')}`,
+          digestKind: 'image',
+          publishedAt: '2026-11-01T10:00:00.000Z',
+        },
+        expect.objectContaining({
+          version: '2',
+          digest: `sha256:${hex('shop-checkout-api-prod v2')}`,
+          publishedAt: '2026-11-02T10:00:00.000Z',
+        }),
+        expect.objectContaining({ version: '3' }),
+      ]);
+      // The explicitly named function stands for billing in prod: its history, not its twin's.
+      expect(
+        environmentOf(result, 'component:default/billing', 'prod').versions,
+      ).toEqual([
+        expect.objectContaining({
+          digest: `sha256:${hex('legacy-billing v1')}`,
+        }),
+      ]);
+      expect(
+        environmentOf(result, 'component:default/checkout-api', 'staging')
+          .versions,
+      ).toEqual([]);
+      expect(
+        environmentOf(result, 'component:default/notifications-worker', 'dev')
+          .versions,
+      ).toEqual([]);
+      // Versions are not part of the function's description (the matrix shows what is live).
+      expect(checkoutProd.functions[0]).not.toHaveProperty('versions');
+      expect(aws.callCounter.callsByOperation()['lambda:ListFunctions']).toBe(
+        3,
+      );
+    });
+
     it('stops and rejects when aborted', async () => {
       const controller = new AbortController();
       fleet.lambda.on(ListFunctionsCommand).callsFake(async () => {
@@ -487,6 +610,35 @@ describe('AwsEnvironmentCollector', () => {
           ),
       ).toBe(false);
       expect(found.every(fn => fn.stack)).toBe(true);
+    });
+
+    it('reads every published version in list pages only: no call per function or version', async () => {
+      const functions = fleetFunctions(true);
+      fleet = mockFleet({
+        functions,
+        stacks: stacksOf(functions),
+        stacksPerPage: 100,
+      });
+      // 40 functions with 4 versions and 5 of other teams per account: 205 entries, 5 pages of 50.
+      listPublishedVersions(fleet, functions, fn =>
+        fn.name.startsWith('svc-') || fn.name.startsWith('shop-svc-')
+          ? versionsOf(fn, 4)
+          : [],
+      );
+      const { aws, collector } = newCollector();
+
+      const result = await collector.collect({
+        environments: ENVIRONMENTS,
+        services,
+      });
+
+      const environments = result.services.flatMap(s => s.environments);
+      expect(environments).toHaveLength(120);
+      expect(environments.every(e => e.versions?.length === 4)).toBe(true);
+      const calls = countCalls(aws);
+      expect(calls.listPages).toBe(15);
+      expect(calls.getFunction).toBe(120);
+      expect(calls.listStackResources).toBe(0);
     });
 
     it('needs no ListStackResources when functions carry CloudFormation stack tags (real AWS)', async () => {

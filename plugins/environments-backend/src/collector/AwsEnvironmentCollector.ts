@@ -8,6 +8,7 @@ import {
   AwsLocation,
   LocationReaders,
   LocationReaderSource,
+  PublishedVersion,
   StackSummary,
 } from '../aws/types';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
@@ -31,12 +32,18 @@ import {
 /** CloudFormation tags every resource it creates with its stack's name (not the emulator). */
 const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
 
-/** What one account-region yielded: per service and environment, the functions found there. */
-type LocationFindings = Map<string, Map<string, FunctionResource[]>>;
+/** What one account-region yielded. */
+interface LocationFindings {
+  /** Per service and environment, the functions found there. */
+  functions: Map<string, Map<string, FunctionResource[]>>;
+  /** The published versions of every function listed there, by function name. */
+  versions: Map<string, PublishedVersion[]>;
+}
 
 /**
  * Collects what runs in every environment, one account-region at a time and all of them in parallel.
- * Per account-region: the ListFunctions pages, one GetFunction(live) per candidate function, and, only
+ * Per account-region: the ListFunctions(FunctionVersion=ALL) pages, which also give every published
+ * version (the environment's history), one GetFunction(live) per candidate function, and, only
  * when some found function is not tagged with its stack, the DescribeStacks pages plus one
  * ListStackResources per candidate stack. An account-region that fails becomes a FailedLocation.
  */
@@ -137,13 +144,24 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
             continue;
           }
           functions.push(
-            ...(found.get(service.entityRef)?.get(environment.name) ?? []),
+            ...(found.functions.get(service.entityRef)?.get(environment.name) ??
+              []),
           );
         }
+        const ordered = markPrimary(functions);
+        const primary = ordered.find(fn => fn.primary);
+        // The primary function stands for the service: its versions are the environment's history.
+        // An environment not read in full gives none (the store keeps its last known state).
+        const versions = primary
+          ? findings
+              .get(locationKey(primary))
+              ?.versions.get(primary.functionName)
+          : undefined;
         return {
           environment: environment.name,
           complete,
-          functions: markPrimary(functions),
+          functions: ordered,
+          ...(complete ? { versions: versions ?? [] } : {}),
         };
       }),
     }));
@@ -185,16 +203,24 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
   ): Promise<LocationFindings> {
     const readers = await this.readers.forLocation(location);
     const listed = await readers.lambda.listFunctions(signal);
+    const versions = new Map(
+      listed.map(({ state, versions: published }) => [
+        state.functionName,
+        published,
+      ]),
+    );
 
     // One GetFunction per candidate; a function without a live alias keeps its $LATEST data from the list.
     const candidates = candidateFunctionNames(
-      listed.map(fn => fn.functionName),
+      listed.map(({ state }) => state.functionName),
       services,
       environments,
     );
     const functions = new Map<string, LocatedFunction>();
     await forEachConcurrently(
-      listed.filter(fn => candidates.has(fn.functionName)),
+      listed
+        .map(({ state }) => state)
+        .filter(fn => candidates.has(fn.functionName)),
       signal,
       async fn => {
         const live = await readers.lambda.getLiveFunction(
@@ -207,8 +233,8 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
       },
     );
 
-    const match = () => {
-      const findings: LocationFindings = new Map();
+    const match = (): LocationFindings => {
+      const found = new Map<string, Map<string, FunctionResource[]>>();
       for (const service of services) {
         const perEnvironment = new Map<string, FunctionResource[]>();
         for (const environment of environments) {
@@ -223,14 +249,14 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
             }),
           );
         }
-        findings.set(service.entityRef, perEnvironment);
+        found.set(service.entityRef, perEnvironment);
       }
-      return findings;
+      return { functions: found, versions };
     };
 
     const findings = match();
     const found = new Set<string>();
-    for (const perEnvironment of findings.values()) {
+    for (const perEnvironment of findings.functions.values()) {
       for (const resources of perEnvironment.values()) {
         resources.forEach(resource => found.add(resource.functionName));
       }

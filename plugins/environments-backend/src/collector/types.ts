@@ -2,6 +2,7 @@ import {
   EnvironmentDefinition,
   FunctionResource,
 } from '@internal/backstage-plugin-environments-common';
+import { PublishedVersion } from '../aws/types';
 
 /** A catalog Component as the collector needs it: its ref and the annotations that map it to AWS. */
 export interface ServiceDescriptor {
@@ -32,6 +33,11 @@ export interface CollectedService {
     /** False when any location of this environment failed: the store keeps the last known state, marked stale. */
     complete: boolean;
     functions: FunctionResource[];
+    /**
+     * The primary function's published versions, oldest first: what ran in the environment, dated by
+     * its own account's clock. Empty when no function was found; absent when not read in full.
+     */
+    versions?: PublishedVersion[];
   }>;
 }
 

@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { DatabaseMatrixStore } from './DatabaseMatrixStore';
 import {
   collected,
+  DEMO_RELEASES,
   digestOf,
   ENVIRONMENTS,
   liveFunction,
@@ -34,11 +35,11 @@ describe.each(databases.eachSupportedId())(
       const { store } = await createStore(databaseId);
       await store.saveRefresh(
         refresh('2026-11-20T10:00:00.000Z', [
-          collected('checkout-api', {
-            dev: '1.5.0',
-            staging: '1.4.0',
-            prod: '1.3.2',
-          }),
+          collected(
+            'checkout-api',
+            { dev: '1.5.0', staging: '1.4.0', prod: '1.3.2' },
+            { published: DEMO_RELEASES['checkout-api'] },
+          ),
         ]),
         [checkout],
       );
@@ -55,9 +56,12 @@ describe.each(databases.eachSupportedId())(
       ]);
       const prod = matrix.environments[2];
       expect(prod.functions).toEqual([
-        liveFunction('checkout-api', 'prod', '1.3.2'),
+        liveFunction('checkout-api', 'prod', '1.3.2', {
+          liveVersion: '2',
+          deployedAt: '2026-10-04T10:00:00.000Z',
+        }),
       ]);
-      expect(prod.liveVersion).toBe('1');
+      expect(prod.liveVersion).toBe('2');
       expect(prod.freshness).toEqual({
         refreshedAt: '2026-11-20T10:00:00.000Z',
         stale: false,
@@ -67,7 +71,11 @@ describe.each(databases.eachSupportedId())(
         previousEnvironment: 'staging',
         sameDigestAsPrevious: false,
         promotionPending: true,
-        // Staging's history begins with this refresh: nothing is known of what it ran before.
+        // Staging published 1.3.2 before 1.4.0: prod's digest came the promotion path.
+        unpromotedArtifact: false,
+      });
+      expect(matrix.environments[1].comparison).toMatchObject({
+        promotionPending: true,
         unpromotedArtifact: false,
       });
     });
@@ -104,15 +112,27 @@ describe.each(databases.eachSupportedId())(
 
     it('keeps when each digest was first and last seen, and goes back to pending after a rollback', async () => {
       const { store } = await createStore(databaseId);
-      const save = (at: string, prod: string) =>
+      // prod published 1.3.2 on October 30th and 1.4.0 on November 1st (10:00), by its own clock.
+      const save = (at: string, prod: string, prodReleases: string[]) =>
         store.saveRefresh(
           refresh(at, [
-            collected('checkout-api', { dev: '1.4.0', staging: '1.4.0', prod }),
+            collected(
+              'checkout-api',
+              { dev: '1.4.0', staging: '1.4.0', prod },
+              {
+                published: {
+                  dev: ['1.3.2', '1.4.0'],
+                  staging: ['1.3.2', '1.4.0'],
+                  prod: prodReleases,
+                },
+                clocks: { prod: { firstDay: 30, daysApart: 2 } },
+              },
+            ),
           ]),
           [checkout],
         );
-      await save('2026-11-01T10:00:00.000Z', '1.3.2');
-      await save('2026-11-02T10:00:00.000Z', '1.4.0');
+      await save('2026-11-01T08:00:00.000Z', '1.3.2', ['1.3.2']);
+      await save('2026-11-02T10:00:00.000Z', '1.4.0', ['1.3.2', '1.4.0']);
       expect(
         (await store.getMatrix(checkout.entityRef)).environments[2].comparison,
       ).toMatchObject({
@@ -120,8 +140,8 @@ describe.each(databases.eachSupportedId())(
         promotionPending: false,
       });
 
-      // prod is rolled back to 1.3.2.
-      await save('2026-11-03T10:00:00.000Z', '1.3.2');
+      // prod's live alias is moved back to version 1 (1.3.2).
+      await save('2026-11-03T10:00:00.000Z', '1.3.2', ['1.3.2', '1.4.0']);
 
       expect(await store.getHistory(checkout.entityRef, 'prod')).toEqual([
         {
@@ -129,29 +149,191 @@ describe.each(databases.eachSupportedId())(
           digestKind: 'image',
           version: '1',
           imageUri: liveFunction('checkout-api', 'prod', '1.3.2').imageUri,
-          firstSeenAt: '2026-11-01T10:00:00.000Z',
+          firstSeenAt: '2026-10-30T10:00:00.000Z',
           lastSeenAt: '2026-11-03T10:00:00.000Z',
         },
         expect.objectContaining({
           digest: digestOf('checkout-api', '1.4.0'),
-          firstSeenAt: '2026-11-02T10:00:00.000Z',
+          version: '2',
+          firstSeenAt: '2026-11-01T10:00:00.000Z',
           lastSeenAt: '2026-11-02T10:00:00.000Z',
         }),
       ]);
       expect(
         (await store.getMatrix(checkout.entityRef)).environments[2].comparison,
-      ).toMatchObject({
+      ).toEqual({
+        previousEnvironment: 'staging',
         sameDigestAsPrevious: false,
         promotionPending: true,
         unpromotedArtifact: false,
       });
       expect(
-        await store.getHistory(checkout.entityRef, 'staging'),
-      ).toHaveLength(1);
-      expect(
         await store.getHistory('component:default/unknown', 'prod'),
       ).toEqual([]);
     });
+
+    it('knows on the first refresh what ran before, from the published versions', async () => {
+      const { store } = await createStore(databaseId);
+      await store.saveRefresh(
+        refresh('2026-11-20T10:00:00.000Z', [
+          collected(
+            'checkout-api',
+            { dev: '1.5.0', staging: '1.4.0', prod: '1.3.2' },
+            { published: DEMO_RELEASES['checkout-api'] },
+          ),
+        ]),
+        [checkout],
+      );
+
+      expect(await store.getHistory(checkout.entityRef, 'prod')).toEqual([
+        {
+          digest: digestOf('checkout-api', '1.3.2'),
+          digestKind: 'image',
+          version: '2',
+          imageUri: liveFunction('checkout-api', 'prod', '1.3.2').imageUri,
+          firstSeenAt: '2026-10-04T10:00:00.000Z',
+          lastSeenAt: '2026-11-20T10:00:00.000Z',
+        },
+        // Known from its version only: live until the next version replaced it.
+        {
+          digest: digestOf('checkout-api', '1.3.1'),
+          digestKind: 'image',
+          version: '1',
+          firstSeenAt: '2026-10-01T10:00:00.000Z',
+          lastSeenAt: '2026-10-04T10:00:00.000Z',
+        },
+      ]);
+      expect(
+        (await store.getHistory(checkout.entityRef, 'dev')).map(e => e.digest),
+      ).toEqual(
+        ['1.5.0', '1.4.0', '1.3.2', '1.3.1'].map(v =>
+          digestOf('checkout-api', v),
+        ),
+      );
+    });
+
+    it('dates a digest published more than once from its first version, and names its latest', async () => {
+      const { store } = await createStore(databaseId);
+      // prod went 1.3.1 → 1.3.2 → 1.3.1 again (redeployed) → 1.3.2 again, and runs the last one.
+      await store.saveRefresh(
+        refresh('2026-11-20T10:00:00.000Z', [
+          collected(
+            'checkout-api',
+            { dev: null, staging: null, prod: '1.3.2' },
+            { published: { prod: ['1.3.1', '1.3.2', '1.3.1', '1.3.2'] } },
+          ),
+        ]),
+        [checkout],
+      );
+
+      expect(await store.getHistory(checkout.entityRef, 'prod')).toEqual([
+        expect.objectContaining({
+          digest: digestOf('checkout-api', '1.3.2'),
+          version: '4',
+          firstSeenAt: '2026-10-04T10:00:00.000Z',
+          lastSeenAt: '2026-11-20T10:00:00.000Z',
+        }),
+        expect.objectContaining({
+          digest: digestOf('checkout-api', '1.3.1'),
+          version: '3',
+          firstSeenAt: '2026-10-01T10:00:00.000Z',
+          lastSeenAt: '2026-10-10T10:00:00.000Z',
+        }),
+      ]);
+    });
+
+    it('keeps a digest it already recorded as it was: versions only add digests it never saw', async () => {
+      const { store } = await createStore(databaseId);
+      await store.saveRefresh(
+        refresh('2026-11-20T10:00:00.000Z', [
+          collected('checkout-api', {
+            dev: null,
+            staging: null,
+            prod: '1.3.2',
+          }),
+        ]),
+        [checkout],
+      );
+      await store.saveRefresh(
+        refresh('2026-11-21T10:00:00.000Z', [
+          collected(
+            'checkout-api',
+            { dev: null, staging: null, prod: '1.4.0' },
+            { published: { prod: ['1.3.1', '1.3.2', '1.4.0'] } },
+          ),
+        ]),
+        [checkout],
+      );
+
+      const history = await store.getHistory(checkout.entityRef, 'prod');
+      expect(
+        history.map(e => [e.version, e.firstSeenAt, e.lastSeenAt]),
+      ).toEqual([
+        ['3', '2026-10-07T10:00:00.000Z', '2026-11-21T10:00:00.000Z'],
+        // Seen live by the first refresh: its dates stay those it was seen with.
+        ['1', '2026-11-20T10:00:00.000Z', '2026-11-20T10:00:00.000Z'],
+        ['1', '2026-10-01T10:00:00.000Z', '2026-10-04T10:00:00.000Z'],
+      ]);
+      expect(history[1].digest).toBe(digestOf('checkout-api', '1.3.2'));
+    });
+
+    it.each([
+      ['every account on the same clock', {}],
+      [
+        'prod publishing before staging and dev',
+        {
+          dev: { firstDay: 20 },
+          staging: { firstDay: 10 },
+          prod: { firstDay: 1 },
+        },
+      ],
+      [
+        'dev and staging publishing in quick succession after prod',
+        {
+          dev: { firstDay: 25, daysApart: 0.01 },
+          staging: { firstDay: 24, daysApart: 0.01 },
+          prod: { firstDay: 1 },
+        },
+      ],
+    ])(
+      "decides the demo's comparisons on the first refresh with %s",
+      async (_, clocks) => {
+        const { store } = await createStore(databaseId);
+        await store.saveRefresh(
+          refresh('2026-11-20T10:00:00.000Z', [
+            collected(
+              'checkout-api',
+              { dev: '1.5.0', staging: '1.4.0', prod: '1.3.2' },
+              { published: DEMO_RELEASES['checkout-api'], clocks },
+            ),
+            collected(
+              'payments-api',
+              { dev: '3.0.0', staging: '3.0.0', prod: '3.0.1-hotfix' },
+              { published: DEMO_RELEASES['payments-api'], clocks },
+            ),
+          ]),
+          [checkout, payments],
+        );
+
+        const comparisons = async (entityRef: string) =>
+          (await store.getMatrix(entityRef)).environments.map(e =>
+            e.comparison
+              ? [e.comparison.promotionPending, e.comparison.unpromotedArtifact]
+              : undefined,
+          );
+        // [promotionPending, unpromotedArtifact] of dev, staging, prod.
+        expect(await comparisons(checkout.entityRef)).toEqual([
+          undefined,
+          [true, false],
+          [true, false],
+        ]);
+        expect(await comparisons(payments.entityRef)).toEqual([
+          undefined,
+          [false, false],
+          [false, true],
+        ]);
+      },
+    );
 
     it('dates a digest seen for the first time from when its live version was published', async () => {
       const { store } = await createStore(databaseId);
@@ -268,6 +450,7 @@ describe.each(databases.eachSupportedId())(
           stale: true,
           error:
             'Could not read account 333333333333 in eu-west-1: AccessDenied: not authorized to assume role',
+          errorAt: '2026-11-01T10:10:00.000Z',
         },
       });
       expect(prod.functions).toHaveLength(1);
@@ -405,13 +588,15 @@ describe.each(databases.eachSupportedId())(
           { ...service('notifications-worker'), system: undefined },
         ];
         const same = { dev: '2.1.0', staging: '2.1.0', prod: '2.1.0' };
+        const checkoutStory = () =>
+          collected(
+            'checkout-api',
+            { dev: '1.5.0', staging: '1.4.0', prod: '1.3.2' },
+            { published: DEMO_RELEASES['checkout-api'] },
+          );
         await store.saveRefresh(
           refresh('2026-11-01T10:00:00.000Z', [
-            collected('checkout-api', {
-              dev: '1.5.0',
-              staging: '1.4.0',
-              prod: '1.3.2',
-            }),
+            checkoutStory(),
             collected('inventory-service', same),
             collected('payments-api', same),
             collected('reporting-api', same),
@@ -423,11 +608,7 @@ describe.each(databases.eachSupportedId())(
           refresh(
             '2026-11-02T10:00:00.000Z',
             [
-              collected('checkout-api', {
-                dev: '1.5.0',
-                staging: '1.4.0',
-                prod: '1.3.2',
-              }),
+              checkoutStory(),
               collected('inventory-service', same),
               collected('payments-api', { ...same, prod: '2.1.1-hotfix' }),
               collected('reporting-api', same, { incomplete: ['staging'] }),
@@ -471,7 +652,7 @@ describe.each(databases.eachSupportedId())(
               environment: 'dev',
               status: 'ok',
               digest: digestOf('checkout-api', '1.5.0'),
-              liveVersion: '1',
+              liveVersion: '4',
               stale: false,
             },
             expect.objectContaining({

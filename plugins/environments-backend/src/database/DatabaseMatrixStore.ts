@@ -15,6 +15,7 @@ import {
   FunctionResource,
 } from '@internal/backstage-plugin-environments-common';
 import { Knex } from 'knex';
+import { PublishedVersion } from '../aws/types';
 import {
   CollectedService,
   RefreshResult,
@@ -116,8 +117,65 @@ function rowToState(row: StateRow): EnvironmentState {
       refreshedAt: toIso(row.refreshed_at),
       stale: Boolean(row.stale),
       error: row.error ?? undefined,
+      errorAt: toIso(row.error_at),
     },
   };
+}
+
+/**
+ * When a digest was first published in an environment (or its live version published, when the
+ * versions do not show it); undefined when AWS gave no date. AWS's dates are kept as they are, not
+ * capped at the refresh time: the account's own clock is what orders the environment's history.
+ */
+function firstPublished(
+  versions: PublishedVersion[],
+  digest: string,
+  deployedAt: string | undefined,
+): Date | undefined {
+  const times = versions
+    .filter(v => v.digest === digest)
+    .map(v => Date.parse(v.publishedAt));
+  if (deployedAt) {
+    times.push(Date.parse(deployedAt));
+  }
+  const known = times.filter(t => !Number.isNaN(t));
+  return known.length > 0 ? new Date(Math.min(...known)) : undefined;
+}
+
+/**
+ * The history rows (without entity and environment) of the digests published in an environment,
+ * the live one excepted: first seen when first published; last seen when the next version with
+ * another digest was published (it replaced it), or at its own last publication when none was.
+ */
+function versionHistory(
+  versions: PublishedVersion[],
+  liveDigest: string,
+): Array<Omit<HistoryRow, 'entity_ref' | 'environment'>> {
+  const ordered = [...versions].sort(
+    (a, b) => Number(a.version) - Number(b.version),
+  );
+  const byDigest = new Map<
+    string,
+    { first: PublishedVersion; last: PublishedVersion; replacedAt?: string }
+  >();
+  ordered.forEach((version, index) => {
+    byDigest.set(version.digest, {
+      first: byDigest.get(version.digest)?.first ?? version,
+      last: version,
+      // Kept from a digest's last version, whose successor necessarily runs another digest.
+      replacedAt: ordered[index + 1]?.publishedAt,
+    });
+  });
+  return [...byDigest.values()]
+    .filter(({ first }) => first.digest !== liveDigest)
+    .map(({ first, last, replacedAt }) => ({
+      digest: first.digest,
+      digest_kind: first.digestKind,
+      version: last.version,
+      image_uri: null,
+      first_seen_at: new Date(first.publishedAt),
+      last_seen_at: new Date(replacedAt ?? last.publishedAt),
+    }));
 }
 
 function rowToHistory(row: HistoryRow): DigestHistoryEntry {
@@ -345,9 +403,7 @@ export class DatabaseMatrixStore implements MatrixStore {
             updated_at: now,
           };
           if (live?.digest) {
-            const deployedAt = live.deployedAt
-              ? new Date(live.deployedAt)
-              : undefined;
+            const versions = env.versions ?? [];
             const historyKey = `${stateKey}\n${live.digest}`;
             const previous = history.get(historyKey);
             const entry: HistoryRow = {
@@ -357,15 +413,28 @@ export class DatabaseMatrixStore implements MatrixStore {
               digest_kind: row.digest_kind!,
               version: row.live_version,
               image_uri: live.imageUri ?? null,
-              // First seen: when the live version was published, the earliest it can have been
-              // live, so that a first refresh already orders the digests it finds.
               first_seen_at:
                 previous?.first_seen_at ??
-                (deployedAt && deployedAt < seenAt ? deployedAt : seenAt),
+                firstPublished(versions, live.digest, live.deployedAt) ??
+                seenAt,
               last_seen_at: seenAt,
             };
             history.set(historyKey, entry);
             historyWrites.push(entry);
+            // The versions published there ran there: recorded once, so a first refresh already
+            // knows the environment's past, in the order of its own account's clock.
+            for (const ran of versionHistory(versions, live.digest)) {
+              const ranKey = `${stateKey}\n${ran.digest}`;
+              if (!history.has(ranKey)) {
+                const ranEntry: HistoryRow = {
+                  entity_ref: service.entityRef,
+                  environment: env.environment,
+                  ...ran,
+                };
+                history.set(ranKey, ranEntry);
+                historyWrites.push(ranEntry);
+              }
+            }
           }
         } else {
           const old = states.get(stateKey);

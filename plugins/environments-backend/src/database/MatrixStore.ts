@@ -48,8 +48,9 @@ export interface FleetPage {
  */
 export interface MatrixStore {
   /**
-   * Saves a refresh. Complete environments replace the stored state and add to the digest history;
-   * incomplete ones keep their last known state, marked stale with the error. With `replaceFleet`,
+   * Saves a refresh. Complete environments replace the stored state and add to the digest history
+   * (the live digest, and each digest of the published versions not recorded yet, dated by its first
+   * publication); incomplete ones keep their last known state, marked stale with the error. With `replaceFleet`,
    * `services` is the whole fleet and every other stored service is removed.
    */
   saveRefresh(

@@ -3,6 +3,7 @@ import {
   EnvironmentDefinition,
   FunctionResource,
 } from '@internal/backstage-plugin-environments-common';
+import { PublishedVersion } from '../../aws/types';
 import {
   CollectedService,
   RefreshResult,
@@ -88,24 +89,114 @@ export function liveFunction(
   };
 }
 
-/** What a refresh found for one service: a version per environment, `null` for nothing found. */
+/**
+ * The versions published in an environment, one per release in order (version numbers from 1), each
+ * `daysApart` days after the one before from `firstDay` of October 2026, by that account's clock.
+ */
+export function publishedVersions(
+  component: string,
+  releases: string[],
+  clock: { firstDay?: number; daysApart?: number } = {},
+): PublishedVersion[] {
+  const { firstDay = 1, daysApart = 3 } = clock;
+  return releases.map((release, index) => ({
+    version: String(index + 1),
+    digest: digestOf(component, release),
+    digestKind: 'image',
+    publishedAt: new Date(
+      Date.UTC(2026, 9, firstDay, 10) + index * daysApart * 86_400_000,
+    ).toISOString(),
+  }));
+}
+
+/**
+ * What a refresh found for one service: a version per environment, `null` for nothing found. With
+ * `published`, an environment's function has published these releases in order (its versions, dated
+ * by `clocks` of that environment), the live version being the last one of the live release.
+ */
 export function collected(
   component: string,
   versions: Record<string, string | null>,
-  options?: { incomplete?: string[] },
+  options?: {
+    incomplete?: string[];
+    published?: Record<string, string[]>;
+    clocks?: Record<string, { firstDay?: number; daysApart?: number }>;
+  },
 ): CollectedService {
   return {
     entityRef: `component:default/${component}`,
     environments: ENVIRONMENTS.map(({ name }) => {
       const version = versions[name];
+      const releases = options?.published?.[name];
+      if (!releases) {
+        return {
+          environment: name,
+          complete: !options?.incomplete?.includes(name),
+          functions: version ? [liveFunction(component, name, version)] : [],
+        };
+      }
+      const published = publishedVersions(
+        component,
+        releases,
+        options?.clocks?.[name],
+      );
+      const live = version
+        ? published.filter(v => v.digest === digestOf(component, version)).pop()
+        : undefined;
       return {
         environment: name,
         complete: !options?.incomplete?.includes(name),
-        functions: version ? [liveFunction(component, name, version)] : [],
+        functions: version
+          ? [
+              liveFunction(component, name, version, {
+                liveVersion: live?.version,
+                deployedAt: live?.publishedAt,
+              }),
+            ]
+          : [],
+        versions: published,
       };
     }),
   };
 }
+
+/**
+ * The releases each environment published if every release came the promotion path: what the
+ * environments after it run (older releases, oldest first), then its own. For fakes that know only
+ * what runs now; a hotfix needs its own history.
+ */
+export function promotionPath(
+  versions: Record<string, string | null>,
+): Record<string, string[]> {
+  const names = ENVIRONMENTS.map(e => e.name);
+  return Object.fromEntries(
+    names.map((name, index) => [
+      name,
+      [
+        ...new Set(
+          names
+            .slice(index)
+            .reverse()
+            .flatMap(later => (versions[later] ? [versions[later]!] : [])),
+        ),
+      ],
+    ]),
+  );
+}
+
+/** The releases each environment of the demo published, oldest first (examples/fleet/demo-fleet.yaml). */
+export const DEMO_RELEASES: Record<string, Record<string, string[]>> = {
+  'checkout-api': {
+    dev: ['1.3.1', '1.3.2', '1.4.0', '1.5.0'],
+    staging: ['1.3.1', '1.3.2', '1.4.0'],
+    prod: ['1.3.1', '1.3.2'],
+  },
+  'payments-api': {
+    dev: ['2.9.0', '3.0.0'],
+    staging: ['2.9.0', '3.0.0'],
+    prod: ['2.9.0', '3.0.0', '3.0.1-hotfix'],
+  },
+};
 
 /** A refresh that finished at `finishedAt`. */
 export function refresh(
