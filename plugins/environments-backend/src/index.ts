@@ -4,4 +4,7 @@
  * @packageDocumentation
  */
 export { environmentsPlugin as default } from './plugin';
-export { environmentCollectorServiceRef } from './service';
+export {
+  environmentCollectorServiceRef,
+  stackDriftDetectorsServiceRef,
+} from './service';

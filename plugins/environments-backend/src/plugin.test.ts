@@ -8,12 +8,24 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { digestOf } from './database/__testUtils__/demoFleet';
-import { environmentsPlugin, REFRESH_TASK_ID } from './plugin';
-import { environmentCollectorServiceRef } from './service';
 import {
+  DRIFT_CHECK_TASK_ID,
+  environmentsPlugin,
+  PROMOTIONS_SWEEP_TASK_ID,
+  REFRESH_TASK_ID,
+} from './plugin';
+import {
+  environmentCollectorServiceRef,
+  stackDriftDetectorsServiceRef,
+} from './service';
+import {
+  ComplianceFleetCollector,
+  COMPLIANCE_CONFIG,
   component,
   DEMO_CONFIG,
+  driftedMemory,
   FakeCollector,
+  FakeDriftDetectors,
 } from './service/__testUtils__/testBackend';
 
 function withUid(uid: string, entity: ReturnType<typeof component>) {
@@ -21,25 +33,34 @@ function withUid(uid: string, entity: ReturnType<typeof component>) {
 }
 
 async function start(
-  options: { config?: object; collector?: FakeCollector } = {},
+  options: {
+    config?: object;
+    collector?: FakeCollector | ComplianceFleetCollector;
+    detectors?: FakeDriftDetectors;
+  } = {},
 ) {
   const collector = options.collector ?? new FakeCollector();
+  const detectors = options.detectors ?? new FakeDriftDetectors();
   // At run time the mock scheduler is a MockSchedulerService, which can install itself and trigger tasks.
   const scheduler = mockServices.scheduler() as SchedulerService & {
-    factory(): ServiceFactory<SchedulerService>;
+    factory(options?: {
+      skipTaskRunOnStartup?: boolean;
+    }): ServiceFactory<SchedulerService>;
   };
   const catalog = catalogServiceMock({
     entities: [
       withUid('1', component('checkout-api', { owner: 'team-checkout' })),
       withUid('2', component('inventory-service')),
       withUid('3', component('example-website', { annotations: {} })),
+      withUid('4', component('notifications-worker')),
     ],
   });
   const backend = await startTestBackend({
     features: [
       environmentsPlugin,
       mockServices.rootConfig.factory({ data: options.config ?? DEMO_CONFIG }),
-      scheduler.factory(),
+      // Tasks run when a test triggers them: the refresh and the drift check must not race.
+      scheduler.factory({ skipTaskRunOnStartup: true }),
       createServiceFactory({
         service: catalogServiceRef,
         deps: {},
@@ -50,9 +71,14 @@ async function start(
         deps: {},
         factory: () => collector,
       }),
+      createServiceFactory({
+        service: stackDriftDetectorsServiceRef,
+        deps: {},
+        factory: () => detectors,
+      }),
     ],
   });
-  return { backend, scheduler, catalog, collector };
+  return { backend, scheduler, catalog, collector, detectors };
 }
 
 const fleetRefs = async (server: Parameters<typeof request>[0]) =>
@@ -66,14 +92,24 @@ describe('environmentsPlugin', () => {
 
     expect(await scheduler.getScheduledTasks()).toEqual([
       expect.objectContaining({ id: REFRESH_TASK_ID, scope: 'global' }),
+      expect.objectContaining({ id: DRIFT_CHECK_TASK_ID, scope: 'global' }),
+      expect.objectContaining({
+        id: PROMOTIONS_SWEEP_TASK_ID,
+        scope: 'local',
+      }),
     ]);
-    // The mock scheduler ran the task once at start-up.
+    await scheduler.triggerTask(REFRESH_TASK_ID);
     expect(collector.calls).toEqual([
-      ['component:default/checkout-api', 'component:default/inventory-service'],
+      [
+        'component:default/checkout-api',
+        'component:default/inventory-service',
+        'component:default/notifications-worker',
+      ],
     ]);
     expect(await fleetRefs(backend.server)).toEqual([
       'component:default/checkout-api',
       'component:default/inventory-service',
+      'component:default/notifications-worker',
     ]);
     const matrix = await request(backend.server).get(
       '/api/environments/services/default/component/checkout-api/matrix',
@@ -87,8 +123,9 @@ describe('environmentsPlugin', () => {
 
   it('shows new releases and drops services that left the catalog on the next refresh', async () => {
     const { backend, scheduler, catalog, collector } = await start();
+    await scheduler.triggerTask(REFRESH_TASK_ID);
 
-    collector.releases['checkout-api'] = {
+    (collector as FakeCollector).releases['checkout-api'] = {
       dev: '1.5.0',
       staging: '1.5.0',
       prod: '1.4.0',
@@ -98,6 +135,7 @@ describe('environmentsPlugin', () => {
 
     expect(await fleetRefs(backend.server)).toEqual([
       'component:default/checkout-api',
+      'component:default/notifications-worker',
     ]);
     const prod = (
       await request(backend.server).get(
@@ -105,6 +143,84 @@ describe('environmentsPlugin', () => {
       )
     ).body.environments[2];
     expect(prod.digest).toBe(digestOf('checkout-api', '1.4.0'));
+
+    await backend.stop();
+  });
+
+  it('evaluates compliance after each fleet refresh, and clears a finding once it is fixed', async () => {
+    const collector = new ComplianceFleetCollector();
+    const { backend, scheduler } = await start({
+      config: COMPLIANCE_CONFIG,
+      collector,
+    });
+    const findingsOf = async (name: string) =>
+      (
+        await request(backend.server).get(
+          `/api/environments/services/default/component/${name}/findings`,
+        )
+      ).body.items.map((f: { environment: string; rule: string }) =>
+        [f.environment, f.rule].join(' '),
+      );
+
+    await scheduler.triggerTask(REFRESH_TASK_ID);
+    expect(await findingsOf('notifications-worker')).toEqual([
+      'staging tags.required',
+      'prod naming.environment-spelling',
+    ]);
+
+    collector.tags['shop-notifications-worker-staging'].Owner = 'team-platform';
+    await scheduler.triggerTask(REFRESH_TASK_ID);
+    expect(await findingsOf('notifications-worker')).toEqual([
+      'prod naming.environment-spelling',
+    ]);
+
+    await backend.stop();
+  });
+
+  it('checks CloudFormation drift on schedule, a few stacks per run, and shows what it found', async () => {
+    const detectors = new FakeDriftDetectors();
+    detectors.reports['shop-checkout-api-dev'] = driftedMemory(
+      'shop-checkout-api-dev',
+      '2048',
+    );
+    const config = structuredClone(COMPLIANCE_CONFIG) as any;
+    config.environments.compliance.cloudFormationDrift = {
+      stacksPerRun: 2,
+      frequency: { hours: 12 },
+    };
+    const { backend, scheduler } = await start({
+      config,
+      collector: new ComplianceFleetCollector(),
+      detectors,
+    });
+    await scheduler.triggerTask(REFRESH_TASK_ID);
+
+    await scheduler.triggerTask(DRIFT_CHECK_TASK_ID);
+
+    expect(detectors.detected).toEqual([
+      'shop-checkout-api-dev',
+      'shop-checkout-api-staging',
+    ]);
+    const findings = await request(backend.server).get(
+      '/api/environments/services/default/component/checkout-api/findings',
+    );
+    expect(findings.body.items).toEqual([
+      expect.objectContaining({
+        environment: 'dev',
+        kind: 'cloudformation-drift',
+        actual: '2048',
+      }),
+    ]);
+
+    await backend.stop();
+  });
+
+  it('does not schedule drift checks when stacksPerRun is 0', async () => {
+    const { backend, scheduler } = await start({ config: COMPLIANCE_CONFIG });
+
+    expect(
+      (await scheduler.getScheduledTasks()).map(task => task.id),
+    ).not.toContain(DRIFT_CHECK_TASK_ID);
 
     await backend.stop();
   });

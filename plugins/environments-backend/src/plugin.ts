@@ -7,16 +7,26 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
 import { readEnvironmentsConfig } from './config';
 import { DatabaseMatrixStore } from './database';
+import {
+  DatabaseFindingsStore,
+  DeclaredConfigurationReader,
+  readComplianceConfig,
+  StackDriftChecker,
+} from './drift';
 import { createPromotions } from './promotion';
 import {
+  ComplianceService,
   createRouter,
   environmentCollectorServiceRef,
   RefreshService,
   ServiceCatalog,
+  stackDriftDetectorsServiceRef,
 } from './service';
 
 /** The id of the scheduled task that refreshes the whole fleet. */
 export const REFRESH_TASK_ID = 'environments-refresh';
+/** The id of the scheduled task that checks CloudFormation stacks for drift, a few per run. */
+export const DRIFT_CHECK_TASK_ID = 'environments-drift-check';
 /** The id of the task that expires requests and settles interrupted executions. */
 export const PROMOTIONS_SWEEP_TASK_ID = 'environments-promotions-sweep';
 
@@ -40,6 +50,8 @@ export const environmentsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalogService: catalogServiceRef,
         collector: environmentCollectorServiceRef,
+        driftDetectors: stackDriftDetectorsServiceRef,
+        urlReader: coreServices.urlReader,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
@@ -51,14 +63,35 @@ export const environmentsPlugin = createBackendPlugin({
           deps;
         const { environments, refresh: schedule } =
           readEnvironmentsConfig(config);
+        const complianceConfig = readComplianceConfig(config, environments);
 
+        // Runs every migration of the plugin, the findings tables' included.
         const store = await DatabaseMatrixStore.create({
           database,
           environments,
         });
+        const findings = new DatabaseFindingsStore(await database.getClient());
         const catalog = new ServiceCatalog({
           catalog: deps.catalogService,
           auth: deps.auth,
+        });
+        const drift = complianceConfig.cloudFormationDrift;
+        const compliance = new ComplianceService({
+          environments,
+          config: complianceConfig,
+          matrices: store,
+          findings,
+          services: catalog,
+          declared: complianceConfig.readRepositoryFiles
+            ? new DeclaredConfigurationReader(deps.urlReader)
+            : undefined,
+          driftChecker: new StackDriftChecker({
+            detectors: deps.driftDetectors,
+            store: findings,
+            logger,
+            stacksPerRun: drift.stacksPerRun,
+          }),
+          logger,
         });
         const refresh = new RefreshService({
           services: catalog,
@@ -66,6 +99,7 @@ export const environmentsPlugin = createBackendPlugin({
           store,
           environments,
           logger,
+          listener: compliance,
         });
 
         await scheduler.scheduleTask({
@@ -75,6 +109,16 @@ export const environmentsPlugin = createBackendPlugin({
           timeout: schedule.timeout,
           fn: signal => refresh.refreshFleet(signal),
         });
+        if (drift.stacksPerRun > 0) {
+          await scheduler.scheduleTask({
+            id: DRIFT_CHECK_TASK_ID,
+            scope: 'global',
+            frequency: drift.frequency,
+            // A detection may be polled for up to 5 minutes per stack.
+            timeout: { minutes: 5 * drift.stacksPerRun + 5 },
+            fn: signal => compliance.runScheduledDriftCheck(signal),
+          });
+        }
 
         httpRouter.use(
           await createRouter({
@@ -83,6 +127,7 @@ export const environmentsPlugin = createBackendPlugin({
             store,
             catalog,
             refresh,
+            compliance,
           }),
         );
 

@@ -8,6 +8,7 @@ import {
 import { AdaptiveRetryStrategy } from '@smithy/util-retry';
 import { CallCounter } from './CallCounter';
 import { CloudFormationAdapter } from './CloudFormationAdapter';
+import { CloudFormationDriftAdapter } from './CloudFormationDriftAdapter';
 import { DEFAULT_RATE_LIMITS, RateLimits, readAwsAccessConfig } from './config';
 import { LambdaAdapter } from './LambdaAdapter';
 import { LocationRateLimiter } from './RateLimiter';
@@ -24,6 +25,8 @@ type RetryBackoff = NonNullable<
 export interface AwsLocationAdapters {
   lambda: LambdaAdapter;
   cloudFormation: CloudFormationAdapter;
+  /** Drift detection of the location's stacks: same client and CloudFormation budget as `cloudFormation`. */
+  cloudFormationDrift: CloudFormationDriftAdapter;
 }
 
 /** Options of {@link AwsClientFactory}. */
@@ -112,6 +115,7 @@ export class AwsClientFactory implements LocationReaderSource {
     const limiter = new LocationRateLimiter(
       this.options.rateLimits ?? DEFAULT_RATE_LIMITS,
     );
+    const cloudFormationClient = new CloudFormationClient(clientConfig());
     return {
       lambda: new LambdaAdapter({
         client: new LambdaClient(clientConfig()),
@@ -119,7 +123,12 @@ export class AwsClientFactory implements LocationReaderSource {
         callCounter: this.callCounter,
       }),
       cloudFormation: new CloudFormationAdapter({
-        client: new CloudFormationClient(clientConfig()),
+        client: cloudFormationClient,
+        limiter,
+        callCounter: this.callCounter,
+      }),
+      cloudFormationDrift: new CloudFormationDriftAdapter({
+        client: cloudFormationClient,
         limiter,
         callCounter: this.callCounter,
       }),

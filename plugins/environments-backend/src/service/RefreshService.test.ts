@@ -4,7 +4,9 @@ import { ENVIRONMENTS, service } from '../database/__testUtils__/demoFleet';
 import { RefreshService } from './RefreshService';
 import { FakeCollector } from './__testUtils__/testBackend';
 
-function setUp() {
+function setUp(
+  listener?: ConstructorParameters<typeof RefreshService>[0]['listener'],
+) {
   const collector = new FakeCollector();
   const store = {
     saveRefresh: jest.fn<Promise<void>, Parameters<MatrixStore['saveRefresh']>>(
@@ -24,6 +26,7 @@ function setUp() {
     store,
     environments: ENVIRONMENTS,
     logger: mockServices.logger.mock(),
+    listener,
   });
   return { collector, store, services, refresh };
 }
@@ -78,5 +81,39 @@ describe('RefreshService', () => {
       ['component:default/inventory-service'],
       ['component:default/checkout-api'],
     ]);
+  });
+
+  it('has compliance evaluated after each saved refresh', async () => {
+    const listener = {
+      fleetRefreshed: jest.fn(async () => {}),
+      serviceRefreshed: jest.fn(async () => {}),
+    };
+    const { store, services, refresh } = setUp(listener);
+
+    await refresh.refreshFleet();
+    await refresh.refreshService(services[1]);
+
+    expect(listener.fleetRefreshed).toHaveBeenCalledWith(services, undefined);
+    expect(listener.serviceRefreshed).toHaveBeenCalledWith(services[1]);
+    // Evaluated on what was saved, not before.
+    expect(store.saveRefresh.mock.invocationCallOrder[0]).toBeLessThan(
+      listener.fleetRefreshed.mock.invocationCallOrder[0],
+    );
+  });
+
+  it('still answers with the refreshed matrix when the evaluation fails', async () => {
+    const { services, refresh } = setUp({
+      fleetRefreshed: async () => {
+        throw new Error('findings table locked');
+      },
+      serviceRefreshed: async () => {
+        throw new Error('findings table locked');
+      },
+    });
+
+    await expect(refresh.refreshFleet()).resolves.toBeUndefined();
+    await expect(refresh.refreshService(services[0])).resolves.toMatchObject({
+      entityRef: 'component:default/checkout-api',
+    });
   });
 });

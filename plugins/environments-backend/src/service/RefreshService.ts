@@ -11,6 +11,18 @@ export interface ServiceSource {
   listServices(): Promise<ServiceDescriptor[]>;
 }
 
+/**
+ * Told after each saved refresh, e.g. to evaluate compliance on the new state. Its failures are
+ * logged: the refresh itself succeeded.
+ */
+export interface RefreshListener {
+  fleetRefreshed(
+    services: ServiceDescriptor[],
+    signal?: AbortSignal,
+  ): Promise<void>;
+  serviceRefreshed(service: ServiceDescriptor): Promise<void>;
+}
+
 /** Collects the fleet (or one service) from AWS and saves what was found. */
 export class RefreshService {
   private readonly services: ServiceSource;
@@ -18,6 +30,7 @@ export class RefreshService {
   private readonly store: MatrixStore;
   private readonly environments: EnvironmentDefinition[];
   private readonly logger: LoggerService;
+  private readonly listener?: RefreshListener;
   private readonly inFlight = new Map<string, Promise<EnvironmentMatrix>>();
 
   constructor(options: {
@@ -26,12 +39,14 @@ export class RefreshService {
     store: MatrixStore;
     environments: EnvironmentDefinition[];
     logger: LoggerService;
+    listener?: RefreshListener;
   }) {
     this.services = options.services;
     this.collector = options.collector;
     this.store = options.store;
     this.environments = options.environments;
     this.logger = options.logger;
+    this.listener = options.listener;
   }
 
   /** Lists the services from the catalog, collects them all and replaces the stored fleet. */
@@ -55,6 +70,18 @@ export class RefreshService {
         failed.length ? `; could not read ${failed.join(', ')}` : ''
       }`,
     );
+    if (this.listener) {
+      try {
+        await this.listener.fleetRefreshed(services, signal);
+      } catch (error) {
+        signal?.throwIfAborted();
+        this.logger.error(
+          `Could not evaluate the fleet after the refresh: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
   }
 
   /**
@@ -72,6 +99,15 @@ export class RefreshService {
         services: [service],
       });
       await this.store.saveRefresh(result, [service]);
+      try {
+        await this.listener?.serviceRefreshed(service);
+      } catch (error) {
+        this.logger.error(
+          `Could not evaluate ${service.entityRef} after the refresh: ${
+            (error as Error).message
+          }`,
+        );
+      }
       return this.store.getMatrix(service.entityRef);
     })();
     this.inFlight.set(service.entityRef, refresh);

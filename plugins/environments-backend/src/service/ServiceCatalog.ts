@@ -15,8 +15,22 @@ import {
   COMPONENT_ANNOTATION,
   FUNCTION_NAME_ANNOTATION_PREFIX,
   PROJECT_ANNOTATION,
+  namingConventionOverrides,
 } from '@internal/backstage-plugin-environments-common';
 import { ServiceDescriptor } from '../collector/types';
+import { ServiceFacts } from '../drift';
+
+/** Where the catalog says a Component's repository is; declared values are read from it. */
+export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
+
+/**
+ * What the compliance rules need of a Component beyond its descriptor: owner and naming overrides
+ * (ServiceFacts), and where its repository is.
+ */
+export interface ComplianceFacts extends ServiceFacts {
+  /** The `backstage.io/source-location` annotation, e.g. `url:https://github.com/acme/shop/tree/main/`. */
+  sourceLocation?: string;
+}
 
 // Only what a ServiceDescriptor needs: keeps the fleet listing small for large catalogs.
 const FIELDS = [
@@ -41,6 +55,32 @@ export class ServiceCatalog {
 
   /** Every service of the fleet, read with the plugin's own credentials. */
   async listServices(): Promise<ServiceDescriptor[]> {
+    return (await this.listFleetEntities()).map(toServiceDescriptor);
+  }
+
+  /** What compliance needs of every service of the fleet, read with the plugin's own credentials. */
+  async listServiceFacts(): Promise<ComplianceFacts[]> {
+    return (await this.listFleetEntities()).map(toComplianceFacts);
+  }
+
+  /**
+   * What compliance needs of one service, read with the plugin's own credentials (evaluation runs in
+   * the background). Undefined when it is no longer a service of the fleet.
+   */
+  async getServiceFacts(
+    entityRef: string,
+  ): Promise<ComplianceFacts | undefined> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+    return entity &&
+      entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+      hasProject(entity)
+      ? toComplianceFacts(entity)
+      : undefined;
+  }
+
+  private async listFleetEntities(): Promise<Entity[]> {
     const { items } = await this.catalog.getEntities(
       {
         filter: {
@@ -51,7 +91,7 @@ export class ServiceCatalog {
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    return items.filter(hasProject).map(toServiceDescriptor);
+    return items.filter(hasProject);
   }
 
   /**
@@ -106,6 +146,22 @@ export function toServiceDescriptor(entity: Entity): ServiceDescriptor {
     title: entity.metadata.title,
     owner: relatedRef(entity.spec?.owner, 'group', namespace),
     system: relatedRef(entity.spec?.system, 'system', namespace),
+  };
+}
+
+/** What the compliance rules compare a Component's resources with. */
+export function toComplianceFacts(entity: Entity): ComplianceFacts {
+  const { entityRef, project, component, owner } = toServiceDescriptor(entity);
+  const annotations = entity.metadata.annotations ?? {};
+  const namingOverrides = namingConventionOverrides(annotations);
+  const sourceLocation = annotations[SOURCE_LOCATION_ANNOTATION]?.trim();
+  return {
+    entityRef,
+    project,
+    component,
+    ...(owner ? { owner } : {}),
+    ...(Object.keys(namingOverrides).length > 0 ? { namingOverrides } : {}),
+    ...(sourceLocation ? { sourceLocation } : {}),
   };
 }
 

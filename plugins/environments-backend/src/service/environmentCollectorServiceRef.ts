@@ -8,6 +8,29 @@ import { AwsClientFactory } from '../aws';
 import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
 import { EnvironmentCollector } from '../collector/types';
 import { readEnvironmentsConfig } from '../config';
+import { StackDriftDetectorSource } from '../drift';
+
+/**
+ * The AWS clients of every account-region the plugin reads, with their rate limiters. One per plugin,
+ * so that the collector and the CloudFormation drift checks share each account-region's budget.
+ */
+export const awsClientFactoryServiceRef = createServiceRef<AwsClientFactory>({
+  id: 'environments.aws-clients',
+  scope: 'plugin',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: { config: coreServices.rootConfig },
+      factory({ config }) {
+        const { aws } = readEnvironmentsConfig(config);
+        return new AwsClientFactory({
+          credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
+          endpoints: aws.endpoints,
+          rateLimits: aws.rateLimits,
+        });
+      },
+    }),
+});
 
 /**
  * The collector the plugin refreshes the matrix with. By default it reads AWS with credentials
@@ -20,19 +43,37 @@ export const environmentCollectorServiceRef =
     defaultFactory: async service =>
       createServiceFactory({
         service,
-        deps: { config: coreServices.rootConfig, logger: coreServices.logger },
-        factory({ config, logger }) {
-          const { aws, discoveryTags } = readEnvironmentsConfig(config);
+        deps: {
+          config: coreServices.rootConfig,
+          logger: coreServices.logger,
+          aws: awsClientFactoryServiceRef,
+        },
+        factory({ config, logger, aws }) {
+          const { discoveryTags } = readEnvironmentsConfig(config);
           return new AwsEnvironmentCollector({
-            readers: new AwsClientFactory({
-              credentialsManager:
-                DefaultAwsCredentialsManager.fromConfig(config),
-              endpoints: aws.endpoints,
-              rateLimits: aws.rateLimits,
-            }),
+            readers: aws,
             discoveryTags,
             logger,
           });
         },
+      }),
+  });
+
+/**
+ * Where CloudFormation drift detection runs: by default each account-region's
+ * CloudFormationDriftAdapter. Tests replace it, since the emulator has no drift detection.
+ */
+export const stackDriftDetectorsServiceRef =
+  createServiceRef<StackDriftDetectorSource>({
+    id: 'environments.stack-drift-detectors',
+    scope: 'plugin',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: { aws: awsClientFactoryServiceRef },
+        factory: ({ aws }) => ({
+          forLocation: async location =>
+            (await aws.forLocation(location)).cloudFormationDrift,
+        }),
       }),
   });

@@ -1,5 +1,22 @@
-export { environmentCollectorServiceRef } from './environmentCollectorServiceRef';
+export { ComplianceService } from './ComplianceService';
+export type {
+  ComplianceFactsSource,
+  DeclaredOverridesSource,
+  ServiceFindings,
+  StackDriftRunner,
+} from './ComplianceService';
+export {
+  awsClientFactoryServiceRef,
+  environmentCollectorServiceRef,
+  stackDriftDetectorsServiceRef,
+} from './environmentCollectorServiceRef';
 export { RefreshService } from './RefreshService';
-export type { ServiceSource } from './RefreshService';
+export type { RefreshListener, ServiceSource } from './RefreshService';
 export { createRouter } from './router';
-export { ServiceCatalog, toServiceDescriptor } from './ServiceCatalog';
+export {
+  SOURCE_LOCATION_ANNOTATION,
+  ServiceCatalog,
+  toComplianceFacts,
+  toServiceDescriptor,
+} from './ServiceCatalog';
+export type { ComplianceFacts } from './ServiceCatalog';

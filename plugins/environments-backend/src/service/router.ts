@@ -1,9 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import express from 'express';
 import { MatrixStore } from '../database/MatrixStore';
+import { StackDriftCheck } from '../drift';
 import { createOpenApiRouter } from '../schema/openapi';
+import { ComplianceService, ServiceFindings } from './ComplianceService';
 import { RefreshService } from './RefreshService';
 import { ServiceCatalog } from './ServiceCatalog';
 
@@ -17,8 +19,10 @@ export async function createRouter(options: {
   store: MatrixStore;
   catalog: ServiceCatalog;
   refresh: RefreshService;
+  compliance: ComplianceService;
 }): Promise<express.Router> {
-  const { httpAuth, environments, store, catalog, refresh } = options;
+  const { httpAuth, environments, store, catalog, refresh, compliance } =
+    options;
   const router = await createOpenApiRouter();
 
   // Typed routes narrow params and query; credentials only need the headers.
@@ -72,5 +76,67 @@ export async function createRouter(options: {
     res.json(await store.listFleet(req.query));
   });
 
+  router.get('/services/:namespace/:kind/:name/findings', async (req, res) => {
+    const service = await catalog.getService(
+      req.params,
+      await credentials(req),
+    );
+    res.json(toApiFindings(await compliance.getFindings(service.entityRef)));
+  });
+
+  // Spends the CloudFormation quota of every account the service runs in: a person asks for it;
+  // the scheduled check covers the fleet otherwise.
+  router.post(
+    '/services/:namespace/:kind/:name/drift-check',
+    async (req, res) => {
+      const service = await catalog.getService(
+        req.params,
+        await httpAuth.credentials(req, { allow: ['user'] }),
+      );
+      res.json(toApiFindings(await compliance.checkDrift(service.entityRef)));
+    },
+  );
+
+  router.get('/findings', async (req, res) => {
+    await credentials(req);
+    const { kind, severity, environment } = req.query;
+    if (environment && !environments.some(e => e.name === environment)) {
+      throw new InputError(
+        `request/query/environment: no environment named '${environment}'; the environments are ${environments
+          .map(e => e.name)
+          .join(', ')}`,
+      );
+    }
+    res.json({
+      items: await compliance.listFindings({
+        environment,
+        kind: kind ? [kind] : undefined,
+        severity: severity ? [severity] : undefined,
+      }),
+    });
+  });
+
+  router.get('/compliance', async (req, res) => {
+    await credentials(req);
+    res.json({ items: await compliance.listSummaries(req.query) });
+  });
+
   return router;
+}
+
+/** The API's shape of a service's findings: drift checks without their resource details (the findings carry them). */
+function toApiFindings(findings: ServiceFindings) {
+  return {
+    items: findings.items,
+    summary: findings.summary,
+    stacks: findings.stacks.map(toApiStackCheck),
+  };
+}
+
+function toApiStackCheck(check: StackDriftCheck) {
+  const { entityRef: _entityRef, resources, ...rest } = check;
+  return {
+    ...rest,
+    ...(resources ? { driftedResources: resources.length } : {}),
+  };
 }

@@ -1,9 +1,11 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  ComplianceSummary,
   DigestHistoryEntry,
   EnvironmentDefinition,
   EnvironmentMatrix,
+  Finding,
   FleetServiceSummary,
 } from '@internal/backstage-plugin-environments-common';
 
@@ -32,6 +34,41 @@ export interface FleetPage {
   limit: number;
 }
 
+/** A finding as the backend keeps it: of which service, since when, and when it was last seen. */
+export interface ServiceFinding extends Finding {
+  entityRef: string;
+  /** ISO 8601: when it was first seen; kept while it persists. */
+  since: string;
+  /** ISO 8601: the last evaluation that found it. */
+  lastSeenAt: string;
+}
+
+/** The last CloudFormation drift detection of one stack holding the service's function. */
+export interface StackDriftCheck {
+  environment: string;
+  accountId: string;
+  region: string;
+  stackName: string;
+  stackId?: string;
+  /** `not-checked`: drift detection is missing where the stack lives (e.g. the emulator). */
+  status: 'checked' | 'not-checked' | 'failed';
+  attemptedAt: string;
+  /** Why the last attempt did not check the stack. */
+  reason?: string;
+  /** When CloudFormation last checked it successfully. */
+  checkedAt?: string;
+  /** `IN_SYNC`, `DRIFTED`, `UNKNOWN` or `NOT_CHECKED`. */
+  stackDriftStatus?: string;
+  driftedResources?: number;
+}
+
+/** A service's compliance and drift findings, their counts, and its stacks' drift checks. */
+export interface ServiceFindings {
+  items: ServiceFinding[];
+  summary: ComplianceSummary;
+  stacks: StackDriftCheck[];
+}
+
 /** What the Environments frontend reads from (and asks of) the environments backend. */
 export interface EnvironmentsApi {
   /** The configured environments, in promotion order. */
@@ -47,6 +84,12 @@ export interface EnvironmentsApi {
   refresh(entity: CompoundEntityRef): Promise<EnvironmentMatrix>;
   /** One page of every service × environment. */
   getFleet(query?: FleetQuery): Promise<FleetPage>;
+  /** A service's drift and compliance findings. */
+  getFindings(entity: CompoundEntityRef): Promise<ServiceFindings>;
+  /** Runs CloudFormation drift detection on the service's stacks now and returns its new findings. */
+  checkDrift(entity: CompoundEntityRef): Promise<ServiceFindings>;
+  /** The compliance summary of every evaluated service of the fleet. */
+  getComplianceSummaries(): Promise<ComplianceSummary[]>;
 }
 
 /** The API ref of {@link EnvironmentsApi}. */

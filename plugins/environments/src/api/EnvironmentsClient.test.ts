@@ -77,6 +77,29 @@ describe('EnvironmentsClient', () => {
     );
   });
 
+  it('reads the findings, runs the drift check with a POST, and unwraps the compliance summaries', async () => {
+    const findings = { items: [], summary: { total: 0 }, stacks: [] };
+    const { client: api, fetch } = client(url =>
+      url.endsWith('/compliance')
+        ? jsonResponse(200, { items: [{ entityRef: 'x', total: 2 }] })
+        : jsonResponse(200, findings),
+    );
+
+    await expect(api.getFindings(checkout)).resolves.toEqual(findings);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/services/default/component/checkout-api/findings`,
+      undefined,
+    );
+    await api.checkDrift(checkout);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/services/default/component/checkout-api/drift-check`,
+      { method: 'POST' },
+    );
+    await expect(api.getComplianceSummaries()).resolves.toEqual([
+      { entityRef: 'x', total: 2 },
+    ]);
+  });
+
   it('sends only the fleet filters that are set', async () => {
     const page = { items: [], totalItems: 0, offset: 1000, limit: 1000 };
     const { client: api, fetch } = client(() => jsonResponse(200, page));

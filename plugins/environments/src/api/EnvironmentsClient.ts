@@ -2,11 +2,17 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ComplianceSummary,
   DigestHistoryEntry,
   EnvironmentDefinition,
   EnvironmentMatrix,
 } from '@internal/backstage-plugin-environments-common';
-import { EnvironmentsApi, FleetPage, FleetQuery } from './EnvironmentsApi';
+import {
+  EnvironmentsApi,
+  FleetPage,
+  FleetQuery,
+  ServiceFindings,
+} from './EnvironmentsApi';
 
 /** Talks to the environments backend over HTTP, with the signed-in user's credentials. */
 export class EnvironmentsClient implements EnvironmentsApi {
@@ -54,6 +60,23 @@ export class EnvironmentsClient implements EnvironmentsApi {
     }
     const search = params.toString();
     return this.request(`/fleet${search ? `?${search}` : ''}`);
+  }
+
+  async getFindings(entity: CompoundEntityRef): Promise<ServiceFindings> {
+    return this.request(`${servicePath(entity)}/findings`);
+  }
+
+  async checkDrift(entity: CompoundEntityRef): Promise<ServiceFindings> {
+    return this.request(`${servicePath(entity)}/drift-check`, {
+      method: 'POST',
+    });
+  }
+
+  async getComplianceSummaries(): Promise<ComplianceSummary[]> {
+    const body = await this.request<{ items: ComplianceSummary[] }>(
+      '/compliance',
+    );
+    return body.items;
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -4,5 +4,8 @@ export type {
   FleetPage,
   FleetQuery,
   FleetStatus,
+  ServiceFinding,
+  ServiceFindings,
+  StackDriftCheck,
 } from './EnvironmentsApi';
 export { EnvironmentsClient } from './EnvironmentsClient';

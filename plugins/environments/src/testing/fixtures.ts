@@ -1,13 +1,20 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  ComplianceSummary,
   EnvironmentComparison,
   EnvironmentDefinition,
   EnvironmentMatrix,
   EnvironmentState,
   FleetServiceSummary,
   FunctionResource,
+  summariseFindings,
 } from '@internal/backstage-plugin-environments-common';
-import { EnvironmentsApi } from '../api';
+import {
+  EnvironmentsApi,
+  ServiceFinding,
+  ServiceFindings,
+  StackDriftCheck,
+} from '../api';
 
 // Test data shaped like the demo fleet (project shop, dev → staging → prod).
 
@@ -225,7 +232,71 @@ export function fleetService(
   };
 }
 
-/** A fake EnvironmentsApi; every method fails unless the test provides it. */
+/** A finding of checkout-api (unless overridden), first seen three days ago. */
+export function finding(
+  overrides: Partial<ServiceFinding> &
+    Pick<ServiceFinding, 'kind' | 'severity' | 'environment' | 'message'>,
+): ServiceFinding {
+  return {
+    entityRef: 'component:default/checkout-api',
+    resource: `arn:aws:lambda:eu-west-1:${
+      ACCOUNTS[overrides.environment] ?? '111111111111'
+    }:function:shop-checkout-api-${overrides.environment}`,
+    rule: `${overrides.kind}.rule`,
+    since: hoursAgo(72),
+    lastSeenAt: hoursAgo(0.1),
+    ...overrides,
+  };
+}
+
+/** The drift check of a service's stack in one environment. */
+export function stackCheck(
+  environment: string,
+  overrides: Partial<StackDriftCheck> = {},
+): StackDriftCheck {
+  return {
+    environment,
+    accountId: ACCOUNTS[environment],
+    region: 'eu-west-1',
+    stackName: `shop-checkout-api-${environment}`,
+    status: 'checked',
+    attemptedAt: hoursAgo(1),
+    checkedAt: hoursAgo(1),
+    stackDriftStatus: 'IN_SYNC',
+    driftedResources: 0,
+    ...overrides,
+  };
+}
+
+/** What GET …/findings answers for these findings and stack checks (evaluated a minute ago). */
+export function serviceFindings(
+  items: ServiceFinding[] = [],
+  stacks: StackDriftCheck[] = [],
+  entityRef = 'component:default/checkout-api',
+): ServiceFindings {
+  return {
+    items,
+    summary: summariseFindings(entityRef, items, hoursAgo(1 / 60)),
+    stacks,
+  };
+}
+
+/** A compliance summary as GET /compliance answers it, from a list of findings. */
+export function complianceSummary(
+  name: string,
+  items: Array<Pick<ServiceFinding, 'kind' | 'severity'>>,
+): ComplianceSummary {
+  return summariseFindings(
+    `component:default/${name}`,
+    items,
+    hoursAgo(1 / 60),
+  );
+}
+
+/**
+ * A fake EnvironmentsApi; every method fails unless the test provides it, except the compliance
+ * reads, which answer "evaluated, nothing found" so tests of other features need not provide them.
+ */
 export function fakeApi(
   overrides: Partial<EnvironmentsApi> = {},
 ): jest.Mocked<EnvironmentsApi> {
@@ -239,6 +310,9 @@ export function fakeApi(
     getHistory: notProvided('getHistory'),
     refresh: notProvided('refresh'),
     getFleet: notProvided('getFleet'),
+    getFindings: jest.fn(async () => serviceFindings()),
+    checkDrift: notProvided('checkDrift'),
+    getComplianceSummaries: jest.fn(async () => []),
     ...overrides,
   } as jest.Mocked<EnvironmentsApi>;
 }

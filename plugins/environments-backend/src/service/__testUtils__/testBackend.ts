@@ -3,7 +3,17 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EnvironmentCollector, RefreshResult } from '../../collector/types';
-import { collected, refresh } from '../../database/__testUtils__/demoFleet';
+import {
+  collected,
+  promotionPath,
+  refresh,
+} from '../../database/__testUtils__/demoFleet';
+import {
+  DriftDetectionUnsupportedError,
+  StackDriftDetector,
+  StackDriftDetectorSource,
+  StackDriftReport,
+} from '../../drift';
 import { environmentCollectorServiceRef } from '../environmentCollectorServiceRef';
 
 /** The demo's `environments` config section, without endpoints (nothing reaches AWS in these tests). */
@@ -73,9 +83,13 @@ export class FakeCollector implements EnvironmentCollector {
     this.calls.push(options.services.map(s => s.entityRef));
     return refresh(
       new Date().toISOString(),
-      options.services.map(s =>
-        collected(s.component, this.releases[s.component] ?? {}),
-      ),
+      options.services.map(s => {
+        const releases = this.releases[s.component] ?? {};
+        // As the real collector does, each environment brings its published versions.
+        return collected(s.component, releases, {
+          published: promotionPath(releases),
+        });
+      }),
     );
   }
 }
@@ -94,4 +108,151 @@ export function testFeatures(options: {
       factory: () => options.collector,
     }),
   ];
+}
+
+/**
+ * DEMO_CONFIG with the demo's naming convention and required tags. The scheduled drift check is off:
+ * tests that need it turn it on and trigger it themselves.
+ */
+export const COMPLIANCE_CONFIG = {
+  environments: {
+    ...DEMO_CONFIG.environments,
+    compliance: {
+      naming: {
+        conventions: {
+          lambdaFunction: '{project}-{component}-{env}',
+          cloudFormationStack: '{project}-{component}-{env}',
+        },
+      },
+      tags: { required: ['Project', 'Component', 'Environment', 'Owner'] },
+      cloudFormationDrift: { stacksPerRun: 0 },
+    },
+  },
+};
+
+/**
+ * A collector of a small fleet with the demo's problems: every function sits in a stack
+ * `shop-<component>-<env>` and carries the required tags, except that notifications-worker's prod
+ * function is named `shop-notifications-worker-production` (found by its tags) and its staging
+ * function has no Owner tag. Tests change `tags` to fix or break a function's tags.
+ */
+export class ComplianceFleetCollector implements EnvironmentCollector {
+  readonly calls: string[][] = [];
+  /** Tags by function name, replacing the complete set the function would carry. */
+  tags: Record<string, Record<string, string>> = {
+    'shop-notifications-worker-staging': {
+      Project: 'shop',
+      Component: 'notifications-worker',
+      Environment: 'staging',
+    },
+  };
+
+  async collect(
+    options: Parameters<EnvironmentCollector['collect']>[0],
+  ): Promise<RefreshResult> {
+    this.calls.push(options.services.map(s => s.entityRef));
+    return refresh(
+      new Date().toISOString(),
+      options.services.map(service => {
+        const found = collected(service.component, {
+          dev: '1.0.0',
+          staging: '1.0.0',
+          prod: '1.0.0',
+        });
+        for (const state of found.environments) {
+          state.functions = state.functions.map(fn => {
+            const functionName =
+              service.component === 'notifications-worker' &&
+              state.environment === 'prod'
+                ? 'shop-notifications-worker-production'
+                : fn.functionName;
+            const stackName = `shop-${service.component}-${state.environment}`;
+            return {
+              ...fn,
+              functionName,
+              functionArn: fn.functionArn.replace(
+                fn.functionName,
+                functionName,
+              ),
+              discoveredBy:
+                functionName === fn.functionName ? fn.discoveredBy : 'tags',
+              tags: this.tags[functionName] ?? {
+                ...fn.tags,
+                Owner: service.owner?.split('/').pop() ?? '',
+              },
+              stack: {
+                stackName,
+                stackId: `arn:aws:cloudformation:eu-west-1:${fn.accountId}:stack/${stackName}/1`,
+                status: 'CREATE_COMPLETE',
+              },
+            };
+          });
+        }
+        return found;
+      }),
+    );
+  }
+}
+
+/** A stack whose Lambda function's memory was changed outside CloudFormation. */
+export function driftedMemory(
+  stackName: string,
+  actual: string,
+): StackDriftReport {
+  return {
+    stackName,
+    stackDriftStatus: 'DRIFTED',
+    checkedAt: '2026-11-23T09:30:00.000Z',
+    resources: [
+      {
+        logicalResourceId: 'Function',
+        physicalResourceId: stackName,
+        resourceType: 'AWS::Lambda::Function',
+        status: 'MODIFIED',
+        differences: [
+          {
+            propertyPath: '/MemorySize',
+            expectedValue: '1024',
+            actualValue: actual,
+            differenceType: 'NOT_EQUAL',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * CloudFormation drift detection as tests need it: stacks are in sync unless `reports` says
+ * otherwise, and the accounts in `unsupportedAccounts` have no drift detection (like the emulator).
+ */
+export class FakeDriftDetectors implements StackDriftDetectorSource {
+  /** The stacks detection ran on, in order. */
+  readonly detected: string[] = [];
+  reports: Record<string, StackDriftReport> = {};
+  unsupportedAccounts = new Set<string>();
+
+  async forLocation(location: {
+    accountId: string;
+    region: string;
+  }): Promise<StackDriftDetector> {
+    return {
+      detectDrift: async stackName => {
+        if (this.unsupportedAccounts.has(location.accountId)) {
+          throw new DriftDetectionUnsupportedError(
+            'CloudFormation drift detection is not available here (DetectStackDrift: not implemented)',
+          );
+        }
+        this.detected.push(stackName);
+        return (
+          this.reports[stackName] ?? {
+            stackName,
+            stackDriftStatus: 'IN_SYNC',
+            checkedAt: '2026-11-23T09:30:00.000Z',
+            resources: [],
+          }
+        );
+      },
+    };
+  }
 }

@@ -11,10 +11,13 @@ import {
   digest,
   entity,
   fakeApi,
+  finding,
   matrix,
   missing,
   paymentsMatrix,
   running,
+  serviceFindings,
+  stackCheck,
 } from '../../testing/fixtures';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 
@@ -370,5 +373,196 @@ describe('EnvironmentMatrix', () => {
       await screen.findByText(/Refresh failed: AWS throttled/),
     ).toBeInTheDocument();
     expect(cell('Digest', 'Production')).toHaveTextContent('aaaaaaaaaaaa');
+  });
+
+  describe('the Drift and compliance row', () => {
+    const notificationsFindings = serviceFindings([
+      finding({
+        kind: 'tags',
+        severity: 'error',
+        environment: 'staging',
+        rule: 'tags.required',
+        subject: 'Owner',
+        message:
+          "shop-checkout-api-staging: the required tag 'Owner' is missing",
+      }),
+      finding({
+        kind: 'naming',
+        severity: 'warning',
+        environment: 'prod',
+        rule: 'naming.environment-spelling',
+        message:
+          "Lambda function shop-checkout-api-production spells the environment 'production' where {env} wants 'prod'",
+      }),
+    ]);
+
+    it("shows each environment's findings, with a count that folds out into the list", async () => {
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+        getFindings: jest.fn().mockResolvedValue(notificationsFindings),
+      });
+      await renderMatrix(api, entity('checkout-api'));
+      await screen.findByRole('table', { name: /Environments of/ });
+
+      await waitFor(() =>
+        expect(cell('Drift and compliance', 'Staging')).toHaveTextContent(
+          '1 finding',
+        ),
+      );
+      const staging = cell('Drift and compliance', 'Staging');
+      expect(staging).toHaveTextContent('tags');
+      expect(staging).not.toHaveTextContent('the required tag');
+      expect(cell('Drift and compliance', 'Development')).toHaveTextContent(
+        'no findings',
+      );
+      expect(cell('Drift and compliance', 'Production')).toHaveTextContent(
+        '1 finding',
+      );
+
+      await userEvent.click(
+        within(staging).getByRole('button', { name: '1 finding' }),
+      );
+      expect(staging).toHaveTextContent(
+        "error, tags shop-checkout-api-staging: the required tag 'Owner' is missing",
+      );
+      expect(staging).toHaveTextContent('since 3 days ago');
+      expect(api.getFindings).toHaveBeenCalledWith({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'checkout-api',
+      });
+    });
+
+    it('shows the stored drift check of each stack, and not checked with the reason where the API is missing', async () => {
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+        getFindings: jest.fn().mockResolvedValue(
+          serviceFindings(
+            [],
+            [
+              stackCheck('dev', {
+                status: 'not-checked',
+                reason:
+                  'CloudFormation drift detection is not available here (DetectStackDrift: 500)',
+                checkedAt: undefined,
+                stackDriftStatus: undefined,
+              }),
+              stackCheck('staging'),
+            ],
+          ),
+        ),
+      });
+      await renderMatrix(api, entity('checkout-api'));
+      await screen.findByRole('table', { name: /Environments of/ });
+
+      await waitFor(() =>
+        expect(cell('Drift and compliance', 'Development')).toHaveTextContent(
+          'CloudFormation drift not checked: CloudFormation drift detection is not available here (DetectStackDrift: 500)',
+        ),
+      );
+      expect(cell('Drift and compliance', 'Staging')).toHaveTextContent(
+        'CloudFormation: in sync',
+      );
+      expect(cell('Drift and compliance', 'Production')).toHaveTextContent(
+        'CloudFormation drift not checked yet',
+      );
+    });
+
+    it('checks CloudFormation drift on demand and shows what was found', async () => {
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+        checkDrift: jest.fn().mockResolvedValue(
+          serviceFindings(
+            [
+              finding({
+                kind: 'cloudformation-drift',
+                severity: 'warning',
+                environment: 'prod',
+                message:
+                  'AWS::Lambda::Function Function of stack shop-checkout-api-prod: /MemorySize is 2048 but the template says 1024',
+              }),
+            ],
+            [
+              stackCheck('prod', {
+                stackDriftStatus: 'DRIFTED',
+                driftedResources: 1,
+              }),
+            ],
+          ),
+        ),
+      });
+      await renderMatrix(api, entity('checkout-api'));
+      await screen.findByRole('table', { name: /Environments of/ });
+      await waitFor(() =>
+        expect(cell('Drift and compliance', 'Production')).toHaveTextContent(
+          'no findings',
+        ),
+      );
+
+      await userEvent.click(
+        screen.getByRole('button', { name: /Check CloudFormation drift/ }),
+      );
+
+      await waitFor(() =>
+        expect(cell('Drift and compliance', 'Production')).toHaveTextContent(
+          'CloudFormation: 1 resource drifted',
+        ),
+      );
+      const prod = cell('Drift and compliance', 'Production');
+      expect(prod).toHaveTextContent('1 finding');
+      expect(prod).toHaveTextContent('CloudFormation drift');
+      expect(api.checkDrift).toHaveBeenCalledTimes(1);
+    });
+
+    it("says why the drift check failed, in the backend's words", async () => {
+      const error = await errorResponse(
+        403,
+        'NotAllowedError',
+        "This endpoint does not allow 'service' credentials",
+      );
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+        checkDrift: jest.fn().mockRejectedValue(error),
+      });
+      await renderMatrix(api, entity('checkout-api'));
+      await screen.findByRole('table', { name: /Environments of/ });
+
+      await userEvent.click(
+        screen.getByRole('button', { name: /Check CloudFormation drift/ }),
+      );
+
+      expect(
+        await screen.findByText(
+          /CloudFormation drift check failed: This endpoint does not allow 'service' credentials/,
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('loads the findings again after a refresh, which evaluated the service again', async () => {
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+        refresh: jest.fn().mockResolvedValue(checkoutMatrix),
+        getFindings: jest
+          .fn()
+          .mockResolvedValueOnce(notificationsFindings)
+          .mockResolvedValue(serviceFindings()),
+      });
+      await renderMatrix(api, entity('checkout-api'));
+      await screen.findByRole('table', { name: /Environments of/ });
+      await waitFor(() =>
+        expect(cell('Drift and compliance', 'Staging')).toHaveTextContent(
+          '1 finding',
+        ),
+      );
+
+      await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+
+      await waitFor(() =>
+        expect(cell('Drift and compliance', 'Staging')).toHaveTextContent(
+          'no findings',
+        ),
+      );
+      expect(api.getFindings).toHaveBeenCalledTimes(2);
+    });
   });
 });

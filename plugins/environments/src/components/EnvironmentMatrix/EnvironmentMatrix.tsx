@@ -15,6 +15,7 @@ import {
   PROJECT_ANNOTATION,
   isEnvironmentsAvailable,
 } from '@internal/backstage-plugin-environments-common';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -24,11 +25,17 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { alpha, makeStyles } from '@material-ui/core/styles';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import { useState } from 'react';
 import {
   orderedStates,
   useEnvironmentMatrix,
 } from '../../hooks/useEnvironmentMatrix';
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
+import {
+  ComplianceCell,
+  DriftCheckButton,
+  useServiceFindings,
+} from '../Compliance';
 import { matrixRows } from './cells';
 import { NotFoundAnywhere } from './NotFoundAnywhere';
 
@@ -91,6 +98,9 @@ function MatrixContent(props: { entity: Entity }) {
     refreshError,
     refresh,
   } = useEnvironmentMatrix(entity);
+  // A refresh evaluates the service again: its findings are loaded again after each one.
+  const [refreshes, setRefreshes] = useState(0);
+  const compliance = useServiceFindings(entity, refreshes);
 
   if (loading) {
     return <Progress />;
@@ -105,7 +115,10 @@ function MatrixContent(props: { entity: Entity }) {
   }
 
   const refreshButton = (
-    <RefreshButton refreshing={refreshing} onClick={() => refresh()} />
+    <RefreshButton
+      refreshing={refreshing}
+      onClick={() => refresh().then(() => setRefreshes(n => n + 1))}
+    />
   );
   const refreshFailure = refreshError && (
     <WarningPanel
@@ -146,9 +159,34 @@ function MatrixContent(props: { entity: Entity }) {
   }
 
   const titles = new Map(environments.map(e => [e.name, e.title]));
+  const actions = (
+    <Box display="flex" style={{ gap: 8 }}>
+      <DriftCheckButton
+        checking={compliance.checking}
+        onClick={() => compliance.checkDrift()}
+      />
+      {refreshButton}
+    </Box>
+  );
   return (
-    <InfoCard title="Environments" action={refreshButton} noPadding>
+    <InfoCard title="Environments" action={actions} noPadding>
       {refreshFailure}
+      {compliance.error && (
+        <WarningPanel
+          severity="warning"
+          title={`Could not load drift and compliance findings: ${backendMessage(
+            compliance.error,
+          )}`}
+        />
+      )}
+      {compliance.checkError && (
+        <WarningPanel
+          severity="error"
+          title={`CloudFormation drift check failed: ${backendMessage(
+            compliance.checkError,
+          )}`}
+        />
+      )}
       <Table
         size="small"
         className={classes.table}
@@ -195,6 +233,36 @@ function MatrixContent(props: { entity: Entity }) {
               ))}
             </TableRow>
           ))}
+          <TableRow>
+            <TableCell
+              component="th"
+              scope="row"
+              role="rowheader"
+              className={classes.label}
+            >
+              Drift and compliance
+            </TableCell>
+            {states.map(state => (
+              <TableCell
+                key={state.environment}
+                className={`${classes.cell} ${
+                  columnClass(state, classes) ?? ''
+                }`}
+              >
+                {compliance.findings ? (
+                  <ComplianceCell
+                    environment={state.environment}
+                    findings={compliance.findings}
+                    hasStack={state.functions.some(fn => fn.stack)}
+                  />
+                ) : (
+                  <Typography variant="body2" color="textSecondary">
+                    {compliance.loading ? 'loading…' : '—'}
+                  </Typography>
+                )}
+              </TableCell>
+            ))}
+          </TableRow>
         </TableBody>
       </Table>
     </InfoCard>

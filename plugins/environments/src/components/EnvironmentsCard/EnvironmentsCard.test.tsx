@@ -7,9 +7,11 @@ import {
   checkoutMatrix,
   entity,
   fakeApi,
+  finding,
   matrix,
   paymentsMatrix,
   running,
+  serviceFindings,
 } from '../../testing/fixtures';
 import { EnvironmentsCard } from './EnvironmentsCard';
 
@@ -98,5 +100,52 @@ describe('EnvironmentsCard', () => {
     expect(
       await screen.findByText(/Could not load environments: backend is down/),
     ).toBeInTheDocument();
+  });
+
+  it("shows the counts of the service's errors and warnings", async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+      getFindings: jest.fn().mockResolvedValue(
+        serviceFindings([
+          finding({
+            kind: 'tags',
+            severity: 'error',
+            environment: 'staging',
+            subject: 'Owner',
+            message: 'no Owner tag',
+          }),
+          finding({
+            kind: 'tags',
+            severity: 'error',
+            environment: 'staging',
+            subject: 'CostCenter',
+            message: 'no CostCenter tag',
+          }),
+          finding({
+            kind: 'naming',
+            severity: 'warning',
+            environment: 'prod',
+            message: 'long environment spelling',
+          }),
+        ]),
+      ),
+    });
+    await renderCard(api, entity('checkout-api'));
+
+    const counts = await screen.findByLabelText('Drift and compliance');
+    expect(counts).toHaveTextContent(
+      'Drift and compliance: 2 errors 1 warning',
+    );
+  });
+
+  it('says when a service has neither errors nor warnings', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+    });
+    await renderCard(api, entity('checkout-api'));
+
+    expect(
+      await screen.findByLabelText('Drift and compliance'),
+    ).toHaveTextContent('no errors or warnings');
   });
 });

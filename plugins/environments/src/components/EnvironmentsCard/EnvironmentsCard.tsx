@@ -24,14 +24,33 @@ import {
   orderedStates,
   useEnvironmentMatrix,
 } from '../../hooks/useEnvironmentMatrix';
-import { BackendErrorPanel } from '../BackendErrorPanel';
+import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
+import { ComplianceCounts, useServiceFindings } from '../Compliance';
 import { DigestCueList, ShortDigest, digestCues } from '../DigestCues';
 import { primaryFunction } from '../EnvironmentMatrix/cells';
 
-const useStyles = makeStyles({
+const useStyles = makeStyles(theme => ({
   name: { width: '30%', verticalAlign: 'top' },
   value: { verticalAlign: 'top' },
-});
+  compliance: { marginTop: theme.spacing(1.5) },
+}));
+
+/** The error and warning counts of the service's findings, under the digests. */
+function ComplianceLine(props: { entity: Entity }) {
+  const classes = useStyles();
+  const { findings, error } = useServiceFindings(props.entity);
+  let content = null;
+  if (error) {
+    content = (
+      <Typography variant="body2" color="textSecondary">
+        Drift and compliance could not be loaded: {backendMessage(error)}
+      </Typography>
+    );
+  } else if (findings) {
+    content = <ComplianceCounts findings={findings} />;
+  }
+  return <div className={classes.compliance}>{content}</div>;
+}
 
 function DigestLine(props: { state: EnvironmentState }) {
   const { state } = props;
@@ -81,29 +100,32 @@ function CardContent(props: { entity: Entity }) {
     );
   }
   return (
-    <Table size="small" aria-label="Digest per environment">
-      <TableBody>
-        {states.map(state => (
-          <TableRow key={state.environment}>
-            <TableCell
-              component="th"
-              scope="row"
-              role="rowheader"
-              className={classes.name}
-            >
-              {titles.get(state.environment) ?? state.environment}
-            </TableCell>
-            <TableCell className={classes.value}>
-              <DigestLine state={state} />
-              <DigestCueList cues={digestCues(state.comparison)} />
-              {state.freshness.stale && (
-                <StatusWarning>stale data</StatusWarning>
-              )}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <>
+      <Table size="small" aria-label="Digest per environment">
+        <TableBody>
+          {states.map(state => (
+            <TableRow key={state.environment}>
+              <TableCell
+                component="th"
+                scope="row"
+                role="rowheader"
+                className={classes.name}
+              >
+                {titles.get(state.environment) ?? state.environment}
+              </TableCell>
+              <TableCell className={classes.value}>
+                <DigestLine state={state} />
+                <DigestCueList cues={digestCues(state.comparison)} />
+                {state.freshness.stale && (
+                  <StatusWarning>stale data</StatusWarning>
+                )}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <ComplianceLine entity={props.entity} />
+    </>
   );
 }
 

@@ -59,15 +59,24 @@ export function FleetFiltersBar(props: {
   filters: FleetFilters;
   owners: string[];
   systems: string[];
+  /** False while the compliance summaries are not loaded: their filters cannot apply yet. */
+  complianceAvailable: boolean;
   onChange: (filters: FleetFilters) => void;
 }) {
   const classes = useStyles();
-  const { filters, owners, systems, onChange } = props;
+  const { filters, owners, systems, complianceAvailable, onChange } = props;
   const toggle = (
-    key: 'needsPromotion' | 'unpromotedArtifact' | 'stale',
+    key:
+      | 'needsPromotion'
+      | 'unpromotedArtifact'
+      | 'stale'
+      | 'nonCompliant'
+      | 'hasDrift',
     label: string,
+    disabled = false,
   ) => (
     <FormControlLabel
+      disabled={disabled}
       control={
         <Checkbox
           color="primary"
@@ -106,6 +115,8 @@ export function FleetFiltersBar(props: {
       {toggle('needsPromotion', 'Needs promotion')}
       {toggle('unpromotedArtifact', 'Unpromoted artifact')}
       {toggle('stale', 'Stale')}
+      {toggle('nonCompliant', 'Non-compliant', !complianceAvailable)}
+      {toggle('hasDrift', 'Has drift', !complianceAvailable)}
     </div>
   );
 }

@@ -4,7 +4,11 @@ import { FleetServiceSummary } from '@internal/backstage-plugin-environments-com
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EnvironmentsApi, FleetQuery, environmentsApiRef } from '../../api';
-import { fakeApi, fleetService } from '../../testing/fixtures';
+import {
+  complianceSummary,
+  fakeApi,
+  fleetService,
+} from '../../testing/fixtures';
 import { FleetContent } from './FleetPage';
 
 async function renderFleet(api: EnvironmentsApi) {
@@ -82,7 +86,15 @@ describe('FleetContent', () => {
     await renderFleet(api);
     expect(await screen.findByText('5 services')).toBeInTheDocument();
     expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(
-      ['Service', 'Owner', 'System', 'Development', 'Staging', 'Production'],
+      [
+        'Service',
+        'Owner',
+        'System',
+        'Development',
+        'Staging',
+        'Production',
+        'Findings',
+      ],
     );
     const checkout = rowOf('checkout-api');
     expect(checkout).toHaveTextContent('team-checkout');
@@ -191,5 +203,80 @@ describe('FleetContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('1000 services')).toBeInTheDocument();
+  });
+
+  describe('drift and compliance', () => {
+    // notifications-worker breaks the tag and naming rules; reporting-api runs other settings than
+    // declared; payments-api runs a hotfix (digest drift); the others are clean or never evaluated.
+    const summaries = [
+      complianceSummary('checkout-api', []),
+      complianceSummary('notifications-worker', [
+        { kind: 'tags', severity: 'error' },
+        { kind: 'naming', severity: 'warning' },
+      ]),
+      complianceSummary('payments-api', [
+        { kind: 'digest-drift', severity: 'error' },
+      ]),
+      complianceSummary('inventory-service', [
+        { kind: 'config-drift', severity: 'warning' },
+        { kind: 'cloudformation-drift', severity: 'warning' },
+      ]),
+    ];
+
+    it("shows each service's error and warning counts", async () => {
+      const api = fakeApi({
+        getFleet: pagedFleet(demoFleet),
+        getComplianceSummaries: jest.fn().mockResolvedValue(summaries),
+      });
+      await renderFleet(api);
+      await screen.findByText('5 services');
+
+      await waitFor(() =>
+        expect(rowOf('notifications-worker')).toHaveTextContent(
+          '1 error, 1 warning',
+        ),
+      );
+      expect(rowOf('inventory-service')).toHaveTextContent('2 warnings');
+      expect(rowOf('checkout-api')).toHaveTextContent('none');
+    });
+
+    it('narrows the rows to non-compliant services and to services with drift', async () => {
+      const api = fakeApi({
+        getFleet: pagedFleet(demoFleet),
+        getComplianceSummaries: jest.fn().mockResolvedValue(summaries),
+      });
+      await renderFleet(api);
+      await screen.findByText('5 services');
+      await waitFor(() =>
+        expect(screen.getByLabelText('Non-compliant')).toBeEnabled(),
+      );
+
+      await userEvent.click(screen.getByLabelText('Non-compliant'));
+      expect(serviceNames()).toEqual(['notifications-worker']);
+      expect(screen.getByText('1 of 5 services match')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByLabelText('Non-compliant'));
+      await userEvent.click(screen.getByLabelText('Has drift'));
+      expect(serviceNames()).toEqual(['payments-api', 'inventory-service']);
+    });
+
+    it('keeps the fleet and turns the compliance filters off when the summaries cannot be loaded', async () => {
+      const api = fakeApi({
+        getFleet: pagedFleet(demoFleet),
+        getComplianceSummaries: jest
+          .fn()
+          .mockRejectedValue(new Error('findings table missing')),
+      });
+      await renderFleet(api);
+      await screen.findByText('5 services');
+
+      expect(
+        await screen.findByText(
+          /Drift and compliance could not be loaded: findings table missing/,
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByLabelText('Non-compliant')).toBeDisabled();
+      expect(screen.getByLabelText('Has drift')).toBeDisabled();
+    });
   });
 });

@@ -21,6 +21,7 @@ import {
   filterFleet,
   noFleetFilters,
 } from './fleetFilters';
+import { useComplianceSummaries } from './useComplianceSummaries';
 import { useFleet } from './useFleet';
 
 /** The fleet view without a page shell: the new frontend system's page layout supplies the header. */
@@ -28,6 +29,7 @@ export function FleetContent() {
   const api = useApi(environmentsApiRef);
   const definitions = useAsync(() => api.getEnvironments(), [api]);
   const fleet = useFleet();
+  const compliance = useComplianceSummaries();
   const [filters, setFilters] = useState<FleetFilters>(noFleetFilters);
 
   const owners = useMemo(
@@ -39,8 +41,8 @@ export function FleetContent() {
     [fleet.items],
   );
   const rows = useMemo(
-    () => filterFleet(fleet.items, filters),
-    [fleet.items, filters],
+    () => filterFleet(fleet.items, filters, compliance.summaries),
+    [fleet.items, filters, compliance.summaries],
   );
   // Column order comes from the configuration; fall back to the first service's order.
   const environments: EnvironmentDefinition[] = useMemo(
@@ -89,10 +91,19 @@ export function FleetContent() {
           )}`}
         />
       )}
+      {compliance.error && (
+        <WarningPanel
+          severity="warning"
+          title={`Drift and compliance could not be loaded: ${backendMessage(
+            compliance.error,
+          )}`}
+        />
+      )}
       <FleetFiltersBar
         filters={filters}
         owners={owners}
         systems={systems}
+        complianceAvailable={compliance.summaries !== undefined}
         onChange={setFilters}
       />
       <Typography variant="body2" color="textSecondary" gutterBottom>
@@ -108,7 +119,11 @@ export function FleetContent() {
           description="Clear a filter or change the search."
         />
       ) : (
-        <FleetTable items={rows} environments={environments} />
+        <FleetTable
+          items={rows}
+          environments={environments}
+          compliance={compliance.summaries}
+        />
       )}
     </>
   );

@@ -1,6 +1,12 @@
-import { StatusAborted, StatusWarning } from '@backstage/core-components';
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
+  ComplianceSummary,
   EnvironmentDefinition,
   FleetServiceSummary,
 } from '@internal/backstage-plugin-environments-common';
@@ -8,6 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import { alpha, makeStyles } from '@material-ui/core/styles';
 import { CSSProperties, forwardRef, HTMLAttributes } from 'react';
 import { FixedSizeList, ListChildComponentProps } from 'react-window';
+import { severityCounts } from '../Compliance';
 import { DigestCueList, ShortDigest, digestCues } from '../DigestCues';
 import { displayRef } from './refs';
 
@@ -50,7 +57,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function gridTemplate(environmentCount: number): string {
-  return `minmax(12rem, 2fr) minmax(6rem, 1fr) minmax(6rem, 1fr) repeat(${environmentCount}, minmax(9rem, 1.5fr))`;
+  return `minmax(12rem, 2fr) minmax(6rem, 1fr) minmax(6rem, 1fr) repeat(${environmentCount}, minmax(9rem, 1.5fr)) minmax(8rem, 1fr)`;
 }
 
 function EnvironmentCell(props: { cell?: FleetCell }) {
@@ -83,9 +90,35 @@ function EnvironmentCell(props: { cell?: FleetCell }) {
   );
 }
 
+/** The error and warning counts of a service's findings. */
+function FindingsCell(props: { summary?: ComplianceSummary }) {
+  const classes = useStyles();
+  const { summary } = props;
+  let content;
+  if (!summary) {
+    content = (
+      <Typography variant="body2" color="textSecondary" component="span">
+        —
+      </Typography>
+    );
+  } else if (summary.bySeverity.error > 0) {
+    content = <StatusError>{severityCounts(summary)}</StatusError>;
+  } else if (summary.bySeverity.warning > 0) {
+    content = <StatusWarning>{severityCounts(summary)}</StatusWarning>;
+  } else {
+    content = <StatusOK>none</StatusOK>;
+  }
+  return (
+    <div role="cell" className={classes.cell}>
+      {content}
+    </div>
+  );
+}
+
 interface RowData {
   items: FleetServiceSummary[];
   environments: EnvironmentDefinition[];
+  compliance?: Map<string, ComplianceSummary>;
   template: string;
 }
 
@@ -116,6 +149,7 @@ function FleetRow(props: ListChildComponentProps<RowData>) {
           cell={cells.get(environment.name)}
         />
       ))}
+      <FindingsCell summary={data.compliance?.get(item.entityRef)} />
     </div>
   );
 }
@@ -131,8 +165,10 @@ const RowGroup = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(
 export function FleetTable(props: {
   items: FleetServiceSummary[];
   environments: EnvironmentDefinition[];
+  /** Compliance summaries by entity ref; a service without one shows no counts. */
+  compliance?: Map<string, ComplianceSummary>;
 }) {
-  const { items, environments } = props;
+  const { items, environments, compliance } = props;
   const classes = useStyles();
   const template = gridTemplate(environments.length);
   return (
@@ -156,13 +192,14 @@ export function FleetTable(props: {
             {environment.title}
           </div>
         ))}
+        <div role="columnheader">Findings</div>
       </div>
       <FixedSizeList<RowData>
         height={Math.min(items.length, VISIBLE_ROWS) * FLEET_ROW_HEIGHT}
         width="100%"
         itemCount={items.length}
         itemSize={FLEET_ROW_HEIGHT}
-        itemData={{ items, environments, template }}
+        itemData={{ items, environments, compliance, template }}
         itemKey={(index, data) => data.items[index].entityRef}
         innerElementType={RowGroup}
         overscanCount={5}

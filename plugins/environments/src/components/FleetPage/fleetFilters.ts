@@ -1,4 +1,8 @@
-import { FleetServiceSummary } from '@internal/backstage-plugin-environments-common';
+import {
+  ComplianceSummary,
+  FleetServiceSummary,
+} from '@internal/backstage-plugin-environments-common';
+import { hasDrift, isNonCompliant } from '../Compliance';
 
 /** What the user narrowed the fleet to. Empty fields do not filter. */
 export interface FleetFilters {
@@ -7,6 +11,10 @@ export interface FleetFilters {
   needsPromotion: boolean;
   unpromotedArtifact: boolean;
   stale: boolean;
+  /** Breaks a naming or tag rule. */
+  nonCompliant: boolean;
+  /** Runs something that differs from what was declared, promoted or templated. */
+  hasDrift: boolean;
   search: string;
 }
 
@@ -14,13 +22,19 @@ export const noFleetFilters: FleetFilters = {
   needsPromotion: false,
   unpromotedArtifact: false,
   stale: false,
+  nonCompliant: false,
+  hasDrift: false,
   search: '',
 };
 
-/** The services that pass every active filter; the search matches name, title, owner and system. */
+/**
+ * The services that pass every active filter; the search matches name, title, owner and system.
+ * The compliance filters read each service's summary from `compliance` (by entity ref).
+ */
 export function filterFleet(
   items: FleetServiceSummary[],
   filters: FleetFilters,
+  compliance: Map<string, ComplianceSummary> = new Map(),
 ): FleetServiceSummary[] {
   const search = filters.search.trim().toLocaleLowerCase('en-US');
   return items.filter(
@@ -30,6 +44,9 @@ export function filterFleet(
       (!filters.needsPromotion || item.needsPromotion) &&
       (!filters.unpromotedArtifact || item.hasUnpromotedArtifact) &&
       (!filters.stale || item.stale) &&
+      (!filters.nonCompliant ||
+        isNonCompliant(compliance.get(item.entityRef))) &&
+      (!filters.hasDrift || hasDrift(compliance.get(item.entityRef))) &&
       (!search ||
         [item.entityRef, item.title, item.owner, item.system].some(value =>
           value?.toLocaleLowerCase('en-US').includes(search),

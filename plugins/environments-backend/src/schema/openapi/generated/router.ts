@@ -134,6 +134,34 @@ export const spec = {
           maximum: 1000,
         },
       },
+      findingKind: {
+        name: 'kind',
+        in: 'query',
+        required: false,
+        description: 'Only findings of this kind.',
+        schema: {
+          $ref: '#/components/schemas/FindingKind',
+        },
+      },
+      findingSeverity: {
+        name: 'severity',
+        in: 'query',
+        required: false,
+        description: 'Only findings of this severity.',
+        schema: {
+          $ref: '#/components/schemas/FindingSeverity',
+        },
+      },
+      findingEnvironment: {
+        name: 'environment',
+        in: 'query',
+        required: false,
+        description: 'Only findings in this environment, e.g. `prod`.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+        },
+      },
     },
     requestBodies: {},
     responses: {
@@ -657,6 +685,272 @@ export const spec = {
         },
         required: ['items', 'totalItems', 'offset', 'limit'],
       },
+      FindingKind: {
+        type: 'string',
+        description:
+          'What a finding is about (docs/compliance.md, docs/drift.md).',
+        enum: [
+          'naming',
+          'tags',
+          'config-drift',
+          'parity',
+          'digest-drift',
+          'cloudformation-drift',
+        ],
+      },
+      FindingSeverity: {
+        type: 'string',
+        enum: ['error', 'warning', 'info'],
+      },
+      Finding: {
+        type: 'object',
+        description:
+          'One thing about a service that breaks a rule or differs from what was declared.',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          kind: {
+            $ref: '#/components/schemas/FindingKind',
+          },
+          severity: {
+            $ref: '#/components/schemas/FindingSeverity',
+          },
+          environment: {
+            type: 'string',
+          },
+          resource: {
+            type: 'string',
+            description:
+              "The ARN of the function or stack, a stack resource's physical id, or a file URL.",
+          },
+          rule: {
+            type: 'string',
+            description:
+              'e.g. `naming.environment-spelling`, `tags.required`, `config.declared`.',
+          },
+          subject: {
+            type: 'string',
+            description:
+              'What the rule is about inside the resource (tag key, configuration key, property).',
+          },
+          message: {
+            type: 'string',
+          },
+          expected: {
+            type: 'string',
+          },
+          actual: {
+            type: 'string',
+          },
+          since: {
+            type: 'string',
+            description:
+              'ISO 8601. When the finding was first seen; kept while it persists.',
+          },
+          lastSeenAt: {
+            type: 'string',
+            description: 'ISO 8601. The last evaluation that found it.',
+          },
+        },
+        required: [
+          'entityRef',
+          'kind',
+          'severity',
+          'environment',
+          'resource',
+          'rule',
+          'message',
+          'since',
+          'lastSeenAt',
+        ],
+      },
+      SeverityCounts: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'integer',
+          },
+          warning: {
+            type: 'integer',
+          },
+          info: {
+            type: 'integer',
+          },
+        },
+        required: ['error', 'warning', 'info'],
+      },
+      KindCounts: {
+        type: 'object',
+        properties: {
+          naming: {
+            type: 'integer',
+          },
+          tags: {
+            type: 'integer',
+          },
+          'config-drift': {
+            type: 'integer',
+          },
+          parity: {
+            type: 'integer',
+          },
+          'digest-drift': {
+            type: 'integer',
+          },
+          'cloudformation-drift': {
+            type: 'integer',
+          },
+        },
+        required: [
+          'naming',
+          'tags',
+          'config-drift',
+          'parity',
+          'digest-drift',
+          'cloudformation-drift',
+        ],
+      },
+      ComplianceSummary: {
+        type: 'object',
+        description: "Counts of a service's findings.",
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          total: {
+            type: 'integer',
+          },
+          bySeverity: {
+            $ref: '#/components/schemas/SeverityCounts',
+          },
+          byKind: {
+            $ref: '#/components/schemas/KindCounts',
+          },
+          worstSeverity: {
+            $ref: '#/components/schemas/FindingSeverity',
+          },
+          evaluatedAt: {
+            type: 'string',
+            description:
+              'ISO 8601. Absent when the service was never evaluated.',
+          },
+        },
+        required: ['entityRef', 'total', 'bySeverity', 'byKind'],
+      },
+      StackDriftCheckStatus: {
+        type: 'string',
+        description:
+          'The last attempt: `checked`; `not-checked` where drift detection is missing (e.g. an emulator); `failed` on an error (retried later).',
+        enum: ['checked', 'not-checked', 'failed'],
+      },
+      StackDriftCheck: {
+        type: 'object',
+        description:
+          'CloudFormation drift detection of one stack: the last attempt, and the last successful result (kept when a later attempt fails).',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          accountId: {
+            type: 'string',
+          },
+          region: {
+            type: 'string',
+          },
+          stackName: {
+            type: 'string',
+          },
+          stackId: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/StackDriftCheckStatus',
+          },
+          attemptedAt: {
+            type: 'string',
+            description: 'ISO 8601.',
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Why the last attempt did not check the stack (or why detection was partial).',
+          },
+          checkedAt: {
+            type: 'string',
+            description:
+              'ISO 8601. When CloudFormation last checked the stack successfully.',
+          },
+          stackDriftStatus: {
+            type: 'string',
+            description:
+              '`IN_SYNC`, `DRIFTED`, `UNKNOWN` or `NOT_CHECKED`, as CloudFormation says.',
+          },
+          driftedResources: {
+            type: 'integer',
+            description:
+              'Resources modified or deleted outside CloudFormation at the last successful check.',
+          },
+        },
+        required: [
+          'environment',
+          'accountId',
+          'region',
+          'stackName',
+          'status',
+          'attemptedAt',
+        ],
+      },
+      ServiceFindings: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'Worst severity first, then by environment.',
+            items: {
+              $ref: '#/components/schemas/Finding',
+            },
+          },
+          summary: {
+            $ref: '#/components/schemas/ComplianceSummary',
+          },
+          stacks: {
+            type: 'array',
+            description:
+              "The drift checks of the stacks holding the service's functions; stacks never checked are absent.",
+            items: {
+              $ref: '#/components/schemas/StackDriftCheck',
+            },
+          },
+        },
+        required: ['items', 'summary', 'stacks'],
+      },
+      FindingList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'By service, then worst severity first.',
+            items: {
+              $ref: '#/components/schemas/Finding',
+            },
+          },
+        },
+        required: ['items'],
+      },
+      ComplianceSummaryList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'One per evaluated service, by entity ref.',
+            items: {
+              $ref: '#/components/schemas/ComplianceSummary',
+            },
+          },
+        },
+        required: ['items'],
+      },
     },
     securitySchemes: {
       JWT: {
@@ -845,6 +1139,158 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/FleetPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/services/{namespace}/{kind}/{name}/findings': {
+      get: {
+        operationId: 'GetServiceFindings',
+        description:
+          "A service's compliance and drift findings, their counts, and the CloudFormation drift checks of its stacks. 404 when the entity is unknown or has no `environments.io/project` annotation.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The service's findings.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceFindings',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/services/{namespace}/{kind}/{name}/drift-check': {
+      post: {
+        operationId: 'CheckServiceDrift',
+        description:
+          "Runs CloudFormation drift detection on every stack of the service now (no budget), evaluates the service again and returns its findings with each stack's check. Needs user credentials.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The service's findings after the check.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceFindings',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/findings': {
+      get: {
+        operationId: 'ListFindings',
+        description: 'The findings of every service, filtered.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/findingKind',
+          },
+          {
+            $ref: '#/components/parameters/findingSeverity',
+          },
+          {
+            $ref: '#/components/parameters/findingEnvironment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The findings.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FindingList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/compliance': {
+      get: {
+        operationId: 'ListComplianceSummaries',
+        description:
+          'One compliance summary per evaluated service; with a kind or severity, only the services having such a finding (the counts stay over all their findings).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/findingKind',
+          },
+          {
+            $ref: '#/components/parameters/findingSeverity',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The summaries.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceSummaryList',
                 },
               },
             },

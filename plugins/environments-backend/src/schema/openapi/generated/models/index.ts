@@ -1,5 +1,7 @@
 //
 
+export * from '../models/ComplianceSummary.model';
+export * from '../models/ComplianceSummaryList.model';
 export * from '../models/DigestHistory.model';
 export * from '../models/DigestHistoryEntry.model';
 export * from '../models/DigestKind.model';
@@ -12,6 +14,10 @@ export * from '../models/EnvironmentStatus.model';
 export * from '../models/ErrorError.model';
 export * from '../models/ErrorRequest.model';
 export * from '../models/ErrorResponse.model';
+export * from '../models/Finding.model';
+export * from '../models/FindingKind.model';
+export * from '../models/FindingList.model';
+export * from '../models/FindingSeverity.model';
 export * from '../models/FleetEnvironmentSummary.model';
 export * from '../models/FleetPage.model';
 export * from '../models/FleetServiceSummary.model';
@@ -19,7 +25,12 @@ export * from '../models/FleetStatus.model';
 export * from '../models/Freshness.model';
 export * from '../models/FunctionConfiguration.model';
 export * from '../models/FunctionResource.model';
+export * from '../models/KindCounts.model';
 export * from '../models/LiveAlias.model';
 export * from '../models/Location.model';
 export * from '../models/ModelError.model';
+export * from '../models/ServiceFindings.model';
+export * from '../models/SeverityCounts.model';
 export * from '../models/Stack.model';
+export * from '../models/StackDriftCheck.model';
+export * from '../models/StackDriftCheckStatus.model';

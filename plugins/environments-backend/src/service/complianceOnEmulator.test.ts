@@ -1,0 +1,214 @@
+import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  Emulator,
+  findMotoServer,
+  seedDemoFleet,
+  startEmulator,
+} from '@internal/demo-fleet';
+import fs from 'fs';
+import path from 'path';
+import request from 'supertest';
+import { parse, parseAllDocuments } from 'yaml';
+import { environmentsPlugin, REFRESH_TASK_ID } from '../plugin';
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const REGION = 'eu-west-1';
+const STAGING_ACCOUNT = '222222222222';
+
+function motoAvailable(): boolean {
+  try {
+    findMotoServer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const describeWithMoto = motoAvailable() ? describe : describe.skip;
+
+/** The demo's app-config (aws and environments), its accounts pointed at this test's emulator. */
+function demoConfig(endpoint: string) {
+  const appConfig = parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+  );
+  const environments = structuredClone(appConfig.environments);
+  for (const account of environments.accounts) {
+    account.endpoint = endpoint;
+  }
+  return { aws: appConfig.aws, environments };
+}
+
+/** The demo's catalog (examples/entities.yaml). */
+function demoEntities(): Entity[] {
+  return parseAllDocuments(
+    fs.readFileSync(path.join(REPO_ROOT, 'examples/entities.yaml'), 'utf8'),
+  )
+    .map(document => document.toJS() as Entity)
+    .filter(entity => entity?.kind)
+    .map(entity => ({
+      ...entity,
+      metadata: { namespace: 'default', ...entity.metadata },
+    }));
+}
+
+/**
+ * The whole plugin on the seeded demo fleet: the scheduled refresh collects it from the emulator and
+ * evaluates it, the API shows the findings, and a fix in AWS clears its finding at the next refresh.
+ */
+describeWithMoto(
+  'compliance of the demo fleet through the plugin (moto)',
+  () => {
+    jest.setTimeout(240_000);
+    const savedEnv = {
+      AWS_ENDPOINT_URL_STS: process.env.AWS_ENDPOINT_URL_STS,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+    };
+    let emulator: Emulator;
+    let server: Parameters<typeof request>[0];
+    let stopBackend: () => Promise<void>;
+
+    const findingsOf = async (name: string) => {
+      const res = await request(server).get(
+        `/api/environments/services/default/component/${name}/findings`,
+      );
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const namingAndTags = (items: any[]) =>
+      items
+        .filter(f => f.kind === 'naming' || f.kind === 'tags')
+        .map(f => [f.environment, f.rule, f.subject]);
+
+    beforeAll(async () => {
+      emulator = await startEmulator();
+      await seedDemoFleet({ endpoint: emulator.endpoint });
+      // The main account's keys and its STS endpoint, as scripts/start.sh provides them.
+      process.env.AWS_ENDPOINT_URL_STS = emulator.endpoint;
+      process.env.AWS_ACCESS_KEY_ID = 'test';
+      process.env.AWS_SECRET_ACCESS_KEY = 'test';
+
+      const scheduler = mockServices.scheduler() as SchedulerService & {
+        factory(options?: {
+          skipTaskRunOnStartup?: boolean;
+        }): ServiceFactory<SchedulerService>;
+        triggerTask(id: string): Promise<void>;
+      };
+      const backend = await startTestBackend({
+        features: [
+          environmentsPlugin,
+          mockServices.rootConfig.factory({
+            data: demoConfig(emulator.endpoint),
+          }),
+          catalogServiceMock.factory({ entities: demoEntities() }),
+          scheduler.factory({ skipTaskRunOnStartup: true }),
+        ],
+      });
+      server = backend.server;
+      stopBackend = () => backend.stop();
+      await scheduler.triggerTask(REFRESH_TASK_ID);
+    });
+
+    afterAll(async () => {
+      await stopBackend?.();
+      await emulator?.stop();
+      for (const [key, value] of Object.entries(savedEnv)) {
+        if (value === undefined) {
+          delete process.env[key];
+        } else {
+          process.env[key] = value;
+        }
+      }
+    });
+
+    it("shows notifications-worker's misnamed prod function and the tags its staging function misses", async () => {
+      const { items, summary } = await findingsOf('notifications-worker');
+
+      expect(namingAndTags(items)).toEqual([
+        ['staging', 'tags.required', 'CostCenter'],
+        ['staging', 'tags.required', 'Owner'],
+        ['prod', 'naming.environment-spelling', undefined],
+      ]);
+      expect(items.find((f: any) => f.kind === 'naming')).toMatchObject({
+        expected: 'shop-notifications-worker-prod',
+        actual: 'shop-notifications-worker-production',
+      });
+      expect(summary.bySeverity.error).toBeGreaterThanOrEqual(2);
+    });
+
+    it('has nothing on inventory-service', async () => {
+      const { items, summary } = await findingsOf('inventory-service');
+
+      expect(items).toEqual([]);
+      expect(summary).toMatchObject({
+        total: 0,
+        evaluatedAt: expect.any(String),
+      });
+    });
+
+    it('says "not checked" for CloudFormation drift, which the emulator does not offer', async () => {
+      const res = await request(server).post(
+        '/api/environments/services/default/component/inventory-service/drift-check',
+      );
+
+      expect(res.status).toBe(200);
+      expect(
+        res.body.stacks.map((s: any) => [s.environment, s.stackName, s.status]),
+      ).toEqual([
+        ['dev', 'shop-inventory-service-dev', 'not-checked'],
+        ['staging', 'shop-inventory-service-staging', 'not-checked'],
+        ['prod', 'shop-inventory-service-prod', 'not-checked'],
+      ]);
+      expect(res.body.stacks[0].reason).toMatch(
+        /CloudFormation drift detection is not available here/,
+      );
+      expect(res.body.items).toEqual([]);
+    });
+
+    it('clears the missing tags once they are added in AWS and the service is refreshed', async () => {
+      const sts = new STSClient({
+        region: REGION,
+        endpoint: emulator.endpoint,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      const { Credentials } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${STAGING_ACCOUNT}:role/environments-reader`,
+          RoleSessionName: 'compliance-test',
+        }),
+      );
+      const lambda = new LambdaClient({
+        region: REGION,
+        endpoint: emulator.endpoint,
+        credentials: {
+          accessKeyId: Credentials!.AccessKeyId!,
+          secretAccessKey: Credentials!.SecretAccessKey!,
+          sessionToken: Credentials!.SessionToken,
+        },
+      });
+      await lambda.send(
+        new TagResourceCommand({
+          Resource: `arn:aws:lambda:${REGION}:${STAGING_ACCOUNT}:function:shop-notifications-worker-staging`,
+          Tags: { Owner: 'team-platform', CostCenter: 'CC-2002' },
+        }),
+      );
+
+      const refreshed = await request(server).post(
+        '/api/environments/services/default/component/notifications-worker/refresh',
+      );
+      expect(refreshed.status).toBe(200);
+
+      const { items } = await findingsOf('notifications-worker');
+      expect(namingAndTags(items)).toEqual([
+        ['prod', 'naming.environment-spelling', undefined],
+      ]);
+    });
+  },
+);

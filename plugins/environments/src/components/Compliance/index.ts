@@ -1,0 +1,13 @@
+export { ComplianceCell } from './ComplianceCell';
+export { ComplianceCounts } from './ComplianceCounts';
+export { DriftCheckButton } from './DriftCheckButton';
+export {
+  DRIFT_KINDS,
+  KIND_LABELS,
+  RULE_KINDS,
+  hasDrift,
+  isNonCompliant,
+  severityCounts,
+} from './kinds';
+export { useServiceFindings } from './useServiceFindings';
+export type { ServiceFindingsState } from './useServiceFindings';
