@@ -12,8 +12,9 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { isEnvironmentsAvailable } from '@internal/backstage-plugin-environments-common';
 import LayersIcon from '@material-ui/icons/Layers';
+import HowToVoteIcon from '@material-ui/icons/HowToVote';
 import { EnvironmentsClient, environmentsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { approvalsRouteRef, promotionRouteRef, rootRouteRef } from './routes';
 
 const environmentsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -35,6 +36,37 @@ const fleetPage = PageBlueprint.make({
       import('./components/FleetPage').then(m => (
         <Content>
           <m.FleetContent />
+        </Content>
+      )),
+  },
+});
+
+// No route ref: a request page is reached by its link, not from the nav.
+const promotionPage = PageBlueprint.make({
+  name: 'promotion',
+  params: {
+    path: '/environments/promotions/:id',
+    title: 'Promotion request',
+    loader: () =>
+      import('./components/Promotion').then(m => (
+        <Content>
+          <m.PromotionContent />
+        </Content>
+      )),
+  },
+});
+
+const approvalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/environments/approvals',
+    title: 'Approvals',
+    icon: <HowToVoteIcon fontSize="inherit" />,
+    routeRef: approvalsRouteRef,
+    loader: () =>
+      import('./components/Approvals').then(m => (
+        <Content>
+          <m.ApprovalsContent />
         </Content>
       )),
   },
@@ -62,7 +94,8 @@ const entityCard = EntityCardBlueprint.make({
 
 /**
  * The Environments plugin for the new frontend system. Extension ids: `api:environments`,
- * `page:environments`, `entity-content:environments`, `entity-card:environments`.
+ * `page:environments`, `page:environments/promotion`, `page:environments/approvals`,
+ * `entity-content:environments`, `entity-card:environments`.
  */
 export default createFrontendPlugin({
   pluginId: 'environments',
@@ -70,6 +103,15 @@ export default createFrontendPlugin({
   icon: <LayersIcon fontSize="inherit" />,
   routes: {
     root: rootRouteRef,
+    promotion: promotionRouteRef,
+    approvals: approvalsRouteRef,
   },
-  extensions: [environmentsApi, fleetPage, entityContent, entityCard],
+  extensions: [
+    environmentsApi,
+    fleetPage,
+    promotionPage,
+    approvalsPage,
+    entityContent,
+    entityCard,
+  ],
 });

@@ -6,15 +6,23 @@
 export {
   environmentsPlugin,
   EnvironmentsFleetPage,
+  EnvironmentsApprovalsPage,
   EntityEnvironmentsContent,
   EntityEnvironmentsCard,
 } from './plugin';
-export { rootRouteRef as environmentsRootRouteRef } from './routes';
+export {
+  rootRouteRef as environmentsRootRouteRef,
+  promotionRouteRef as environmentsPromotionRouteRef,
+  approvalsRouteRef as environmentsApprovalsRouteRef,
+} from './routes';
 export { environmentsApiRef, EnvironmentsClient } from './api';
 export type {
   EnvironmentsApi,
   FleetPage,
   FleetQuery,
   FleetStatus,
+  PromotionInput,
+  PromotionQuery,
+  RollbackInput,
 } from './api';
 export { isEnvironmentsAvailable } from '@internal/backstage-plugin-environments-common';

@@ -1,6 +1,7 @@
 import {
   EntityEnvironmentsCard,
   EntityEnvironmentsContent,
+  EnvironmentsApprovalsPage,
   EnvironmentsFleetPage,
   environmentsPlugin,
   isEnvironmentsAvailable,
@@ -15,6 +16,7 @@ describe('environments plugin (legacy frontend system)', () => {
 
   it('exports the page, the entity tab content and the entity card', () => {
     expect(EnvironmentsFleetPage).toBeInstanceOf(Function);
+    expect(EnvironmentsApprovalsPage).toBeInstanceOf(Function);
     expect(EntityEnvironmentsContent).toBeInstanceOf(Function);
     expect(EntityEnvironmentsCard).toBeInstanceOf(Function);
   });

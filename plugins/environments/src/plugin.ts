@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { EnvironmentsClient, environmentsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { approvalsRouteRef, promotionRouteRef, rootRouteRef } from './routes';
 
 /** The Environments plugin for the legacy frontend system. */
 export const environmentsPlugin = createPlugin({
@@ -22,15 +22,31 @@ export const environmentsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    promotion: promotionRouteRef,
+    approvals: approvalsRouteRef,
   },
 });
 
-/** The fleet page: every service × environment, with filters. */
+/**
+ * The fleet page: every service × environment, with filters; a promotion request at
+ * `<mount path>/promotions/:id` below it.
+ */
 export const EnvironmentsFleetPage = environmentsPlugin.provide(
   createRoutableExtension({
     name: 'EnvironmentsFleetPage',
-    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    component: () =>
+      import('./components/Router').then(m => m.EnvironmentsRouter),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/** The promotion requests awaiting the signed-in user's approval; mount it at `/environments/approvals`. */
+export const EnvironmentsApprovalsPage = environmentsPlugin.provide(
+  createRoutableExtension({
+    name: 'EnvironmentsApprovalsPage',
+    component: () =>
+      import('./components/Approvals').then(m => m.ApprovalsPage),
+    mountPoint: approvalsRouteRef,
   }),
 );
 

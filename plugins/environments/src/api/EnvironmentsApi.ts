@@ -7,6 +7,10 @@ import {
   EnvironmentMatrix,
   Finding,
   FleetServiceSummary,
+  FunctionVersionSummary,
+  PromotionRequest,
+  PromotionState,
+  RollbackRecord,
 } from '@internal/backstage-plugin-environments-common';
 
 /** The state a fleet query can filter on, as the backend's `/fleet` endpoint names it. */
@@ -69,6 +73,31 @@ export interface ServiceFindings {
   stacks: StackDriftCheck[];
 }
 
+/** What POST /promotions takes: the service and the environment to promote into. */
+export interface PromotionInput {
+  entityRef: string;
+  targetEnvironment: string;
+  comment?: string;
+}
+
+/** Filters of GET /promotions; every field is optional. */
+export interface PromotionQuery {
+  entityRef?: string;
+  status?: PromotionState[];
+  /** Only requests the signed-in user may approve and has not yet. */
+  awaitingMyApproval?: boolean;
+}
+
+/** What POST /rollbacks takes; without targetVersion the backend picks the previous published version. */
+export interface RollbackInput {
+  entityRef: string;
+  environment: string;
+  targetVersion?: string;
+  comment?: string;
+  /** Answer what would happen (status `planned`, with warnings) without changing anything. */
+  dryRun?: boolean;
+}
+
 /** What the Environments frontend reads from (and asks of) the environments backend. */
 export interface EnvironmentsApi {
   /** The configured environments, in promotion order. */
@@ -90,6 +119,27 @@ export interface EnvironmentsApi {
   checkDrift(entity: CompoundEntityRef): Promise<ServiceFindings>;
   /** The compliance summary of every evaluated service of the fleet. */
   getComplianceSummaries(): Promise<ComplianceSummary[]>;
+  /** Requests the promotion of the digest running in the environment before `targetEnvironment`. */
+  requestPromotion(input: PromotionInput): Promise<PromotionRequest>;
+  /** One promotion request with its approvals, steps and policy summary. */
+  getPromotion(id: string): Promise<PromotionRequest>;
+  /** Promotion requests, newest first. */
+  listPromotions(query?: PromotionQuery): Promise<PromotionRequest[]>;
+  /** Approves someone else's request as the signed-in user. */
+  approvePromotion(id: string, comment?: string): Promise<PromotionRequest>;
+  /** Rejects someone else's request as the signed-in user. */
+  rejectPromotion(id: string, comment?: string): Promise<PromotionRequest>;
+  /** Cancels a request that has not started. */
+  cancelPromotion(id: string): Promise<PromotionRequest>;
+  /** The published versions of a service's function in one environment, for the rollback picker. */
+  listVersions(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<FunctionVersionSummary[]>;
+  /** Points an environment's live alias back at an earlier version (or plans it with dryRun). */
+  requestRollback(input: RollbackInput): Promise<RollbackRecord>;
+  /** One rollback with its steps. */
+  getRollback(id: string): Promise<RollbackRecord>;
 }
 
 /** The API ref of {@link EnvironmentsApi}. */

@@ -138,3 +138,99 @@ describe('EnvironmentsClient', () => {
     );
   });
 });
+
+describe('EnvironmentsClient promotions and rollbacks', () => {
+  it('posts a promotion request as JSON and reads it back by id', async () => {
+    const promotion = { id: 'p1', status: 'requested' };
+    const { client: api, fetch } = client(() => jsonResponse(201, promotion));
+    await expect(
+      api.requestPromotion({
+        entityRef: 'component:default/checkout-api',
+        targetEnvironment: 'prod',
+        comment: 'ship it',
+      }),
+    ).resolves.toEqual(promotion);
+    expect(fetch).toHaveBeenLastCalledWith(`${BASE}/promotions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        entityRef: 'component:default/checkout-api',
+        targetEnvironment: 'prod',
+        comment: 'ship it',
+      }),
+    });
+    await api.getPromotion('p 1');
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/promotions/p%201`,
+      undefined,
+    );
+  });
+
+  it('lists the requests awaiting my approval and unwraps them', async () => {
+    const { client: api, fetch } = client(() =>
+      jsonResponse(200, { items: [{ id: 'p1' }] }),
+    );
+    await expect(
+      api.listPromotions({ awaitingMyApproval: true }),
+    ).resolves.toEqual([{ id: 'p1' }]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/promotions?awaitingMyApproval=true`,
+      undefined,
+    );
+  });
+
+  it('approves, rejects and cancels with a POST carrying the comment', async () => {
+    const { client: api, fetch } = client(() => jsonResponse(200, {}));
+    await api.approvePromotion('p1', 'looks good');
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/promotions/p1/approve`,
+      expect.objectContaining({
+        method: 'POST',
+        body: '{"comment":"looks good"}',
+      }),
+    );
+    await api.rejectPromotion('p1');
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/promotions/p1/reject`,
+      expect.objectContaining({ method: 'POST', body: '{}' }),
+    );
+    await api.cancelPromotion('p1');
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/promotions/p1/cancel`,
+      expect.objectContaining({ method: 'POST', body: '{}' }),
+    );
+  });
+
+  it('reads the versions of an environment and posts a rollback to a chosen version', async () => {
+    const { client: api, fetch } = client(url =>
+      url.endsWith('/versions')
+        ? jsonResponse(200, { items: [{ version: '2', isLive: false }] })
+        : jsonResponse(201, { id: 'r1', status: 'succeeded' }),
+    );
+    await expect(api.listVersions(checkout, 'prod')).resolves.toEqual([
+      { version: '2', isLive: false },
+    ]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/services/default/component/checkout-api/environments/prod/versions`,
+      undefined,
+    );
+    await api.requestRollback({
+      entityRef: 'component:default/checkout-api',
+      environment: 'prod',
+      targetVersion: '2',
+    });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/rollbacks`,
+      expect.objectContaining({
+        method: 'POST',
+        body: JSON.stringify({
+          entityRef: 'component:default/checkout-api',
+          environment: 'prod',
+          targetVersion: '2',
+        }),
+      }),
+    );
+    await api.getRollback('r1');
+    expect(fetch).toHaveBeenLastCalledWith(`${BASE}/rollbacks/r1`, undefined);
+  });
+});

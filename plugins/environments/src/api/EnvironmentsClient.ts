@@ -6,11 +6,17 @@ import {
   DigestHistoryEntry,
   EnvironmentDefinition,
   EnvironmentMatrix,
+  FunctionVersionSummary,
+  PromotionRequest,
+  RollbackRecord,
 } from '@internal/backstage-plugin-environments-common';
 import {
   EnvironmentsApi,
   FleetPage,
   FleetQuery,
+  PromotionInput,
+  PromotionQuery,
+  RollbackInput,
   ServiceFindings,
 } from './EnvironmentsApi';
 
@@ -79,6 +85,81 @@ export class EnvironmentsClient implements EnvironmentsApi {
     return body.items;
   }
 
+  async requestPromotion(input: PromotionInput): Promise<PromotionRequest> {
+    return this.request('/promotions', jsonBody('POST', input));
+  }
+
+  async getPromotion(id: string): Promise<PromotionRequest> {
+    return this.request(`/promotions/${encodeURIComponent(id)}`);
+  }
+
+  async listPromotions(
+    query: PromotionQuery = {},
+  ): Promise<PromotionRequest[]> {
+    const params = new URLSearchParams();
+    if (query.entityRef) {
+      params.set('entityRef', query.entityRef);
+    }
+    if (query.status?.length) {
+      params.set('status', query.status.join(','));
+    }
+    if (query.awaitingMyApproval) {
+      params.set('awaitingMyApproval', 'true');
+    }
+    const search = params.toString();
+    const body = await this.request<{ items: PromotionRequest[] }>(
+      `/promotions${search ? `?${search}` : ''}`,
+    );
+    return body.items;
+  }
+
+  async approvePromotion(
+    id: string,
+    comment?: string,
+  ): Promise<PromotionRequest> {
+    return this.request(
+      `/promotions/${encodeURIComponent(id)}/approve`,
+      jsonBody('POST', { comment }),
+    );
+  }
+
+  async rejectPromotion(
+    id: string,
+    comment?: string,
+  ): Promise<PromotionRequest> {
+    return this.request(
+      `/promotions/${encodeURIComponent(id)}/reject`,
+      jsonBody('POST', { comment }),
+    );
+  }
+
+  async cancelPromotion(id: string): Promise<PromotionRequest> {
+    return this.request(
+      `/promotions/${encodeURIComponent(id)}/cancel`,
+      jsonBody('POST', {}),
+    );
+  }
+
+  async listVersions(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<FunctionVersionSummary[]> {
+    const body = await this.request<{ items: FunctionVersionSummary[] }>(
+      `${servicePath(entity)}/environments/${encodeURIComponent(
+        environment,
+      )}/versions`,
+    );
+    return body.items;
+  }
+
+  async requestRollback(input: RollbackInput): Promise<RollbackRecord> {
+    return this.request('/rollbacks', jsonBody('POST', input));
+  }
+
+  async getRollback(id: string): Promise<RollbackRecord> {
+    return this.request(`/rollbacks/${encodeURIComponent(id)}`);
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('environments');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
@@ -88,6 +169,15 @@ export class EnvironmentsClient implements EnvironmentsApi {
     }
     return (await response.json()) as T;
   }
+}
+
+// The backend rejects unknown fields, so undefined ones are left out (JSON.stringify drops them).
+function jsonBody(method: string, body: object): RequestInit {
+  return {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
 }
 
 // Same shape as Backstage's entity page routes: kind and namespace lower-cased, name as written.

@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
   ComplianceSummary,
   EnvironmentComparison,
@@ -7,6 +8,8 @@ import {
   EnvironmentState,
   FleetServiceSummary,
   FunctionResource,
+  FunctionVersionSummary,
+  PromotionRequest,
   summariseFindings,
 } from '@internal/backstage-plugin-environments-common';
 import {
@@ -313,6 +316,98 @@ export function fakeApi(
     getFindings: jest.fn(async () => serviceFindings()),
     checkDrift: notProvided('checkDrift'),
     getComplianceSummaries: jest.fn(async () => []),
+    requestPromotion: notProvided('requestPromotion'),
+    getPromotion: notProvided('getPromotion'),
+    listPromotions: notProvided('listPromotions'),
+    approvePromotion: notProvided('approvePromotion'),
+    rejectPromotion: notProvided('rejectPromotion'),
+    cancelPromotion: notProvided('cancelPromotion'),
+    listVersions: notProvided('listVersions'),
+    requestRollback: notProvided('requestRollback'),
+    getRollback: notProvided('getRollback'),
     ...overrides,
   } as jest.Mocked<EnvironmentsApi>;
+}
+
+/** A request to promote checkout-api from staging (digest b, version 7) into prod, by alice, awaiting one approval. */
+export function promotion(
+  overrides: Partial<PromotionRequest> = {},
+): PromotionRequest {
+  return {
+    id: 'p-1',
+    entityRef: 'component:default/checkout-api',
+    sourceEnvironment: 'staging',
+    targetEnvironment: 'prod',
+    skippedEnvironments: [],
+    digest: digest('b'),
+    sourceVersion: '7',
+    imageUri: `333333333333.dkr.ecr.eu-west-1.amazonaws.com/checkout-api@${digest(
+      'b',
+    )}`,
+    target: {
+      accountId: '333333333333',
+      region: 'eu-west-1',
+      functionName: 'shop-checkout-api-prod',
+    },
+    status: 'requested',
+    requestedBy: 'user:default/alice',
+    requestedAt: hoursAgo(1),
+    expiresAt: hoursAgo(-23),
+    updatedAt: hoursAgo(1),
+    previousDigest: digest('a'),
+    approvals: [],
+    steps: [],
+    history: [],
+    policy: {
+      requiresApproval: true,
+      approvalsRequired: 1,
+      approvalsGiven: 0,
+      approvers: ['group:default/team-checkout'],
+      approvalTtlSeconds: 86400,
+      missing: [
+        '1 more approval from members of group:default/team-checkout (not user:default/alice)',
+      ],
+      window: { closed: false },
+    },
+    sourceMovedOn: false,
+    warnings: [],
+    ...overrides,
+  };
+}
+
+/** A published version of a function, live or not. */
+export function version(
+  number: string,
+  seed: string,
+  overrides: Partial<FunctionVersionSummary> = {},
+): FunctionVersionSummary {
+  return {
+    version: number,
+    digest: digest(seed),
+    publishedAt: hoursAgo(24 * Number(number)),
+    isLive: false,
+    ...overrides,
+  };
+}
+
+/** The ResponseError the client throws for a Backstage error body, e.g. a 403 NotAllowedError. */
+export async function backendError(
+  status: number,
+  name: string,
+  message: string,
+) {
+  const body = JSON.stringify({
+    error: { name, message },
+    request: { method: 'POST', url: '/api/environments/x' },
+    response: { statusCode: status },
+  });
+  return ResponseError.fromResponse({
+    ok: false,
+    status,
+    statusText: name,
+    type: 'basic',
+    url: 'http://localhost:7007/api/environments/x',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () => body,
+  } as any);
 }

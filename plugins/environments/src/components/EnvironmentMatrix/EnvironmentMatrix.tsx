@@ -36,6 +36,7 @@ import {
   DriftCheckButton,
   useServiceFindings,
 } from '../Compliance';
+import { ChangeButtons } from './ChangeButtons';
 import { matrixRows } from './cells';
 import { NotFoundAnywhere } from './NotFoundAnywhere';
 
@@ -260,6 +261,39 @@ function MatrixContent(props: { entity: Entity }) {
                     {compliance.loading ? 'loading…' : '—'}
                   </Typography>
                 )}
+              </TableCell>
+            ))}
+          </TableRow>
+          <TableRow>
+            <TableCell
+              component="th"
+              scope="row"
+              role="rowheader"
+              className={classes.label}
+            >
+              Change
+            </TableCell>
+            {states.map((state, i) => (
+              <TableCell
+                key={state.environment}
+                className={`${classes.cell} ${
+                  columnClass(state, classes) ?? ''
+                }`}
+              >
+                <ChangeButtons
+                  entityRef={matrix.entityRef}
+                  state={state}
+                  previous={i > 0 ? states[i - 1] : undefined}
+                  title={titles.get(state.environment) ?? state.environment}
+                  owner={
+                    typeof entity.spec?.owner === 'string'
+                      ? entity.spec.owner
+                      : undefined
+                  }
+                  onChanged={() =>
+                    refresh().then(() => setRefreshes(n => n + 1))
+                  }
+                />
               </TableCell>
             ))}
           </TableRow>

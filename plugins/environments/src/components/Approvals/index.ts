@@ -1,0 +1,1 @@
+export { ApprovalsContent, ApprovalsPage } from './ApprovalsPage';

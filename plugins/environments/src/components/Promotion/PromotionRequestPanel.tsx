@@ -1,0 +1,222 @@
+import { WarningPanel } from '@backstage/core-components';
+import { PromotionRequest } from '@internal/backstage-plugin-environments-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { RelativeTime, ShortDigest } from '../DigestCues';
+import { displayRef } from '../FleetPage/refs';
+import { ExecutionSteps } from './ExecutionSteps';
+import { PromotionStatus } from './PromotionStatus';
+import { SignedInUser, mayCancel, whyCannotDecide } from './approvalRights';
+
+/** What the user can do on a request; each returns when the backend answered. */
+export interface PromotionActions {
+  approve(comment?: string): Promise<void>;
+  reject(comment?: string): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+function Section(props: { title: string; children: React.ReactNode }) {
+  return (
+    <Box mt={2}>
+      <Typography variant="h6" component="h3" gutterBottom>
+        {props.title}
+      </Typography>
+      {props.children}
+    </Box>
+  );
+}
+
+function Decision(props: {
+  promotion: PromotionRequest;
+  user?: SignedInUser;
+  actions?: PromotionActions;
+  busy: boolean;
+  run: (action: () => Promise<void>) => void;
+}) {
+  const { promotion, user, actions, busy, run } = props;
+  const [comment, setComment] = useState('');
+  if (!actions || !user) {
+    return null;
+  }
+  const reason = whyCannotDecide(promotion, user);
+  const open = promotion.status === 'requested';
+  return (
+    <Section title="Your decision">
+      {open && promotion.policy.requiresApproval && (
+        <TextField
+          id="decision-comment"
+          label="Comment (optional)"
+          fullWidth
+          multiline
+          minRows={2}
+          margin="dense"
+          variant="outlined"
+          value={comment}
+          disabled={!!reason || busy}
+          onChange={e => setComment(e.target.value)}
+        />
+      )}
+      <Box display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
+        {open && promotion.policy.requiresApproval && (
+          <>
+            <Button
+              variant="contained"
+              color="primary"
+              disabled={!!reason || busy}
+              onClick={() => run(() => actions.approve(comment || undefined))}
+            >
+              Approve
+            </Button>
+            <Button
+              variant="outlined"
+              disabled={!!reason || busy}
+              onClick={() => run(() => actions.reject(comment || undefined))}
+            >
+              Reject
+            </Button>
+          </>
+        )}
+        {mayCancel(promotion, user) && (
+          <Button
+            variant="outlined"
+            color="secondary"
+            disabled={busy}
+            onClick={() => run(() => actions.cancel())}
+          >
+            Cancel request
+          </Button>
+        )}
+      </Box>
+      {reason && open && (
+        <Typography variant="body2" color="textSecondary" role="note">
+          {reason}
+        </Typography>
+      )}
+    </Section>
+  );
+}
+
+/**
+ * A promotion request: what it moves where, who approved, what is missing, and how its execution
+ * went; with approve/reject/cancel for those who may.
+ */
+export function PromotionRequestPanel(props: {
+  promotion: PromotionRequest;
+  user?: SignedInUser;
+  actions?: PromotionActions;
+  /** The backend's message when the last action failed. */
+  actionError?: string;
+  busy?: boolean;
+  run?: (action: () => Promise<void>) => void;
+}) {
+  const { promotion: p, user, actions, actionError, busy = false } = props;
+  const run = props.run ?? (action => void action());
+  const { policy } = p;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" style={{ gap: 16 }}>
+        <Typography variant="h5" component="h2">
+          {displayRef(p.entityRef)}: {p.sourceEnvironment} →{' '}
+          {p.targetEnvironment}
+        </Typography>
+        <PromotionStatus status={p.status} />
+      </Box>
+      {p.statusReason && (
+        <Typography variant="body2" color="textSecondary">
+          {p.statusReason}
+        </Typography>
+      )}
+      {p.sourceMovedOn && (
+        <WarningPanel
+          severity="warning"
+          title={`The source has moved on: ${p.sourceEnvironment} now runs ${
+            p.sourceCurrentDigest ?? 'another digest'
+          }`}
+          message={`This request still promotes ${p.digest}, the digest ${p.sourceEnvironment} ran when it was made.`}
+        />
+      )}
+      {p.warnings.map(w => (
+        <WarningPanel key={w} severity="warning" title={w} />
+      ))}
+      {actionError && <WarningPanel severity="error" title={actionError} />}
+
+      <Section title="What changes">
+        <Typography variant="body2" component="div">
+          Digest{' '}
+          {p.previousDigest ? (
+            <ShortDigest digest={p.previousDigest} copyable={false} />
+          ) : (
+            'unknown'
+          )}{' '}
+          → <ShortDigest digest={p.digest} imageUri={p.imageUri} /> in{' '}
+          {p.target.functionName} ({p.target.accountId}, {p.target.region})
+        </Typography>
+        <Typography variant="body2">
+          From version {p.sourceVersion} of {p.sourceEnvironment}
+          {p.publishedVersion
+            ? `, published as version ${p.publishedVersion} in ${p.targetEnvironment}`
+            : ''}
+        </Typography>
+        <Typography variant="body2">
+          Requested by {displayRef(p.requestedBy)}{' '}
+          <RelativeTime value={p.requestedAt} />
+          {p.comment ? `: “${p.comment}”` : ''}
+        </Typography>
+      </Section>
+
+      <Section title="Approvals">
+        {policy.requiresApproval ? (
+          <Typography variant="body2">
+            {policy.approvalsGiven} of {policy.approvalsRequired} approvals from
+            members of {policy.approvers.map(displayRef).join(', ')}
+          </Typography>
+        ) : (
+          <Typography variant="body2">
+            Promotions into {p.targetEnvironment} need no approval.
+          </Typography>
+        )}
+        {policy.missing.length > 0 && (
+          <List dense aria-label="Still missing">
+            {policy.missing.map(m => (
+              <ListItem key={m}>
+                <ListItemText primary={`Missing: ${m}`} />
+              </ListItem>
+            ))}
+          </List>
+        )}
+        {p.approvals.length > 0 && (
+          <List dense aria-label="Decisions">
+            {p.approvals.map(a => (
+              <ListItem key={`${a.approver}-${a.decidedAt}`}>
+                <ListItemText
+                  primary={`${displayRef(a.approver)} ${a.decision}${
+                    a.expired ? ' (expired)' : ''
+                  }${a.comment ? `: “${a.comment}”` : ''}`}
+                  secondary={<RelativeTime value={a.decidedAt} />}
+                />
+              </ListItem>
+            ))}
+          </List>
+        )}
+      </Section>
+
+      <Decision
+        promotion={p}
+        user={user}
+        actions={actions}
+        busy={busy}
+        run={run}
+      />
+
+      <Section title="Execution">
+        <ExecutionSteps steps={p.steps} />
+      </Section>
+    </Box>
+  );
+}

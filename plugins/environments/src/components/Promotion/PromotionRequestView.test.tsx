@@ -1,0 +1,241 @@
+import { identityApiRef } from '@backstage/core-plugin-api';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EnvironmentsApi, environmentsApiRef } from '../../api';
+import {
+  backendError,
+  digest,
+  fakeApi,
+  promotion,
+} from '../../testing/fixtures';
+import { PromotionRequestView } from './PromotionRequestView';
+
+const alice = mockApis.identity({
+  userEntityRef: 'user:default/alice',
+  ownershipEntityRefs: ['user:default/alice', 'group:default/team-checkout'],
+});
+const bob = mockApis.identity({
+  userEntityRef: 'user:default/bob',
+  ownershipEntityRefs: ['user:default/bob', 'group:default/team-checkout'],
+});
+const carol = mockApis.identity({
+  userEntityRef: 'user:default/carol',
+  ownershipEntityRefs: ['user:default/carol', 'group:default/team-platform'],
+});
+
+async function renderView(api: EnvironmentsApi, identity = bob) {
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [environmentsApiRef, api],
+        [identityApiRef, identity],
+      ]}
+    >
+      <PromotionRequestView id="p-1" />
+    </TestApiProvider>,
+  );
+}
+
+const started = (sequence: number, name: string) => ({
+  sequence,
+  name,
+  status: 'started' as const,
+  startedAt: new Date().toISOString(),
+});
+const done = (sequence: number, name: string, detail: string) => ({
+  ...started(sequence, name),
+  status: 'succeeded' as const,
+  finishedAt: new Date().toISOString(),
+  detail,
+});
+
+// Role queries over the whole matrix and a dialog are slow in jsdom, more so when suites run in parallel.
+jest.setTimeout(20_000);
+
+describe('PromotionRequestView', () => {
+  it('shows what the request promotes, who may approve and what is missing', async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(promotion()),
+    });
+    await renderView(api);
+    expect(
+      await screen.findByText('checkout-api: staging → prod'),
+    ).toBeInTheDocument();
+    expect(screen.getByTitle(digest('b'))).toBeInTheDocument();
+    expect(
+      screen.getByText('0 of 1 approvals from members of team-checkout'),
+    ).toBeInTheDocument();
+    expect(api.getPromotion).toHaveBeenCalledWith('p-1');
+  });
+
+  it('disables approve and reject for the requester and says why', async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(promotion()),
+    });
+    await renderView(api, alice);
+    const approve = await screen.findByRole('button', { name: 'Approve' });
+    await waitFor(() => expect(approve).toBeDisabled());
+    expect(screen.getByRole('button', { name: 'Reject' })).toBeDisabled();
+    expect(
+      screen.getByText(
+        'You requested this promotion; someone else must approve it.',
+      ),
+    ).toBeInTheDocument();
+    // The requester may still cancel.
+    expect(
+      screen.getByRole('button', { name: 'Cancel request' }),
+    ).toBeEnabled();
+  });
+
+  it('disables approve for someone outside the approvers and names them', async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(promotion()),
+    });
+    await renderView(api, carol);
+    expect(
+      await screen.findByText(
+        'Only members of team-checkout may approve promotions into prod.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Approve' })).toBeDisabled();
+    expect(
+      screen.queryByRole('button', { name: 'Cancel request' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('lets an approver approve with a comment and shows the decision', async () => {
+    const decidedAt = new Date().toISOString();
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(promotion()),
+      approvePromotion: jest.fn().mockResolvedValue(
+        promotion({
+          status: 'succeeded',
+          approvals: [
+            {
+              approver: 'user:default/bob',
+              decision: 'approved',
+              comment: 'LGTM',
+              decidedAt,
+              expired: false,
+            },
+          ],
+          policy: {
+            ...promotion().policy,
+            approvalsGiven: 1,
+            missing: [],
+          },
+        }),
+      ),
+    });
+    await renderView(api, bob);
+    const approve = await screen.findByRole('button', { name: 'Approve' });
+    await waitFor(() => expect(approve).toBeEnabled());
+    await userEvent.type(screen.getByLabelText('Comment (optional)'), 'LGTM');
+    await userEvent.click(approve);
+
+    expect(api.approvePromotion).toHaveBeenCalledWith('p-1', 'LGTM');
+    const decisions = await screen.findByRole('list', { name: 'Decisions' });
+    expect(
+      within(decisions).getByText('bob approved: “LGTM”'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('1 of 1 approvals from members of team-checkout'),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the backend's message when approving is refused", async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(promotion()),
+      approvePromotion: jest
+        .fn()
+        .mockRejectedValue(
+          await backendError(
+            403,
+            'NotAllowedError',
+            'Promotions into prod are closed until Monday: release freeze',
+          ),
+        ),
+    });
+    await renderView(api, bob);
+    const approve = await screen.findByRole('button', { name: 'Approve' });
+    await waitFor(() => expect(approve).toBeEnabled());
+    await userEvent.click(approve);
+    expect(
+      await screen.findByText(
+        /Promotions into prod are closed until Monday: release freeze/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('reads a running request again every 2 seconds and shows its steps progress', async () => {
+    const getPromotion = jest
+      .fn()
+      .mockResolvedValueOnce(
+        promotion({
+          status: 'running',
+          steps: [started(1, 'update-function-code')],
+        }),
+      )
+      .mockResolvedValue(
+        promotion({
+          status: 'succeeded',
+          steps: [
+            done(1, 'update-function-code', 'image updated'),
+            done(2, 'publish-version', 'published version 4'),
+          ],
+        }),
+      );
+    const api = fakeApi({ getPromotion });
+    await renderView(api, bob);
+
+    const steps = await screen.findByRole('table', { name: 'Execution steps' });
+    expect(within(steps).getByText('update-function-code')).toBeInTheDocument();
+    expect(within(steps).getByText('started')).toBeInTheDocument();
+    expect(
+      await screen.findByText('publish-version', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('published version 4')).toBeInTheDocument();
+    expect(getPromotion).toHaveBeenCalledTimes(2);
+  });
+
+  it('says when the source has moved on', async () => {
+    const api = fakeApi({
+      getPromotion: jest
+        .fn()
+        .mockResolvedValue(
+          promotion({ sourceMovedOn: true, sourceCurrentDigest: digest('d') }),
+        ),
+    });
+    await renderView(api);
+    expect(
+      await screen.findByText(
+        new RegExp(`The source has moved on: staging now runs ${digest('d')}`),
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the backend's message when the request cannot be loaded", async () => {
+    const api = fakeApi({
+      getPromotion: jest
+        .fn()
+        .mockRejectedValue(
+          await backendError(
+            404,
+            'NotFoundError',
+            "No promotion request with id 'p-1'",
+          ),
+        ),
+    });
+    await renderView(api);
+    expect(
+      await screen.findByText(
+        /Could not load the promotion request: No promotion request with id 'p-1'/,
+      ),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,37 @@
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusRunning,
+  StatusWarning,
+} from '@backstage/core-components';
+import {
+  PromotionState,
+  PromotionStepStatus,
+  RollbackState,
+} from '@internal/backstage-plugin-environments-common';
+
+/** A promotion's or rollback's state with the matching status icon. */
+export function PromotionStatus(props: {
+  status: PromotionState | RollbackState | PromotionStepStatus;
+}) {
+  const { status } = props;
+  switch (status) {
+    case 'succeeded':
+      return <StatusOK>{status}</StatusOK>;
+    case 'failed':
+    case 'rejected':
+      return <StatusError>{status}</StatusError>;
+    case 'running':
+    case 'started':
+      return <StatusRunning>{status}</StatusRunning>;
+    case 'rolled-back':
+      return <StatusWarning>{status}</StatusWarning>;
+    case 'expired':
+    case 'cancelled':
+      return <StatusAborted>{status}</StatusAborted>;
+    default:
+      return <StatusPending>{status}</StatusPending>;
+  }
+}

@@ -1,0 +1,1 @@
+export { RollbackDialog, defaultRollbackVersion } from './RollbackDialog';
