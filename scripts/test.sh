@@ -19,10 +19,21 @@ status=0
 log "Unit and integration tests"
 CI=true yarn_ backstage-cli repo test 2>&1 | tee "$RUN_DIR/test.log" || status=$?
 
-# One plain summary line for tools that read the end of the output.
-summary="$(grep -E '^Tests: ' "$RUN_DIR/test.log" | tail -1 || true)"
-passed="$(echo "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)"
-failed="$(echo "$summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)"
+stop_postgres
+
+# The browser tests need the ports of the portal (4566, 7007); they start and stop their own.
+log "Browser tests (scripts/e2e.sh)"
+bash "$REPO_ROOT/scripts/e2e.sh" 2>&1 | tee "$RUN_DIR/e2e.log" || status=1
+
+# One plain summary line for tools that read the end of the output: Jest's and Playwright's counts.
+# number FILE LINE-PATTERN WORD: the count before WORD on the last line of FILE matching LINE-PATTERN, or 0.
+number() {
+  local line
+  line="$(sed 's/\x1b\[[0-9;]*m//g' "$1" 2>/dev/null | grep -E "$2" | tail -1 || true)"
+  [[ "$line" =~ ([0-9]+)\ $3 ]] && echo "${BASH_REMATCH[1]}" || echo 0
+}
+passed=$(( $(number "$RUN_DIR/test.log" '^Tests: ' passed) + $(number "$RUN_DIR/e2e.log" '^ *[0-9]+ passed' passed) ))
+failed=$(( $(number "$RUN_DIR/test.log" '^Tests: ' failed) + $(number "$RUN_DIR/e2e.log" '^ *[0-9]+ failed' failed) ))
 if [ "$status" = 0 ] && [ "$passed" = 0 ]; then
   log "no test ran"
   status=1

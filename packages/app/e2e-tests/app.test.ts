@@ -1,27 +1,13 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, test } from '@playwright/test';
+import { screenshot } from './fixtures';
 
-import { test, expect } from '@playwright/test';
-
-test('App should render the welcome page', async ({ page }) => {
+test('guest signs in, and the sidebar leads to the catalog and the fleet', async ({
+  page,
+}, testInfo) => {
   await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  await page
+    .getByRole('button', { name: 'Sign in as guest', exact: true })
+    .click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
@@ -30,4 +16,5 @@ test('App should render the welcome page', async ({ page }) => {
   await expect(
     nav.getByRole('link', { name: 'Environments', exact: true }),
   ).toBeVisible();
+  await screenshot(page, testInfo, 'guest-home');
 });

@@ -20,6 +20,8 @@ backend.add(
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// sign in as any demo user, for local development only (docs/sign-in.md)
+backend.add(import('./auth/demoSignIn'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));

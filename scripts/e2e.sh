@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Browser tests: Playwright drives Debian's Chromium against the backend serving the built app, the AWS
+# emulator and the seeded demo fleet. Exits with Playwright's status. See docs/e2e.md.
+# Usage: scripts/e2e.sh [playwright test arguments, e.g. a file or --grep]
+#   E2E_REBUILD=1 rebuilds the app even when its sources did not change.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# app-config.yaml points the demo accounts at this port; the backend listens on 7007 as in start.sh.
+EMULATOR_PORT=4566
+BACKEND_URL=http://localhost:7007
+
+ensure_node
+ensure_dependencies
+ensure_emulator
+ensure_chromium
+
+# The tests would otherwise run against whatever answers there (a `scripts/start.sh` left running).
+if curl -fs -o /dev/null "$BACKEND_URL/.backstage/health/v1/liveness"; then
+  die "something already answers on $BACKEND_URL: stop it (scripts/start.sh?) before running the browser tests"
+fi
+
+start_emulator "$EMULATOR_PORT"
+
+cleanup() {
+  if [ -n "${BACKEND_PID:-}" ]; then
+    # The whole process group (yarn, backstage-cli, the backend): wait until it is gone, so that
+    # :7007 is free when this script returns.
+    kill -- -"$BACKEND_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 -- -"$BACKEND_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL -- -"$BACKEND_PID" 2>/dev/null || true
+    wait "$BACKEND_PID" 2>/dev/null || true
+  fi
+  stop_emulator
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# As in start.sh: the credentials manager's STS calls go to the emulator, with keys it accepts.
+export AWS_ENDPOINT_URL_STS="$EMULATOR_ENDPOINT"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
+
+log "Seeding the demo fleet"
+(cd "$REPO_ROOT" && yarn_ workspace @internal/demo-fleet seed --endpoint "$EMULATOR_ENDPOINT") \
+  >"$RUN_DIR/e2e-seed.log" 2>&1 || { cat "$RUN_DIR/e2e-seed.log" >&2; die "seeding the demo fleet failed"; }
+
+# The backend serves packages/app/dist (plugin app-backend): the dev server is too heavy for two cores.
+# Rebuilt only when what goes into the bundle changed: the app, and the frontend and common packages.
+app_sources_hash() {
+  local dirs=("$REPO_ROOT/packages/app/src" "$REPO_ROOT/packages/app/public")
+  local pkg
+  for pkg in "$REPO_ROOT"/plugins/*/package.json; do
+    if grep -Eq '"role": "(frontend-plugin|frontend-plugin-module|web-library|common-library)"' "$pkg"; then
+      dirs+=("$(dirname "$pkg")/src")
+    fi
+  done
+  {
+    # Tests are not bundled: editing one does not call for a build.
+    find "${dirs[@]}" -type f ! -name '*.test.*' -print0 | sort -z | xargs -0 sha256sum
+    sha256sum "$REPO_ROOT/yarn.lock" "$REPO_ROOT/packages/app/package.json" "$REPO_ROOT"/plugins/*/package.json
+  } | sha256sum | cut -c1-16
+}
+APP_STAMP="$REPO_ROOT/packages/app/dist/.e2e-sources"
+want="$(app_sources_hash)"
+if [ -n "${E2E_REBUILD:-}" ] || [ ! -f "$APP_STAMP" ] || [ "$(cat "$APP_STAMP")" != "$want" ]; then
+  log "Building the app (packages/app/dist)"
+  build_start=$SECONDS
+  (cd "$REPO_ROOT" && yarn_ workspace app build) >"$RUN_DIR/e2e-app-build.log" 2>&1 ||
+    { tail -40 "$RUN_DIR/e2e-app-build.log" >&2; die "the app build failed (log: .run/e2e-app-build.log)"; }
+  echo "$want" > "$APP_STAMP"
+  log "Built the app in $((SECONDS - build_start)) s"
+else
+  log "The app is built and up to date (packages/app/dist)"
+fi
+
+log "Starting the backend (log: .run/e2e-backend.log)"
+cd "$REPO_ROOT"
+set -m
+# The app is served by the backend here, so that is its base URL.
+APP_CONFIG_app_baseUrl="$BACKEND_URL" yarn_ workspace backend start >"$RUN_DIR/e2e-backend.log" 2>&1 &
+BACKEND_PID=$!
+set +m
+for _ in $(seq 1 300); do
+  if curl -fs -o /dev/null "$BACKEND_URL/.backstage/health/v1/readiness"; then break; fi
+  kill -0 "$BACKEND_PID" 2>/dev/null || { tail -40 "$RUN_DIR/e2e-backend.log" >&2; die "the backend exited"; }
+  sleep 1
+done
+curl -fs -o /dev/null "$BACKEND_URL/.backstage/health/v1/readiness" ||
+  die "the backend did not become ready in 5 minutes (log: .run/e2e-backend.log)"
+log "The backend is ready ($SECONDS s since the start of the script)"
+
+log "Running the browser tests (report: e2e-test-report/index.html, screenshots: test-results/)"
+status=0
+CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}" EMULATOR_ENDPOINT="$EMULATOR_ENDPOINT" \
+  PLAYWRIGHT_URL="$BACKEND_URL" yarn_ playwright test "$@" || status=$?
+exit "$status"
