@@ -6,7 +6,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
@@ -27,6 +26,7 @@ import {
   shortDigest,
   smokeUrlAnnotation,
 } from '@internal/backstage-plugin-environments-common';
+import { getCatalogEntity } from './catalogEntity';
 import { ApproverDirectory, ownerRefs } from './Approvers';
 import { PromotionConfig, PromotionPolicy } from './config';
 import { DeployerSource } from './DeployerSource';
@@ -872,29 +872,8 @@ export class PromotionService {
     }
   }
 
-  private async getEntity(entityRef: string): Promise<Entity> {
-    let ref: string;
-    try {
-      ref = stringifyEntityRef(
-        parseEntityRef(entityRef, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      );
-    } catch (error) {
-      throw new InputError(
-        `entityRef '${entityRef}' is not an entity ref: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    const entity = await this.options.catalog.getEntityByRef(ref, {
-      credentials: await this.options.auth.getOwnServiceCredentials(),
-    });
-    if (!entity) {
-      throw new NotFoundError(`No catalog entity ${ref}`);
-    }
-    return entity;
+  private getEntity(entityRef: string): Promise<Entity> {
+    return getCatalogEntity(this.options, entityRef);
   }
 
   private link(id: string): string {

@@ -19,6 +19,7 @@ import {
   RollbackRecord,
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
+import { getCatalogEntity } from './catalogEntity';
 import { ApproverDirectory } from './Approvers';
 import { PromotionConfig } from './config';
 import { DeployerSource } from './DeployerSource';
@@ -471,29 +472,8 @@ export class RollbackService {
     return target;
   }
 
-  private async getEntity(entityRef: string): Promise<Entity> {
-    let ref: string;
-    try {
-      ref = stringifyEntityRef(
-        parseEntityRef(entityRef, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      );
-    } catch (error) {
-      throw new InputError(
-        `entityRef '${entityRef}' is not an entity ref: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    const entity = await this.options.catalog.getEntityByRef(ref, {
-      credentials: await this.options.auth.getOwnServiceCredentials(),
-    });
-    if (!entity) {
-      throw new NotFoundError(`No catalog entity ${ref}`);
-    }
-    return entity;
+  private getEntity(entityRef: string): Promise<Entity> {
+    return getCatalogEntity(this.options, entityRef);
   }
 
   private now(): Date {
