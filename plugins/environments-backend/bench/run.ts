@@ -8,6 +8,7 @@ import { startEmulator } from '@internal/demo-fleet';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../src/aws';
 import { ENVIRONMENTS, fleetServices, planFleet } from './fleet';
 import { benchFleetEndpoint, EndpointFigures } from './fleetEndpoint';
+import { benchMatching } from './matching';
 import type { RefreshFigures, RefreshJob } from './refreshWorker';
 import { seedFleet } from './seed';
 
@@ -545,6 +546,21 @@ async function main() {
     sizes.push(await benchSize(size, options.versions));
   }
 
+  // Cheap: always measured, at the sizes that stalled the event loop before the index.
+  const matching = [3000, 9000].map(benchMatching);
+  process.stdout.write(
+    `\n== Service matching (one account-region, on the event loop) ==\n${matching
+      .map(
+        m =>
+          `${thousands(m.functions)} functions x ${thousands(
+            m.services,
+          )} services x ${m.environments} environments: ${ms(
+            m.milliseconds,
+          )} (${thousands(m.found)} matches)`,
+      )
+      .join('\n')}\n`,
+  );
+
   const endpoints: EndpointFigures[] = [];
   if (options.endpoint) {
     process.stdout.write('\nMeasuring GET /fleet on SQLite...');
@@ -624,7 +640,7 @@ async function main() {
     fs.writeFileSync(
       options.json,
       `${JSON.stringify(
-        { date: new Date().toISOString(), sizes, endpoints },
+        { date: new Date().toISOString(), sizes, matching, endpoints },
         null,
         2,
       )}\n`,

@@ -1,3 +1,8 @@
+import {
+  CreateRepositoryCommand,
+  ECRClient,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import { createHash } from 'crypto';
 import {
   CloudFormationClient,
@@ -55,7 +60,7 @@ export function releaseManifest(index: number): {
 interface AccountClients {
   lambda: LambdaClient;
   cloudFormation: CloudFormationClient;
-  ecr: (operation: string, body: object) => Promise<void>;
+  ecr: ECRClient;
 }
 
 /**
@@ -93,41 +98,12 @@ async function accountClients(
     region: REGION,
     credentials: sdkCredentialProvider,
   };
-  const { accessKeyId } = await sdkCredentialProvider();
   return {
     lambda: new LambdaClient(config),
     cloudFormation: new CloudFormationClient(config),
-    ecr: (operation, body) => ecrCall(endpoint, accessKeyId, operation, body),
+    // The plugin never reads ECR: the emulator only needs the images its functions refer to.
+    ecr: new ECRClient(config),
   };
-}
-
-/**
- * One call of ECR's JSON API on the emulator. The plugin never reads ECR, so it has no ECR client;
- * the emulator only needs the images to exist. It takes the account from the access key in the
- * Authorization header and does not check the signature, so the request is not signed.
- */
-async function ecrCall(
-  endpoint: string,
-  accessKeyId: string,
-  operation: string,
-  body: object,
-): Promise<void> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerRegistry_V20150921.${operation}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${REGION}/ecr/aws4_request, SignedHeaders=host, Signature=unsigned`,
-    },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    throw new Error(
-      `ECR ${operation} on the emulator answered ${
-        response.status
-      }: ${await response.text()}`,
-    );
-  }
 }
 
 /** The functions' execution role, made by a stack: Lambda on the emulator checks that it exists. */
@@ -210,16 +186,20 @@ export async function seedFleet(
     const { accountId } = environment.locations[0];
     const account = await accountClients(endpoint, accountId);
     clients.set(accountId, account);
-    await account.ecr('CreateRepository', { repositoryName: REPOSITORY });
+    await account.ecr.send(
+      new CreateRepositoryCommand({ repositoryName: REPOSITORY }),
+    );
     for (let release = 0; release < RELEASES; release++) {
       const { manifest, digest } = releaseManifest(release);
-      await account.ecr('PutImage', {
-        repositoryName: REPOSITORY,
-        imageTag: `r${release}`,
-        imageManifest: manifest,
-        imageManifestMediaType: MANIFEST_MEDIA_TYPE,
-        imageDigest: digest,
-      });
+      await account.ecr.send(
+        new PutImageCommand({
+          repositoryName: REPOSITORY,
+          imageTag: `r${release}`,
+          imageManifest: manifest,
+          imageManifestMediaType: MANIFEST_MEDIA_TYPE,
+          imageDigest: digest,
+        }),
+      );
     }
     roles.set(accountId, await createExecutionRole(account.cloudFormation));
     requests += 3 + RELEASES;

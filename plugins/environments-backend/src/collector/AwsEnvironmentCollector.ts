@@ -17,6 +17,7 @@ import {
   DEFAULT_DISCOVERY_TAGS,
   DiscoveryTags,
   findServiceFunctions,
+  FunctionIndex,
   isTagDiscoveryCandidate,
   LocatedFunction,
   markPrimary,
@@ -234,6 +235,8 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
     );
 
     const match = (): LocationFindings => {
+      // Indexed once per match: every service and environment is then a few map look-ups.
+      const index = new FunctionIndex(functions, this.discoveryTags);
       const found = new Map<string, Map<string, FunctionResource[]>>();
       for (const service of services) {
         const perEnvironment = new Map<string, FunctionResource[]>();
@@ -244,8 +247,7 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
               service,
               environment,
               location,
-              functions,
-              discoveryTags: this.discoveryTags,
+              functions: index,
             }),
           );
         }

@@ -76,49 +76,131 @@ export interface LocatedFunction {
 }
 
 /**
+ * The functions of one location, indexed once so that matching every service against them costs
+ * O(functions + services) instead of O(functions × services): by name (explicit and convention
+ * names) and by the lower-cased project and component tag values (tag discovery).
+ */
+export class FunctionIndex {
+  private readonly byName = new Map<string, IndexedFunction>();
+  private readonly byTags = new Map<string, IndexedFunction[]>();
+
+  /** Indexes `functions`; the LocatedFunction objects are shared, so stacks attached later show. */
+  constructor(
+    functions: Map<string, LocatedFunction>,
+    readonly discoveryTags: DiscoveryTags = DEFAULT_DISCOVERY_TAGS,
+  ) {
+    let position = 0;
+    for (const [name, located] of functions) {
+      const entry: IndexedFunction = {
+        name,
+        located,
+        position: position++,
+        environmentTag:
+          located.state.tags[discoveryTags.environmentTag]?.toLowerCase(),
+      };
+      this.byName.set(name, entry);
+      const project = located.state.tags[discoveryTags.projectTag];
+      const component = located.state.tags[discoveryTags.componentTag];
+      if (project !== undefined && component !== undefined) {
+        const key = tagKey(project, component);
+        const list = this.byTags.get(key);
+        if (list) {
+          list.push(entry);
+        } else {
+          this.byTags.set(key, [entry]);
+        }
+      }
+    }
+  }
+
+  /** The function with this name, if any. */
+  named(name: string | undefined): IndexedFunction | undefined {
+    return name === undefined ? undefined : this.byName.get(name);
+  }
+
+  /** The functions whose tags say they are this service, in any environment. */
+  taggedFor(
+    service: Pick<ServiceDescriptor, 'project' | 'component'>,
+  ): IndexedFunction[] {
+    return this.byTags.get(tagKey(service.project, service.component)) ?? [];
+  }
+}
+
+/** A function in a {@link FunctionIndex}; `position` keeps the order of the indexed map. */
+interface IndexedFunction {
+  name: string;
+  located: LocatedFunction;
+  position: number;
+  environmentTag?: string;
+}
+
+// Lower-cased as matchesTags compares; JSON keeps the two values apart whatever they contain.
+function tagKey(project: string, component: string): string {
+  return JSON.stringify([project.toLowerCase(), component.toLowerCase()]);
+}
+
+/**
  * The functions of one location that belong to a service in an environment: named explicitly, named
- * by the convention, or tagged for it. `primary` is decided later over all locations ({@link markPrimary}).
+ * by the convention, or tagged for it ({@link matchesTags}), in the order of `functions`. Pass a
+ * {@link FunctionIndex} when matching many services against the same functions. `primary` is decided
+ * later over all locations ({@link markPrimary}).
  */
 export function findServiceFunctions(options: {
   service: ServiceDescriptor;
   environment: EnvironmentDefinition;
   location: AwsLocation;
-  functions: Map<string, LocatedFunction>;
+  functions: Map<string, LocatedFunction> | FunctionIndex;
   discoveryTags?: DiscoveryTags;
 }): FunctionResource[] {
-  const { service, environment, location, functions, discoveryTags } = options;
+  const { service, environment, location, functions } = options;
+  const index =
+    functions instanceof FunctionIndex
+      ? functions
+      : new FunctionIndex(functions, options.discoveryTags);
   const explicitName = service.explicitFunctionNames[environment.name];
   const conventionName = conventionFunctionName(service, environment);
 
-  const found: FunctionResource[] = [];
-  for (const [name, { state, stack }] of functions) {
-    let discoveredBy: DiscoveryMethod | undefined;
-    if (name === explicitName) {
-      discoveredBy = 'explicit';
-    } else if (name === conventionName) {
-      discoveredBy = 'convention';
-    } else if (matchesTags(state.tags, service, environment, discoveryTags)) {
-      discoveredBy = 'tags';
+  // A function matching several ways counts once, by the strongest way: explicit, convention, tags.
+  const matched = new Map<string, [IndexedFunction, DiscoveryMethod]>();
+  const add = (entry: IndexedFunction | undefined, method: DiscoveryMethod) => {
+    if (entry && !matched.has(entry.name)) {
+      matched.set(entry.name, [entry, method]);
     }
-    if (!discoveredBy) {
-      continue;
+  };
+  add(index.named(explicitName), 'explicit');
+  add(index.named(conventionName), 'convention');
+  const environmentValues = [
+    environment.shortName.toLowerCase(),
+    environment.longName.toLowerCase(),
+  ];
+  for (const entry of index.taggedFor(service)) {
+    if (
+      entry.environmentTag !== undefined &&
+      environmentValues.includes(entry.environmentTag)
+    ) {
+      add(entry, 'tags');
     }
-    found.push({
-      ...state,
-      accountId: location.accountId,
-      region: location.region,
-      discoveredBy,
-      // An explicit name is declared on purpose: it is not a breach of the convention.
-      expectedName: discoveredBy === 'explicit' ? undefined : conventionName,
-      primary: false,
-      stack: stack && {
-        stackName: stack.stackName,
-        stackId: stack.stackId,
-        status: stack.status,
-      },
-    });
   }
-  return found;
+
+  return [...matched.values()]
+    .sort(([a], [b]) => a.position - b.position)
+    .map(([{ located }, discoveredBy]) => {
+      const { state, stack } = located;
+      return {
+        ...state,
+        accountId: location.accountId,
+        region: location.region,
+        discoveredBy,
+        // An explicit name is declared on purpose: it is not a breach of the convention.
+        expectedName: discoveredBy === 'explicit' ? undefined : conventionName,
+        primary: false,
+        stack: stack && {
+          stackName: stack.stackName,
+          stackId: stack.stackId,
+          status: stack.status,
+        },
+      };
+    });
 }
 
 /**

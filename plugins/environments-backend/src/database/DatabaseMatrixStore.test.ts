@@ -574,6 +574,56 @@ describe.each(databases.eachSupportedId())(
       ).toBe('unknown');
     });
 
+    it('shows in every replica the fleet another replica sharing the database saved', async () => {
+      const { knex, store: replicaA } = await createStore(databaseId);
+      const replicaB = new DatabaseMatrixStore(knex, ENVIRONMENTS);
+      const clean = { dev: '1.0.0', staging: '1.0.0', prod: '1.0.0' };
+      await replicaA.saveRefresh(
+        refresh('2026-11-01T10:00:00.000Z', [
+          collected('checkout-api', clean),
+          collected('inventory-service', clean),
+        ]),
+        [checkout, inventory],
+        { replaceFleet: true },
+      );
+      const statusOf = async (
+        store: DatabaseMatrixStore,
+        status: 'ok' | 'needs-promotion',
+      ) => (await store.listFleet({ status })).items.map(i => i.entityRef);
+      // Both replicas have read (and may keep) the fleet.
+      expect(await statusOf(replicaA, 'ok')).toEqual([
+        checkout.entityRef,
+        inventory.entityRef,
+      ]);
+      expect(await statusOf(replicaB, 'ok')).toEqual([
+        checkout.entityRef,
+        inventory.entityRef,
+      ]);
+
+      // Replica B saves a newer staging build of checkout-api: replica A shows it at once.
+      await replicaB.saveRefresh(
+        refresh('2026-11-01T10:05:00.000Z', [
+          collected('checkout-api', { ...clean, staging: '1.1.0' }),
+        ]),
+        [checkout],
+      );
+      expect(await statusOf(replicaA, 'ok')).toEqual([inventory.entityRef]);
+      expect(await statusOf(replicaA, 'needs-promotion')).toEqual([
+        checkout.entityRef,
+      ]);
+
+      // Replica A removes inventory-service from the fleet: replica B no longer lists it.
+      await replicaA.saveRefresh(
+        refresh('2026-11-01T10:10:00.000Z', [
+          collected('checkout-api', { ...clean, staging: '1.1.0' }),
+        ]),
+        [checkout],
+        { replaceFleet: true },
+      );
+      expect(await statusOf(replicaB, 'ok')).toEqual([]);
+      expect((await replicaB.listFleet({})).totalItems).toBe(1);
+    });
+
     describe('the fleet view', () => {
       let store: DatabaseMatrixStore;
       let knex: Knex;
@@ -737,20 +787,26 @@ describe.each(databases.eachSupportedId())(
         expect(beyond).toMatchObject({ items: [], totalItems: 5, offset: 10 });
       });
 
-      it('reads a page in a single query, whatever the number of services', async () => {
+      it('reads a page in a single query besides the fleet fingerprint, and a page it already read with the fingerprint alone', async () => {
         const queries: string[] = [];
         const listener = (q: { sql: string }) => queries.push(q.sql);
+        const query = {
+          owner: 'team-checkout',
+          status: 'needs-promotion' as const,
+          search: 'api',
+        };
         knex.on('query', listener);
+        let first;
+        let again;
         try {
-          await store.listFleet({
-            owner: 'team-checkout',
-            status: 'needs-promotion',
-            search: 'api',
-          });
+          first = await store.listFleet(query);
+          expect(queries).toHaveLength(2);
+          again = await store.listFleet({ ...query, search: ' API ' });
         } finally {
           knex.removeListener('query', listener);
         }
-        expect(queries).toHaveLength(1);
+        expect(queries).toHaveLength(3);
+        expect(again).toEqual(first);
       });
 
       it('rejects an owner filter that is not an entity reference', async () => {

@@ -38,7 +38,28 @@ const SERVICES_PER_TRANSACTION = 50;
 // Entity refs per `where in` list, well below every database's bound-parameter limit.
 const REFS_PER_QUERY = 500;
 
+// Fleet pages kept per store instance (a page of 100 summaries is ~90 kB) and how long one is served
+// without reading it again even when the fleet's fingerprint did not change (see listFleet).
+const FLEET_CACHE_ENTRIES = 200;
+const FLEET_CACHE_MAX_AGE_MS = 60_000;
+
 type Timestamp = Date | string | number;
+
+/** A fleet query with refs in full, search lower-cased and paging settled: the cache key. */
+interface NormalisedFleetQuery {
+  owner?: string;
+  system?: string;
+  status?: FleetQuery['status'];
+  search?: string;
+  offset: number;
+  limit: number;
+}
+
+interface CachedFleetPage {
+  fingerprint: string;
+  storedAt: number;
+  page: FleetPage;
+}
 
 interface StateRow {
   entity_ref: string;
@@ -218,6 +239,14 @@ export class DatabaseMatrixStore implements MatrixStore {
     await client.migrate.rollback({ directory: migrationsDir }, true);
   }
 
+  /** Fleet pages by normalised query; emptied by every write of this instance. */
+  private readonly fleetCache = new Map<string, CachedFleetPage>();
+  /** How often this instance emptied the cache for a write; a page read across one is not kept. */
+  private fleetCacheClears = 0;
+  /** The fingerprint read under way, and the one queued after it (see fleetFingerprint). */
+  private fingerprintInFlight?: Promise<string>;
+  private fingerprintNext?: Promise<string>;
+
   constructor(
     private readonly db: Knex,
     private readonly environments: EnvironmentDefinition[],
@@ -230,14 +259,38 @@ export class DatabaseMatrixStore implements MatrixStore {
   ): Promise<void> {
     const collected = new Map(result.services.map(s => [s.entityRef, s]));
     const errors = this.environmentErrors(result);
-    for (const batch of chunk(services, SERVICES_PER_TRANSACTION)) {
-      await this.db.transaction(tx =>
-        this.saveServices(tx, batch, collected, errors, result.finishedAt),
-      );
+    this.clearFleetCache();
+    try {
+      for (const batch of chunk(services, SERVICES_PER_TRANSACTION)) {
+        await this.db.transaction(tx =>
+          this.saveServices(tx, batch, collected, errors, result.finishedAt),
+        );
+      }
+      if (options?.replaceFleet) {
+        await this.removeServicesExcept(services.map(s => s.entityRef));
+      }
+    } finally {
+      // Also when a batch failed: the batches before it were written.
+      this.clearFleetCache();
     }
-    if (options?.replaceFleet) {
-      await this.removeServicesExcept(services.map(s => s.entityRef));
-    }
+  }
+
+  private clearFleetCache(): void {
+    this.fleetCache.clear();
+    this.fleetCacheClears += 1;
+  }
+
+  /**
+   * The `updated_at` of a write: now, but always later than every stored one, so that the fleet
+   * fingerprint changes with every write even when this replica's clock is behind another's.
+   */
+  private async writeTime(tx: Knex.Transaction): Promise<Date> {
+    const row = await tx('service').max({ updated: 'updated_at' }).first();
+    const latest =
+      row?.updated === null || row?.updated === undefined
+        ? 0
+        : new Date(row.updated).getTime();
+    return new Date(Math.max(Date.now(), latest + 1));
   }
 
   async getMatrix(entityRef: string): Promise<EnvironmentMatrix> {
@@ -264,16 +317,101 @@ export class DatabaseMatrixStore implements MatrixStore {
     return rows.map(rowToHistory);
   }
 
+  /**
+   * One page of the fleet view. Pages are cached per instance: a page is read from the database
+   * again only when this instance wrote since, or when the fleet's fingerprint (number of services
+   * and latest `updated_at`, one aggregate query) changed, which is how a write by another replica
+   * sharing the database shows; see {@link DatabaseMatrixStore.fleetFingerprint}. The returned page
+   * may be shared between callers: do not modify it.
+   */
   async listFleet(query: FleetQuery): Promise<FleetPage> {
-    const offset = query.offset ?? 0;
-    const limit = Math.min(query.limit ?? DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT);
+    const normalised: NormalisedFleetQuery = {
+      owner: query.owner
+        ? normaliseRef(query.owner, 'group', 'owner')
+        : undefined,
+      system: query.system
+        ? normaliseRef(query.system, 'system', 'system')
+        : undefined,
+      status: query.status,
+      search: query.search?.trim().toLocaleLowerCase('en-US') || undefined,
+      offset: query.offset ?? 0,
+      limit: Math.min(query.limit ?? DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT),
+    };
+    const key = JSON.stringify(normalised);
+    // Read before the page: a write between the two makes the next fingerprint differ, so a page
+    // newer than its fingerprint is at worst read again, never kept too long.
+    const fingerprint = await this.fleetFingerprint();
+    const cached = this.fleetCache.get(key);
+    if (
+      cached?.fingerprint === fingerprint &&
+      Date.now() - cached.storedAt < FLEET_CACHE_MAX_AGE_MS
+    ) {
+      return cached.page;
+    }
+    const writesBefore = this.fleetCacheClears;
+    const page = await this.readFleet(normalised);
+    // A write of this instance while the page was read empties the cache: keep nothing then.
+    if (writesBefore === this.fleetCacheClears) {
+      if (this.fleetCache.size >= FLEET_CACHE_ENTRIES) {
+        this.fleetCache.clear();
+      }
+      this.fleetCache.set(key, { fingerprint, storedAt: Date.now(), page });
+    }
+    return page;
+  }
 
+  /**
+   * What changes whenever the `service` table does, in any replica: every write stamps the rows it
+   * upserts with an `updated_at` later than any stored one ({@link DatabaseMatrixStore.writeTime}), so the
+   * latest one rises; a removal lowers the count (and a later insert raises the latest `updated_at`).
+   * Only two replicas writing at the same moment with the same stamp could leave it unchanged:
+   * FLEET_CACHE_MAX_AGE_MS bounds how long a page can then be served stale.
+   */
+  private fleetFingerprint(): Promise<string> {
+    // Concurrent requests share reads, but only reads that start after they arrived: one that
+    // started earlier may miss a write that finished before this request came.
+    if (!this.fingerprintInFlight) {
+      return this.startFingerprintRead();
+    }
+    this.fingerprintNext ??= this.fingerprintInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.fingerprintNext = undefined;
+        return this.startFingerprintRead();
+      });
+    return this.fingerprintNext;
+  }
+
+  private startFingerprintRead(): Promise<string> {
+    const read: Promise<string> = this.readFleetFingerprint().finally(() => {
+      if (this.fingerprintInFlight === read) {
+        this.fingerprintInFlight = undefined;
+      }
+    });
+    this.fingerprintInFlight = read;
+    return read;
+  }
+
+  private async readFleetFingerprint(): Promise<string> {
+    const row = await this.db('service')
+      .count({ services: '*' })
+      .max({ updated: 'updated_at' })
+      .first();
+    return `${Number(row?.services ?? 0)}/${
+      row?.updated === null || row?.updated === undefined
+        ? ''
+        : new Date(row.updated).getTime()
+    }`;
+  }
+
+  private async readFleet(query: NormalisedFleetQuery): Promise<FleetPage> {
+    const { offset, limit } = query;
     const filters = (qb: Knex.QueryBuilder) => {
       if (query.owner) {
-        qb.where('owner', normaliseRef(query.owner, 'group', 'owner'));
+        qb.where('owner', query.owner);
       }
       if (query.system) {
-        qb.where('system', normaliseRef(query.system, 'system', 'system'));
+        qb.where('system', query.system);
       }
       switch (query.status) {
         case 'needs-promotion':
@@ -294,7 +432,7 @@ export class DatabaseMatrixStore implements MatrixStore {
           break;
         default:
       }
-      const search = query.search?.trim().toLocaleLowerCase('en-US');
+      const search = query.search;
       if (search) {
         const escaped = search.replace(/[\\%_]/g, c => `\\${c}`);
         qb.whereRaw(`search_text like ? escape '\\'`, [`%${escaped}%`]);
@@ -364,7 +502,7 @@ export class DatabaseMatrixStore implements MatrixStore {
       tx<StateRow>('environment_state').whereIn('entity_ref', refs),
       tx<HistoryRow>('digest_history').whereIn('entity_ref', refs),
     ]);
-    const now = new Date();
+    const now = await this.writeTime(tx);
     const seenAt = new Date(finishedAt);
     const key = (ref: string, environment: string) => `${ref}\n${environment}`;
     const states = new Map(

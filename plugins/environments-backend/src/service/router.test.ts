@@ -286,6 +286,23 @@ describe('the environments API', () => {
       });
     });
 
+    it('answers a repeated fleet request with the same JSON and ETag, and 304 when the client has it', async () => {
+      const first = await request(server).get('/api/environments/fleet');
+      const again = await request(server).get('/api/environments/fleet');
+
+      expect(again.status).toBe(200);
+      expect(again.headers['content-type']).toBe(
+        'application/json; charset=utf-8',
+      );
+      expect(again.text).toBe(first.text);
+      expect(again.headers.etag).toMatch(/^W\/"/);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      const cached = await request(server)
+        .get('/api/environments/fleet')
+        .set('If-None-Match', first.headers.etag);
+      expect(cached.status).toBe(304);
+    });
+
     it('filters and pages with query parameters', async () => {
       const res = await request(server).get(
         '/api/environments/fleet?owner=team-checkout&limit=1&offset=1',

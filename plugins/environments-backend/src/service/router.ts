@@ -71,9 +71,25 @@ export async function createRouter(options: {
     res.json(await refresh.refreshService(service));
   });
 
+  // The store serves the same page object until the fleet changes: it is serialised (and its ETag
+  // computed, as Express would) once per page instead of once per request.
+  const fleetBodies = new WeakMap<object, { body: string; etag?: string }>();
   router.get('/fleet', async (req, res) => {
     await credentials(req);
-    res.json(await store.listFleet(req.query));
+    const page = await store.listFleet(req.query);
+    let serialised = fleetBodies.get(page);
+    if (!serialised) {
+      const body = JSON.stringify(page);
+      const etagOf: ((body: string, encoding: string) => string) | undefined =
+        req.app.get('etag fn');
+      serialised = { body, etag: etagOf?.(body, 'utf8') };
+      fleetBodies.set(page, serialised);
+    }
+    if (serialised.etag) {
+      res.set('ETag', serialised.etag);
+    }
+    // The typed response takes only the page object; the text is that page, serialised.
+    (res as express.Response).type('json').send(serialised.body);
   });
 
   router.get('/services/:namespace/:kind/:name/findings', async (req, res) => {
