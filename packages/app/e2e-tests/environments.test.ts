@@ -152,12 +152,258 @@ test.describe('signed in as alice (team-checkout)', () => {
   });
 });
 
-// Promotions, approvals and rollbacks in the browser come with their UI (issue 5): alice requests,
-// bob (same team, not the requester) approves, the matrix then shows the new prod digest; use
-// signInAs(page, 'Bob Nguyen') in a second browser context for the approver.
-test.describe('promotions', () => {
-  test.fixme(
-    'alice requests checkout-api staging → prod, bob approves, prod then runs the staging digest',
-    async () => {},
+/** The cell of the matrix's row `rowLabel` under the column titled `columnTitle`. */
+async function matrixCell(
+  matrix: Locator,
+  rowLabel: string,
+  columnTitle: string,
+): Promise<Locator> {
+  const titles = (await matrix.locator('thead th').allInnerTexts()).map(t =>
+    t.trim(),
   );
+  const index = titles.slice(1).indexOf(columnTitle);
+  expect(index, `a column titled ${columnTitle} in ${titles}`).toBeGreaterThan(
+    -1,
+  );
+  return matrix
+    .getByRole('row')
+    .filter({
+      has: matrix
+        .page()
+        .getByRole('rowheader', { name: rowLabel, exact: true }),
+    })
+    .getByRole('cell')
+    .nth(index);
+}
+
+/** The 12 characters the UI quotes of a digest. */
+function short(digest: string) {
+  return digest.slice(0, 12);
+}
+
+// Alice (team-checkout) requests checkout-api staging → prod; she may not approve her own request.
+// Bob (same team) approves from his Approvals page in his own browser, the backend promotes on AWS,
+// and bob rolls prod back to the version it ran before, which leaves prod as the seed made it.
+test.describe('promotions', () => {
+  test('alice requests checkout-api staging → prod, bob approves, prod then runs the staging digest, and a rollback restores the previous one', async ({
+    page,
+    browser,
+  }, testInfo) => {
+    // Two users, an execution against AWS and a rollback: longer than one page's test.
+    test.setTimeout(240_000);
+
+    // What AWS runs before: staging a newer build than prod (the seeded demo fleet).
+    const [stagingDigest, prodDigest] = await Promise.all([
+      liveDigestFromAws('checkout-api', 'staging'),
+      liveDigestFromAws('checkout-api', 'prod'),
+    ]);
+    expect(stagingDigest).not.toBe(prodDigest);
+
+    // Alice opens the promote dialog from prod's column: it shows prod's digest → staging's.
+    await signInAs(page, 'Alice Martin');
+    const aliceMatrix = await openEnvironmentsTab(page, 'checkout-api');
+    await (await matrixCell(aliceMatrix, 'Change', ENVIRONMENT_TITLES.prod))
+      .getByRole('button', { name: 'Promote to prod', exact: true })
+      .click();
+    const promoteDialog = page.getByRole('dialog');
+    await expect(promoteDialog).toContainText('Promote staging to Production');
+    await expect(promoteDialog).toContainText(
+      `Digest ${short(prodDigest)} → ${short(stagingDigest)}`,
+    );
+    await expect(promoteDialog).toContainText(
+      'Approval required by the owners (team-checkout)',
+    );
+    await promoteDialog
+      .getByLabel('Comment (optional)')
+      .fill('v1.4.0 passed staging');
+    await screenshot(page, testInfo, 'promote-dialog');
+    await promoteDialog
+      .getByRole('button', { name: 'Request promotion' })
+      .click();
+
+    // The request as the backend made it, then its page: alice requested it, so she cannot approve.
+    const requestLink = promoteDialog.getByRole('link', {
+      name: 'Open the request page',
+    });
+    await expect(requestLink).toBeVisible();
+    await requestLink.click();
+    await expect(page).toHaveURL(/\/environments\/promotions\/[^/]+$/);
+    const requestPath = new URL(page.url()).pathname;
+    const aliceHeading = page.getByRole('heading', {
+      name: 'checkout-api: staging → prod',
+    });
+    await expect(aliceHeading.locator('xpath=..')).toContainText('requested');
+    await expect(page.getByRole('article')).toContainText(
+      `Digest ${short(prodDigest)} → ${short(stagingDigest)}`,
+    );
+    await expect(page.getByRole('article')).toContainText('Requested by alice');
+    await expect(page.getByRole('article')).toContainText(
+      '“v1.4.0 passed staging”',
+    );
+    await expect(page.getByRole('article')).toContainText(
+      '0 of 1 approvals from members of team-checkout',
+    );
+    await expect(
+      page.getByRole('list', { name: 'Still missing' }),
+    ).toContainText('1 more approval');
+    await expect(
+      page.getByRole('button', { name: 'Approve', exact: true }),
+    ).toBeDisabled();
+    await expect(
+      page.getByRole('button', { name: 'Reject', exact: true }),
+    ).toBeDisabled();
+    await expect(page.getByRole('note')).toHaveText(
+      'You requested this promotion; someone else must approve it.',
+    );
+    await screenshot(page, testInfo, 'request-as-requester');
+
+    // Bob, in his own browser: the request waits for him on his Approvals page.
+    const bobContext = await browser.newContext({
+      baseURL: testInfo.project.use.baseURL,
+      viewport: testInfo.project.use.viewport,
+    });
+    try {
+      const bob = await bobContext.newPage();
+      await signInAs(bob, 'Bob Nguyen');
+      await bob.goto('/environments/approvals');
+      const awaiting = bob.getByRole('table').filter({
+        has: bob.getByRole('columnheader', { name: 'Requested by' }),
+      });
+      const row = awaiting
+        .getByRole('row')
+        .filter({ hasText: 'staging → prod' })
+        .filter({ hasText: short(stagingDigest) });
+      await expect(row).toContainText('alice');
+      await expect(row).toContainText('0 of 1');
+      await screenshot(bob, testInfo, 'approvals-page');
+      await row.getByRole('link', { name: 'checkout-api' }).click();
+      await expect(bob).toHaveURL(new RegExp(`${requestPath}$`));
+
+      // Bob may decide: both buttons are enabled and nothing says why not.
+      const approve = bob.getByRole('button', { name: 'Approve', exact: true });
+      await expect(approve).toBeEnabled();
+      await expect(
+        bob.getByRole('button', { name: 'Reject', exact: true }),
+      ).toBeEnabled();
+      await expect(bob.getByRole('note')).toHaveCount(0);
+      await bob.getByLabel('Comment (optional)').fill('Looks good, ship it');
+      await screenshot(bob, testInfo, 'request-as-approver');
+      await approve.click();
+
+      // The approval completes the request: the page follows its execution until it succeeds.
+      const bobHeading = bob.getByRole('heading', {
+        name: 'checkout-api: staging → prod',
+      });
+      await expect(bobHeading.locator('xpath=..')).toContainText('succeeded', {
+        timeout: 120_000,
+      });
+      const main = bob.getByRole('article');
+      await expect(main).toContainText('bob approved: “Looks good, ship it”');
+      await expect(main).toContainText(
+        /Live serves version \d+ with the promoted digest/,
+      );
+      const steps = bob.getByRole('table', { name: 'Execution steps' });
+      for (const step of [
+        'read-live-alias',
+        'update-function-code',
+        'wait-for-update',
+        'publish-version',
+        'switch-alias',
+        'verify',
+      ]) {
+        await expect(
+          steps.getByRole('row').filter({
+            has: bob.getByRole('cell', { name: step, exact: true }),
+          }),
+          `the step ${step}`,
+        ).toContainText('succeeded');
+      }
+      await expect(steps).not.toContainText('failed');
+      await screenshot(bob, testInfo, 'promotion-succeeded');
+
+      // AWS: prod's live alias now serves staging's digest.
+      expect(await liveDigestFromAws('checkout-api', 'prod')).toBe(
+        stagingDigest,
+      );
+
+      // The Environments tab shows it once the service is read from AWS again (its Refresh button).
+      const bobMatrix = await openEnvironmentsTab(bob, 'checkout-api');
+      const refreshed = bob.waitForResponse(
+        r => r.url().endsWith('/checkout-api/refresh') && r.ok(),
+      );
+      await bob.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await refreshed;
+      await expect
+        .poll(async () =>
+          shownDigest(
+            (await digestRow(bobMatrix)).get(ENVIRONMENT_TITLES.prod),
+          ),
+        )
+        .toBe(short(stagingDigest));
+      await screenshot(bob, testInfo, 'environments-after-promotion');
+
+      // Bob rolls prod back: the version live before the promotion is chosen, with prod's old digest.
+      await (await matrixCell(bobMatrix, 'Change', ENVIRONMENT_TITLES.prod))
+        .getByRole('button', { name: 'Roll back', exact: true })
+        .click();
+      const rollbackDialog = bob.getByRole('dialog');
+      await expect(rollbackDialog).toContainText('Roll back Production');
+      // The live version (staging's digest now) cannot be chosen; bob picks the one prod ran before.
+      const live = rollbackDialog.getByRole('radio', { disabled: true });
+      await expect(live).toHaveCount(1);
+      await expect(live).toHaveAccessibleName(
+        new RegExp(`^Version \\d+ ${short(stagingDigest)} live`),
+      );
+      // Only the seeded version has prod's old digest, however often prod was promoted since.
+      const previous = rollbackDialog.getByRole('radio', {
+        name: new RegExp(`^Version \\d+ ${short(prodDigest)}`),
+      });
+      await previous.check();
+      await expect(previous).toBeChecked();
+      const previousVersion = await previous.getAttribute('value');
+      expect(previousVersion).toMatch(/^\d+$/);
+      await rollbackDialog
+        .getByLabel('Comment (optional)')
+        .fill('Back to the release before, for the next test run');
+      await screenshot(bob, testInfo, 'rollback-dialog');
+      await rollbackDialog
+        .getByRole('button', {
+          name: `Roll back to version ${previousVersion}`,
+          exact: true,
+        })
+        .click();
+
+      await expect(rollbackDialog).toContainText(
+        new RegExp(`Version \\d+ → ${previousVersion}`),
+      );
+      await expect(rollbackDialog).toContainText(
+        `Live serves version ${previousVersion} again`,
+        { timeout: 60_000 },
+      );
+      await expect(
+        rollbackDialog
+          .getByRole('table', { name: 'Execution steps' })
+          .getByRole('row')
+          .filter({ has: bob.getByRole('cell', { name: 'switch-alias' }) }),
+      ).toContainText('succeeded');
+      await screenshot(bob, testInfo, 'rollback-succeeded');
+
+      // AWS: prod serves the digest it served before the promotion, as seeded.
+      expect(await liveDigestFromAws('checkout-api', 'prod')).toBe(prodDigest);
+
+      // Closing the dialog reads the service again: the matrix shows prod's previous digest.
+      await rollbackDialog.getByRole('button', { name: 'Close' }).click();
+      await expect(rollbackDialog).toHaveCount(0);
+      await expect
+        .poll(async () =>
+          shownDigest(
+            (await digestRow(bobMatrix)).get(ENVIRONMENT_TITLES.prod),
+          ),
+        )
+        .toBe(short(prodDigest));
+      await screenshot(bob, testInfo, 'environments-after-rollback');
+    } finally {
+      await bobContext.close();
+    }
+  });
 });

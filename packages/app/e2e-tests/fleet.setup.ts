@@ -9,7 +9,13 @@ import { DEMO_FLEET, demoUserToken } from './fixtures';
 setup(
   'the demo fleet is in the catalog and collected from AWS',
   async ({ request }) => {
-    const token = await demoUserToken(request, 'alice');
+    // Waiting for the users, then for each service: more than one test's 90 s on a loaded machine.
+    setup.setTimeout(240_000);
+    // 404 until the catalog has read the demo users (examples/org.yaml).
+    let token = '';
+    await expect(async () => {
+      token = await demoUserToken(request, 'alice');
+    }).toPass({ timeout: 120_000, intervals: [1_000, 2_000, 5_000] });
     const headers = { Authorization: `Bearer ${token}` };
     for (const service of DEMO_FLEET.services) {
       // 404 until the catalog has processed the entity.
