@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
@@ -142,6 +143,14 @@ export const environmentsPlugin = createBackendPlugin({
           notifications: deps.notifications,
           environments,
           collector: deps.collector,
+          // After a promotion or rollback, show what AWS now serves without waiting for the schedule.
+          onSettled: async entityRef =>
+            refresh.refreshService(
+              await catalog.getService(
+                parseEntityRef(entityRef),
+                await deps.auth.getOwnServiceCredentials(),
+              ),
+            ),
         });
         deps.permissionsRegistry.addPermissions(environmentsPermissions);
         httpRouter.use(promotions.router(httpAuth));

@@ -240,6 +240,21 @@ describe('isDriftDetectionUnsupported', () => {
     ).toBe(true);
   });
 
+  it('recognises the SDK failing to parse an HTML page as XML', () => {
+    expect(
+      isDriftDetectionUnsupported(
+        new Error(
+          '@aws-sdk XML parse error: mismatched tags <html> and </head> (line 3)',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isDriftDetectionUnsupported(
+        new Error('@aws-sdk XML parse error: unexpected end'),
+      ),
+    ).toBe(false);
+  });
+
   it('does not take an AWS internal failure or throttling for a missing API', () => {
     expect(
       isDriftDetectionUnsupported(

@@ -29,7 +29,8 @@ const UNSUPPORTED_ERROR_NAMES = new Set([
  * Whether an error says the endpoint does not offer drift detection, rather than that the call failed.
  * Besides AWS's own "unknown operation" errors, an HTTP 501, or a 5xx answered with an HTML page or a
  * "not implemented" text instead of an AWS error document (moto answers an unimplemented action with a
- * bare HTML 500 page) count as unsupported.
+ * bare HTML 500 page, which the SDK may also report as an XML parse error of that page) count as
+ * unsupported.
  */
 export function isDriftDetectionUnsupported(error: unknown): boolean {
   for (let e: any = error; e; e = e.cause) {
@@ -41,6 +42,13 @@ export function isDriftDetectionUnsupported(error: unknown): boolean {
     }
     const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
     if (status === 501) {
+      return true;
+    }
+    // The SDK could not even parse the answer as XML because it was an HTML page: not an AWS API.
+    if (
+      typeof e.message === 'string' &&
+      /XML parse error.*<html/is.test(e.message)
+    ) {
       return true;
     }
     const body: unknown = e.$responseBodyText ?? e.$response?.body;

@@ -35,6 +35,9 @@ export interface ActivityNotification {
   severity?: 'critical' | 'high' | 'normal' | 'low';
 }
 
+/** Events after which AWS runs something else than before: the service's matrix is worth re-reading. */
+const SETTLED_EVENTS = new Set(['succeeded', 'failed', 'rolled-back']);
+
 /**
  * Records what happens to promotions and rollbacks three ways: a history row users see in the API, an
  * auditor event for the audit log, and Backstage notifications to the people concerned. Notification
@@ -47,17 +50,27 @@ export class PromotionActivity {
       auditor?: AuditorService;
       notifications?: NotificationService;
       logger: LoggerService;
+      /** Told when a promotion or rollback has finished changing AWS, e.g. to re-read the service. */
+      onSettled?: (entityRef: string) => Promise<unknown>;
     },
   ) {}
 
   async record(event: ActivityEvent): Promise<void> {
-    const { store, auditor } = this.options;
+    const { store, auditor, onSettled, logger } = this.options;
     await store.addEvent(event.subject, event.entityRef, {
       at: event.at,
       event: event.event,
       actor: event.actor,
       detail: event.detail,
     });
+    if (onSettled && SETTLED_EVENTS.has(event.event)) {
+      // In the background: the change is done and recorded; a failed re-read only delays the matrix.
+      onSettled(event.entityRef).catch(error =>
+        logger.warn(
+          `Could not refresh ${event.entityRef} after its ${event.subject.type} ${event.event}: ${error}`,
+        ),
+      );
+    }
     if (!auditor) {
       return;
     }

@@ -74,6 +74,8 @@ export interface PromotionsOptions {
   instanceId?: string;
   leaseMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told when a promotion or rollback has finished changing AWS (the plugin re-reads the service). */
+  onSettled?: (entityRef: string) => Promise<unknown>;
   /** How long what a source environment runs is remembered for `sourceMovedOn`; default 60 s. */
   sourceCacheTtlMs?: number;
 }
@@ -104,6 +106,7 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     auditor: options.auditor,
     notifications: options.notifications,
     logger: options.logger,
+    onSettled: options.onSettled,
   });
   const deployers =
     options.deployers ??
