@@ -5,7 +5,24 @@
  * Playwright cannot download its browsers here: the tests drive Debian's Chromium (apt-get install
  * chromium), or whatever CHROMIUM_PATH names.
  */
-import { defineConfig } from '@playwright/test';
+import { defineConfig, Project } from '@playwright/test';
+
+/** Debian's Chromium, started as the machine allows (no sandbox as root, no network of its own). */
+const debianChromium: Project['use'] = {
+  browserName: 'chromium',
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -36,21 +53,19 @@ export default defineConfig({
     {
       name: 'chromium',
       dependencies: ['setup'],
-      use: {
-        browserName: 'chromium',
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
-      },
+      testIgnore: /.*\.bench\.ts/,
+      use: debianChromium,
     },
+    // Benchmarks that print figures (yarn bench:ui); not part of the test command.
+    ...(process.env.E2E_BENCH
+      ? [
+          {
+            name: 'bench',
+            dependencies: ['setup'],
+            testMatch: /.*\.bench\.ts/,
+            use: debianChromium,
+          },
+        ]
+      : []),
   ],
 });
