@@ -303,6 +303,22 @@ describe('the environments API', () => {
       expect(cached.status).toBe(304);
     });
 
+    it('sends the fleet gzipped to clients that accept it, and plain to the others', async () => {
+      const plain = await request(server)
+        .get('/api/environments/fleet')
+        .set('Accept-Encoding', 'identity');
+      const zipped = await request(server)
+        .get('/api/environments/fleet')
+        .set('Accept-Encoding', 'gzip, deflate, br');
+
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+      // supertest decompresses: the same page either way.
+      expect(zipped.body).toEqual(plain.body);
+      expect(plain.body.items.length).toBeGreaterThan(0);
+    });
+
     it('filters and pages with query parameters', async () => {
       const res = await request(server).get(
         '/api/environments/fleet?owner=team-checkout&limit=1&offset=1',

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
@@ -73,7 +74,10 @@ export async function createRouter(options: {
 
   // The store serves the same page object until the fleet changes: it is serialised (and its ETag
   // computed, as Express would) once per page instead of once per request.
-  const fleetBodies = new WeakMap<object, { body: string; etag?: string }>();
+  const fleetBodies = new WeakMap<
+    object,
+    { body: string; etag?: string; gzipped?: Buffer }
+  >();
   router.get('/fleet', async (req, res) => {
     await credentials(req);
     const page = await store.listFleet(req.query);
@@ -89,7 +93,15 @@ export async function createRouter(options: {
       res.set('ETag', serialised.etag);
     }
     // The typed response takes only the page object; the text is that page, serialised.
-    (res as express.Response).type('json').send(serialised.body);
+    const response = (res as express.Response).type('json');
+    response.vary('Accept-Encoding');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      // Compressed once per page too; the compression middleware leaves an encoded response alone.
+      serialised.gzipped ??= gzipSync(serialised.body);
+      response.set('Content-Encoding', 'gzip').send(serialised.gzipped);
+    } else {
+      response.send(serialised.body);
+    }
   });
 
   router.get('/services/:namespace/:kind/:name/findings', async (req, res) => {
