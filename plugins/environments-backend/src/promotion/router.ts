@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   PROMOTION_STATES,
   PromotionState,
@@ -187,15 +188,22 @@ export function createPromotionRoutes(
     res.json(await promotions.get(req.params.id));
   });
 
-  router.post('/promotions/:id/approve', async (req, res) => {
-    const body = readBody(req, ['comment']);
+  /** The signed-in user, once they hold `permission` on the service the request is about. */
+  async function actorWithPermissionOnRequest(
+    req: express.Request<{ id: string }>,
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<Actor> {
     const actor = await actorOf(req);
     const entityRef = await promotions.entityRefOf(req.params.id);
-    await requirePermission(
-      permissions,
+    await requirePermission(permissions, permission, entityRef, actor);
+    return actor;
+  }
+
+  router.post('/promotions/:id/approve', async (req, res) => {
+    const body = readBody(req, ['comment']);
+    const actor = await actorWithPermissionOnRequest(
+      req,
       promotionApprovePermission,
-      entityRef,
-      actor,
     );
     res.json(
       await promotions.approve(
@@ -208,13 +216,9 @@ export function createPromotionRoutes(
 
   router.post('/promotions/:id/reject', async (req, res) => {
     const body = readBody(req, ['comment']);
-    const actor = await actorOf(req);
-    const entityRef = await promotions.entityRefOf(req.params.id);
-    await requirePermission(
-      permissions,
+    const actor = await actorWithPermissionOnRequest(
+      req,
       promotionApprovePermission,
-      entityRef,
-      actor,
     );
     res.json(
       await promotions.reject(
@@ -227,13 +231,9 @@ export function createPromotionRoutes(
 
   router.post('/promotions/:id/cancel', async (req, res) => {
     readBody(req, []);
-    const actor = await actorOf(req);
-    const entityRef = await promotions.entityRefOf(req.params.id);
-    await requirePermission(
-      permissions,
+    const actor = await actorWithPermissionOnRequest(
+      req,
       promotionRequestPermission,
-      entityRef,
-      actor,
     );
     res.json(await promotions.cancel(req.params.id, actor));
   });
