@@ -35,11 +35,12 @@ ensure_node() {
   if [ -f "$headers/include/node/common.gypi" ]; then
     export npm_config_nodedir="$headers"
   fi
-  # A `yarn` on PATH for tools that call it (backstage-cli), always the committed release.
-  mkdir -p "$CACHE_DIR/bin"
-  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$YARN_RELEASE" > "$CACHE_DIR/bin/yarn"
-  chmod +x "$CACHE_DIR/bin/yarn"
-  export PATH="$CACHE_DIR/bin:$PATH"
+  # A `yarn` on PATH for tools that call it (backstage-cli), always this clone's committed release.
+  # It lives in the clone (.run/bin), so two clones running at once never point at each other.
+  mkdir -p "$RUN_DIR/bin"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$YARN_RELEASE" > "$RUN_DIR/bin/yarn"
+  chmod +x "$RUN_DIR/bin/yarn"
+  export PATH="$RUN_DIR/bin:$PATH"
 }
 
 yarn_() { node "$YARN_RELEASE" "$@"; }

@@ -5,4 +5,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_dependencies
 ensure_emulator
-log "Set up. For yarn on this shell: export PATH=\"$CACHE_DIR/bin:$(dirname "$(command -v node)"):\$PATH\""
+log "Set up. For yarn on this shell: export PATH=\"$RUN_DIR/bin:$(dirname "$(command -v node)"):\$PATH\""
