@@ -1,6 +1,7 @@
 import { fork } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import { createServer } from 'net';
+import { PerformanceObserver, monitorEventLoopDelay } from 'perf_hooks';
 import { createBackend } from '@backstage/backend-defaults';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -187,6 +188,53 @@ export interface EndpointFigures {
   /** One client, one request at a time: the time a request takes without queueing. */
   serial: LoadFigures;
   load: LoadFigures;
+  /** The server's side of the concurrent run. */
+  server: ServerFigures;
+}
+
+/** What the backend's process spent while the concurrent clients ran. */
+export interface ServerFigures {
+  /** CPU time (user + system) of the backend's process per request. */
+  cpuMsPerRequest: number;
+  /** Garbage collections and their pauses. */
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  /** How late the event loop ran timers: a long stall delays every request in flight. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+/** Runs `work` while recording the backend process's CPU time, GC pauses and event-loop delay. */
+async function watchServer<T extends { all: { count: number } }>(
+  work: () => Promise<T>,
+): Promise<{ result: T; server: ServerFigures }> {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const cpuBefore = process.cpuUsage();
+  try {
+    const result = await work();
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      result,
+      server: {
+        cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / result.all.count,
+        gcCount: pauses.length,
+        gcTotalMs: pauses.reduce((sum, p) => sum + p, 0),
+        gcMaxMs: Math.max(0, ...pauses),
+        loopDelayP99Ms: delay.percentile(99) / 1e6,
+        loopDelayMaxMs: delay.max / 1e6,
+      },
+    };
+  } finally {
+    delay.disable();
+    observer.disconnect();
+  }
 }
 
 async function runLoad(job: LoadJob): Promise<LoadFigures> {
@@ -343,13 +391,15 @@ export async function benchFleetEndpoint(options: {
       concurrency: 1,
       services: FLEET_SERVICES,
     });
-    const load = await runLoad({
-      baseUrl,
-      authorization,
-      requests: options.requests,
-      concurrency: options.concurrency,
-      services: FLEET_SERVICES,
-    });
+    const { result: load, server } = await watchServer(() =>
+      runLoad({
+        baseUrl,
+        authorization,
+        requests: options.requests,
+        concurrency: options.concurrency,
+        services: FLEET_SERVICES,
+      }),
+    );
     return {
       database: postgres ? 'PostgreSQL' : 'SQLite (in memory)',
       startMs: (collector.collected[0] ?? stored) - started,
@@ -358,6 +408,7 @@ export async function benchFleetEndpoint(options: {
       pageBytes: Buffer.byteLength(pageText),
       serial,
       load,
+      server,
     };
   } finally {
     await backend.stop();

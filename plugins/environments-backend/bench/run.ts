@@ -526,7 +526,16 @@ function printEndpoint(figures: EndpointFigures) {
         figures.serial.all.p50,
       )}, p95 ${ms(
         figures.serial.all.p95,
-      )}, ${figures.serial.requestsPerSecond.toFixed(0)} requests/s\n`,
+      )}, ${figures.serial.requestsPerSecond.toFixed(0)} requests/s\n` +
+      `backend process under load: ${figures.server.cpuMsPerRequest.toFixed(
+        2,
+      )} ms CPU per request; ${figures.server.gcCount} GC pauses, ${ms(
+        figures.server.gcTotalMs,
+      )} in all, longest ${ms(
+        figures.server.gcMaxMs,
+      )}; event-loop delay p99 ${ms(figures.server.loopDelayP99Ms)}, max ${ms(
+        figures.server.loopDelayMaxMs,
+      )}\n`,
   );
 }
 
