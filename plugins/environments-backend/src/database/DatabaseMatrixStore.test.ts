@@ -574,9 +574,18 @@ describe.each(databases.eachSupportedId())(
       ).toBe('unknown');
     });
 
-    it('shows in every replica the fleet another replica sharing the database saved', async () => {
-      const { knex, store: replicaA } = await createStore(databaseId);
-      const replicaB = new DatabaseMatrixStore(knex, ENVIRONMENTS);
+    it('shows in every replica, once its fingerprint is due, the fleet another replica sharing the database saved', async () => {
+      const { knex } = await createStore(databaseId);
+      // Each replica reads the fleet's fingerprint again after 50 ms (1 s by default).
+      const fingerprintMaxAgeMs = 50;
+      const replicaA = new DatabaseMatrixStore(knex, ENVIRONMENTS, {
+        fingerprintMaxAgeMs,
+      });
+      const replicaB = new DatabaseMatrixStore(knex, ENVIRONMENTS, {
+        fingerprintMaxAgeMs,
+      });
+      const fingerprintsDue = () =>
+        new Promise(resolve => setTimeout(resolve, fingerprintMaxAgeMs + 10));
       const clean = { dev: '1.0.0', staging: '1.0.0', prod: '1.0.0' };
       await replicaA.saveRefresh(
         refresh('2026-11-01T10:00:00.000Z', [
@@ -600,13 +609,14 @@ describe.each(databases.eachSupportedId())(
         inventory.entityRef,
       ]);
 
-      // Replica B saves a newer staging build of checkout-api: replica A shows it at once.
+      // Replica B saves a newer staging build of checkout-api: replica A shows it.
       await replicaB.saveRefresh(
         refresh('2026-11-01T10:05:00.000Z', [
           collected('checkout-api', { ...clean, staging: '1.1.0' }),
         ]),
         [checkout],
       );
+      await fingerprintsDue();
       expect(await statusOf(replicaA, 'ok')).toEqual([inventory.entityRef]);
       expect(await statusOf(replicaA, 'needs-promotion')).toEqual([
         checkout.entityRef,
@@ -620,6 +630,7 @@ describe.each(databases.eachSupportedId())(
         [checkout],
         { replaceFleet: true },
       );
+      await fingerprintsDue();
       expect(await statusOf(replicaB, 'ok')).toEqual([]);
       expect((await replicaB.listFleet({})).totalItems).toBe(1);
     });
@@ -787,7 +798,11 @@ describe.each(databases.eachSupportedId())(
         expect(beyond).toMatchObject({ items: [], totalItems: 5, offset: 10 });
       });
 
-      it('reads a page in a single query besides the fleet fingerprint, and a page it already read with the fingerprint alone', async () => {
+      it('reads a page in a single query besides the fleet fingerprint, serves it again from memory, and reads only the fingerprint once it is due', async () => {
+        const fingerprintMaxAgeMs = 50;
+        const replica = new DatabaseMatrixStore(knex, ENVIRONMENTS, {
+          fingerprintMaxAgeMs,
+        });
         const queries: string[] = [];
         const listener = (q: { sql: string }) => queries.push(q.sql);
         const query = {
@@ -798,15 +813,23 @@ describe.each(databases.eachSupportedId())(
         knex.on('query', listener);
         let first;
         let again;
+        let due;
         try {
-          first = await store.listFleet(query);
+          first = await replica.listFleet(query);
           expect(queries).toHaveLength(2);
-          again = await store.listFleet({ ...query, search: ' API ' });
+          again = await replica.listFleet({ ...query, search: ' API ' });
+          expect(queries).toHaveLength(2);
+          await new Promise(resolve =>
+            setTimeout(resolve, fingerprintMaxAgeMs + 10),
+          );
+          due = await replica.listFleet(query);
         } finally {
           knex.removeListener('query', listener);
         }
         expect(queries).toHaveLength(3);
+        expect(queries[2]).toBe(queries[0]);
         expect(again).toEqual(first);
+        expect(due).toEqual(first);
       });
 
       it('rejects an owner filter that is not an entity reference', async () => {

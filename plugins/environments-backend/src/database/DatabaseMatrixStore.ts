@@ -42,6 +42,9 @@ const REFS_PER_QUERY = 500;
 // without reading it again even when the fleet's fingerprint did not change (see listFleet).
 const FLEET_CACHE_ENTRIES = 200;
 const FLEET_CACHE_MAX_AGE_MS = 60_000;
+// How long a fleet fingerprint is reused before it is read again: how late another replica's write
+// can show in this one's fleet view (see fleetFingerprint).
+const FLEET_FINGERPRINT_MAX_AGE_MS = 1_000;
 
 type Timestamp = Date | string | number;
 
@@ -243,14 +246,18 @@ export class DatabaseMatrixStore implements MatrixStore {
   private readonly fleetCache = new Map<string, CachedFleetPage>();
   /** How often this instance emptied the cache for a write; a page read across one is not kept. */
   private fleetCacheClears = 0;
-  /** The fingerprint read under way, and the one queued after it (see fleetFingerprint). */
-  private fingerprintInFlight?: Promise<string>;
-  private fingerprintNext?: Promise<string>;
+  /** The last fleet fingerprint read (or under way), and when its read started. */
+  private fingerprint?: { value: Promise<string>; readAt: number };
+  private readonly fingerprintMaxAgeMs: number;
 
   constructor(
     private readonly db: Knex,
     private readonly environments: EnvironmentDefinition[],
-  ) {}
+    options?: { fingerprintMaxAgeMs?: number },
+  ) {
+    this.fingerprintMaxAgeMs =
+      options?.fingerprintMaxAgeMs ?? FLEET_FINGERPRINT_MAX_AGE_MS;
+  }
 
   async saveRefresh(
     result: RefreshResult,
@@ -320,8 +327,9 @@ export class DatabaseMatrixStore implements MatrixStore {
   /**
    * One page of the fleet view. Pages are cached per instance: a page is read from the database
    * again only when this instance wrote since, or when the fleet's fingerprint (number of services
-   * and latest `updated_at`, one aggregate query) changed, which is how a write by another replica
-   * sharing the database shows; see {@link DatabaseMatrixStore.fleetFingerprint}. The returned page
+   * and latest `updated_at`, one aggregate query, read at most once a second) changed, which is how
+   * a write by another replica sharing the database shows; see
+   * {@link DatabaseMatrixStore.fleetFingerprint}. The returned page
    * may be shared between callers: do not modify it.
    */
   async listFleet(query: FleetQuery): Promise<FleetPage> {
@@ -368,28 +376,23 @@ export class DatabaseMatrixStore implements MatrixStore {
    * FLEET_CACHE_MAX_AGE_MS bounds how long a page can then be served stale.
    */
   private fleetFingerprint(): Promise<string> {
-    // Concurrent requests share reads, but only reads that start after they arrived: one that
-    // started earlier may miss a write that finished before this request came.
-    if (!this.fingerprintInFlight) {
-      return this.startFingerprintRead();
-    }
-    this.fingerprintNext ??= this.fingerprintInFlight
-      .catch(() => undefined)
-      .then(() => {
-        this.fingerprintNext = undefined;
-        return this.startFingerprintRead();
+    // A fingerprint is reused for fingerprintMaxAgeMs (concurrent requests share its read): a read per
+    // request cost more than the rest of a cached request. So another replica's write shows here
+    // within that time; this instance's own writes empty the cache at once.
+    const now = Date.now();
+    if (
+      !this.fingerprint ||
+      now - this.fingerprint.readAt >= this.fingerprintMaxAgeMs
+    ) {
+      const entry = { value: this.readFleetFingerprint(), readAt: now };
+      this.fingerprint = entry;
+      entry.value.catch(() => {
+        if (this.fingerprint === entry) {
+          this.fingerprint = undefined;
+        }
       });
-    return this.fingerprintNext;
-  }
-
-  private startFingerprintRead(): Promise<string> {
-    const read: Promise<string> = this.readFleetFingerprint().finally(() => {
-      if (this.fingerprintInFlight === read) {
-        this.fingerprintInFlight = undefined;
-      }
-    });
-    this.fingerprintInFlight = read;
-    return read;
+    }
+    return this.fingerprint.value;
   }
 
   private async readFleetFingerprint(): Promise<string> {
