@@ -5,6 +5,15 @@
 #   E2E_REBUILD=1 rebuilds the app even when its sources did not change.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The tests use fixed ports (the emulator on 4566, the backend on 7007): runs from several clones on one
+# machine wait for each other instead of colliding.
+E2E_LOCK="${TMPDIR:-/tmp}/environments-e2e.lock"
+exec 9>"$E2E_LOCK"
+if ! flock -n 9; then
+  log "Another browser-test run holds $E2E_LOCK: waiting for it to end"
+  flock 9
+fi
+
 # app-config.yaml points the demo accounts at this port; the backend listens on 7007 as in start.sh.
 EMULATOR_PORT=4566
 BACKEND_URL=http://localhost:7007
