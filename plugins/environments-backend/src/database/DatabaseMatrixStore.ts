@@ -22,6 +22,7 @@ import {
   ServiceDescriptor,
 } from '../collector/types';
 import { FleetPage, FleetQuery, MatrixStore } from './MatrixStore';
+import { chunk, removeServicesExcept } from './batches';
 
 const migrationsDir = resolvePackagePath(
   '@internal/backstage-plugin-environments-backend',
@@ -35,8 +36,6 @@ export const MAX_FLEET_LIMIT = 1000;
 // Services written per transaction: keeps each write short so fleet reads are not held up
 // (SQLite has a single connection) while every service's rows still change together.
 const SERVICES_PER_TRANSACTION = 50;
-// Entity refs per `where in` list, well below every database's bound-parameter limit.
-const REFS_PER_QUERY = 500;
 
 // Fleet pages kept per store instance (a page of 100 summaries is ~90 kB) and how long one is served
 // without reading it again even when the fleet's fingerprint did not change (see listFleet).
@@ -112,14 +111,6 @@ function toIso(value: Timestamp | null | undefined): string | undefined {
     return undefined;
   }
   return new Date(value).toISOString();
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    chunks.push(items.slice(i, i + size));
-  }
-  return chunks;
 }
 
 function primaryFunction(
@@ -649,25 +640,11 @@ export class DatabaseMatrixStore implements MatrixStore {
   }
 
   private async removeServicesExcept(keep: string[]): Promise<void> {
-    const keepSet = new Set(keep);
-    const stored = await this.db
-      .select('entity_ref')
-      .from('service')
-      .union(qb => qb.select('entity_ref').from('environment_state'));
-    const vanished = stored
-      .map((row: { entity_ref: string }) => row.entity_ref)
-      .filter(ref => !keepSet.has(ref));
-    for (const refs of chunk(vanished, REFS_PER_QUERY)) {
-      await this.db.transaction(async tx => {
-        for (const table of [
-          'digest_history',
-          'environment_state',
-          'service',
-        ]) {
-          await tx(table).whereIn('entity_ref', refs).delete();
-        }
-      });
-    }
+    await removeServicesExcept(
+      this.db,
+      ['digest_history', 'environment_state', 'service'],
+      keep,
+    );
   }
 
   /** The configured environments in order, from stored rows, with comparisons. */

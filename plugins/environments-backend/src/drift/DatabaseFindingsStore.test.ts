@@ -165,6 +165,38 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(2);
     });
 
+    it('forgets the services that left the fleet, and only them', async () => {
+      const store = new DatabaseFindingsStore(await migrated(databaseId));
+      const now = new Date('2026-11-23T10:00:00.000Z');
+      await store.replaceFindings(checkout, [], now);
+      await store.replaceFindings(
+        notifications,
+        [missingOwner, longSpelling],
+        now,
+      );
+      await store.saveStackDriftCheck({
+        entityRef: notifications,
+        environment: 'prod',
+        accountId: '333333333333',
+        region: 'eu-west-1',
+        stackName: 'shop-notifications-worker-prod',
+        status: 'not-checked',
+        attemptedAt: now.toISOString(),
+        reason: 'not supported',
+      });
+
+      await store.removeServicesExcept([checkout]);
+
+      expect((await store.fleetSummary()).map(s => s.entityRef)).toEqual([
+        checkout,
+      ]);
+      expect(await store.listFindings()).toEqual([]);
+      expect(await store.listStackDriftChecks()).toEqual([]);
+      expect((await store.summary(checkout)).evaluatedAt).toBe(
+        now.toISOString(),
+      );
+    });
+
     it('keeps the last successful drift check when a later attempt fails', async () => {
       const store = new DatabaseFindingsStore(await migrated(databaseId));
       const target = {

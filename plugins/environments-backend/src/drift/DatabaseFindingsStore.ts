@@ -14,6 +14,7 @@ import {
   StackDriftStore,
   StoredFinding,
 } from './FindingsStore';
+import { removeServicesExcept } from '../database/batches';
 import { ResourceDrift, StackDriftCheck } from './types';
 
 interface FindingRow {
@@ -217,6 +218,14 @@ export class DatabaseFindingsStore implements FindingsStore, StackDriftStore {
           (!filter.severity || summary.bySeverity[filter.severity] > 0),
       )
       .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+  }
+
+  async removeServicesExcept(keep: string[]): Promise<void> {
+    await removeServicesExcept(
+      this.db,
+      ['compliance_findings', 'compliance_evaluations', 'stack_drift_checks'],
+      keep,
+    );
   }
 
   async listStackDriftChecks(

@@ -44,6 +44,11 @@ export interface FindingsStore {
     kind?: FindingKind;
     severity?: FindingSeverity;
   }): Promise<ComplianceSummary[]>;
+  /**
+   * Forgets every service that is not in `keep` (the fleet after a full refresh): its findings, its
+   * evaluation and its stack drift checks, so it no longer shows in the fleet's compliance.
+   */
+  removeServicesExcept(keep: string[]): Promise<void>;
 }
 
 /** Keeps the CloudFormation drift checks of every stack. */

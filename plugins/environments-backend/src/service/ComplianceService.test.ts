@@ -80,6 +80,19 @@ class InMemoryFindingsStore implements FindingsStore, StackDriftStore {
   async saveStackDriftCheck(check: StackDriftCheck) {
     this.checks.set(`${check.accountId}/${check.stackName}`, check);
   }
+
+  async removeServicesExcept(keep: string[]) {
+    const departed = (ref: string) => !keep.includes(ref);
+    for (const ref of [...this.evaluatedAt.keys()].filter(departed)) {
+      this.evaluatedAt.delete(ref);
+    }
+    for (const ref of [...this.findings.keys()].filter(departed)) {
+      this.findings.delete(ref);
+    }
+    for (const [key, check] of this.checks) {
+      if (departed(check.entityRef)) this.checks.delete(key);
+    }
+  }
 }
 
 const config = readComplianceConfig(
@@ -288,7 +301,7 @@ describe('ComplianceService', () => {
     ]);
   });
 
-  it('clears the findings of services that left the catalog', async () => {
+  it("forgets the services that left the catalog: the fleet's compliance no longer lists them", async () => {
     const { compliance, store } = await setUp();
     await compliance.evaluateFleet();
     await store.replaceFindings(
@@ -306,9 +319,20 @@ describe('ComplianceService', () => {
       new Date('2026-11-20T00:00:00Z'),
     );
 
+    expect(
+      (await compliance.listSummaries()).map(summary => summary.entityRef),
+    ).toContain('component:default/retired-service');
+
     await compliance.evaluateFleet();
 
-    expect(store.findings.get('component:default/retired-service')).toEqual([]);
+    expect(
+      (await compliance.listSummaries()).map(summary => summary.entityRef),
+    ).not.toContain('component:default/retired-service');
+    expect(
+      await compliance.listFindings({
+        entityRef: 'component:default/retired-service',
+      }),
+    ).toEqual([]);
   });
 
   it('goes on with the other services when one cannot be evaluated', async () => {

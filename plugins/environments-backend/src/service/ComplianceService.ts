@@ -124,7 +124,7 @@ export class ComplianceService implements RefreshListener {
   }
 
   /**
-   * Evaluates every service of the fleet and clears the findings of services that left it. A service
+   * Evaluates every service of the fleet and forgets the services that left it. A service
    * whose evaluation fails keeps its previous findings; the others go on.
    */
   async evaluateFleet(signal?: AbortSignal): Promise<void> {
@@ -150,12 +150,7 @@ export class ComplianceService implements RefreshListener {
       Array.from({ length: EVALUATION_CONCURRENCY }, () => worker()),
     );
 
-    const current = new Set(services.map(s => s.entityRef));
-    for (const summary of await this.findings.fleetSummary()) {
-      if (!current.has(summary.entityRef) && summary.total > 0) {
-        await this.findings.replaceFindings(summary.entityRef, [], this.now());
-      }
-    }
+    await this.findings.removeServicesExcept(services.map(s => s.entityRef));
     this.logger.info(
       `Evaluated ${services.length - failed} services${
         failed ? `; ${failed} could not be evaluated` : ''
