@@ -21,6 +21,7 @@ import {
   environmentCollectorServiceRef,
   RefreshService,
   ServiceCatalog,
+  ServiceVisibility,
   stackDriftDetectorsServiceRef,
 } from './service';
 
@@ -76,6 +77,10 @@ export const environmentsPlugin = createBackendPlugin({
           catalog: deps.catalogService,
           auth: deps.auth,
         });
+        const visibility = new ServiceVisibility({
+          permissions: deps.permissions,
+          catalog: deps.catalogService,
+        });
         const drift = complianceConfig.cloudFormationDrift;
         const compliance = new ComplianceService({
           environments,
@@ -129,6 +134,7 @@ export const environmentsPlugin = createBackendPlugin({
             catalog,
             refresh,
             compliance,
+            visibility,
           }),
         );
 

@@ -322,8 +322,14 @@ export class DatabaseMatrixStore implements MatrixStore {
    * a write by another replica sharing the database shows; see
    * {@link DatabaseMatrixStore.fleetFingerprint}. The returned page
    * may be shared between callers: do not modify it.
+   *
+   * With `visible`, only those services count: the whole fleet matching the query is read (and cached
+   * as one page for every caller), then filtered and paged.
    */
-  async listFleet(query: FleetQuery): Promise<FleetPage> {
+  async listFleet(
+    query: FleetQuery,
+    visible?: ReadonlySet<string>,
+  ): Promise<FleetPage> {
     const normalised: NormalisedFleetQuery = {
       owner: query.owner
         ? normaliseRef(query.owner, 'group', 'owner')
@@ -336,6 +342,27 @@ export class DatabaseMatrixStore implements MatrixStore {
       offset: query.offset ?? 0,
       limit: Math.min(query.limit ?? DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT),
     };
+    if (!visible) {
+      return this.cachedFleet(normalised);
+    }
+    const { offset, limit } = normalised;
+    const all = await this.cachedFleet({
+      ...normalised,
+      offset: 0,
+      limit: Number.MAX_SAFE_INTEGER,
+    });
+    const items = all.items.filter(item => visible.has(item.entityRef));
+    return {
+      items: items.slice(offset, offset + limit),
+      totalItems: items.length,
+      offset,
+      limit,
+    };
+  }
+
+  private async cachedFleet(
+    normalised: NormalisedFleetQuery,
+  ): Promise<FleetPage> {
     const key = JSON.stringify(normalised);
     // Read before the page: a write between the two makes the next fingerprint differ, so a page
     // newer than its fingerprint is at worst read again, never kept too long.

@@ -68,6 +68,9 @@ export interface MatrixStore {
     environment: string,
   ): Promise<DigestHistoryEntry[]>;
 
-  /** One page of the fleet view. */
-  listFleet(query: FleetQuery): Promise<FleetPage>;
+  /** One page of the fleet view; with `visible`, of those services only (the caller's). */
+  listFleet(
+    query: FleetQuery,
+    visible?: ReadonlySet<string>,
+  ): Promise<FleetPage>;
 }

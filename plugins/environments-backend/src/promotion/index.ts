@@ -29,6 +29,7 @@ import { PromotionStore } from './PromotionStore';
 import { RollbackService } from './RollbackService';
 import { createPromotionRoutes } from './router';
 import { SmokeCheck } from './smokeCheck';
+import { ServiceVisibility } from '../service/ServiceVisibility';
 
 export { CatalogApproverDirectory } from './Approvers';
 export type { ApproverDirectory } from './Approvers';
@@ -169,6 +170,10 @@ export function createPromotions(options: PromotionsOptions): Promotions {
       createPromotionRoutes({
         httpAuth,
         permissions: options.permissions,
+        visibility: new ServiceVisibility({
+          permissions: options.permissions,
+          catalog: options.catalog,
+        }),
         promotions,
         rollbacks,
       }),

@@ -111,6 +111,26 @@ describe('promotion routes', () => {
     expect(h.fleet.functions.prod.aliasUpdates).toEqual([]);
   });
 
+  it('hides the requests of a service from users who may not read its catalog entity', async () => {
+    await setup({ 'catalog.entity.read': ['user:default/dave'] });
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+
+    const ids = async (name: string) =>
+      (
+        await request(app).get('/promotions').set('Authorization', as(name))
+      ).body.items.map((p: { id: string }) => p.id);
+    expect(await ids('carol')).toEqual([created.body.id]);
+    expect(await ids('dave')).toEqual([]);
+    const read = await request(app)
+      .get(`/promotions/${created.body.id}`)
+      .set('Authorization', as('dave'));
+    expect(read.status).toBe(404);
+    expect(read.body.error.message).toBe(`No entity ${ENTITY} in the catalog`);
+  });
+
   it('answers 403 to self-approval although the policy allows it', async () => {
     await setup();
     const created = await request(app)

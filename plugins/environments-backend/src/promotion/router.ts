@@ -13,6 +13,7 @@ import {
   promotionRequestPermission,
   rollbackPermission,
 } from '@internal/backstage-plugin-environments-common';
+import { onlyVisible, ServiceVisibility } from '../service/ServiceVisibility';
 import { Actor, requirePermission } from './permissionChecks';
 import { PromotionService } from './PromotionService';
 import { RollbackService } from './RollbackService';
@@ -21,6 +22,8 @@ import { RollbackService } from './RollbackService';
 export interface PromotionRoutesOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Who may see which service: requests and rollbacks of the others are not shown. */
+  visibility: ServiceVisibility;
   promotions: PromotionService;
   rollbacks: RollbackService;
 }
@@ -105,7 +108,9 @@ function optionalQuery(req: express.Request, key: string): string | undefined {
 export function createPromotionRoutes(
   options: PromotionRoutesOptions,
 ): express.Router {
-  const { httpAuth, permissions, promotions, rollbacks } = options;
+  const { httpAuth, permissions, visibility, promotions, rollbacks } = options;
+  const reader = (req: express.Request<any, any, any, any>) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
   const router = Router();
   router.use(express.json());
 
@@ -169,10 +174,13 @@ export function createPromotionRoutes(
       );
     }
     let awaitingApprovalBy: string | undefined;
+    let credentials;
     if (awaiting === 'true') {
-      awaitingApprovalBy = (await actorOf(req)).userRef;
+      const actor = await actorOf(req);
+      awaitingApprovalBy = actor.userRef;
+      credentials = actor.credentials;
     } else {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      credentials = await reader(req);
     }
     const items = await promotions.list({
       entityRef: optionalQuery(req, 'entityRef'),
@@ -180,12 +188,16 @@ export function createPromotionRoutes(
       awaitingApprovalBy,
       limit,
     });
-    res.json({ items });
+    res.json({
+      items: onlyVisible(items, await visibility.visibleServices(credentials)),
+    });
   });
 
   router.get('/promotions/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await promotions.get(req.params.id));
+    const credentials = await reader(req);
+    const record = await promotions.get(req.params.id);
+    await visibility.assertVisible(record.entityRef, credentials);
+    res.json(record);
   });
 
   /** The signed-in user, once they hold `permission` on the service the request is about. */
@@ -273,28 +285,31 @@ export function createPromotionRoutes(
   });
 
   router.get('/rollbacks', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await reader(req);
     const items = await rollbacks.list({
       entityRef: optionalQuery(req, 'entityRef'),
       environment: optionalQuery(req, 'environment'),
     });
-    res.json({ items });
+    res.json({
+      items: onlyVisible(items, await visibility.visibleServices(credentials)),
+    });
   });
 
   router.get('/rollbacks/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await rollbacks.get(req.params.id));
+    const credentials = await reader(req);
+    const record = await rollbacks.get(req.params.id);
+    await visibility.assertVisible(record.entityRef, credentials);
+    res.json(record);
   });
 
   router.get(
     '/services/:namespace/:kind/:name/environments/:environment/versions',
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const credentials = await reader(req);
       const { namespace, kind, name, environment } = req.params;
-      const items = await rollbacks.listVersions(
-        `${kind}:${namespace}/${name}`,
-        environment,
-      );
+      const entityRef = `${kind}:${namespace}/${name}`;
+      await visibility.assertVisible(entityRef, credentials);
+      const items = await rollbacks.listVersions(entityRef, environment);
       res.json({ items });
     },
   );

@@ -20,3 +20,5 @@ export {
   toServiceDescriptor,
 } from './ServiceCatalog';
 export type { ComplianceFacts } from './ServiceCatalog';
+export { onlyVisible, ServiceVisibility } from './ServiceVisibility';
+export type { VisibleServices } from './ServiceVisibility';

@@ -9,6 +9,7 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { ComplianceService, ServiceFindings } from './ComplianceService';
 import { RefreshService } from './RefreshService';
 import { ServiceCatalog } from './ServiceCatalog';
+import { onlyVisible, ServiceVisibility } from './ServiceVisibility';
 
 /**
  * The HTTP API (src/schema/openapi.yaml): checks credentials, turns requests into calls of the
@@ -21,9 +22,17 @@ export async function createRouter(options: {
   catalog: ServiceCatalog;
   refresh: RefreshService;
   compliance: ComplianceService;
+  visibility: ServiceVisibility;
 }): Promise<express.Router> {
-  const { httpAuth, environments, store, catalog, refresh, compliance } =
-    options;
+  const {
+    httpAuth,
+    environments,
+    store,
+    catalog,
+    refresh,
+    compliance,
+    visibility,
+  } = options;
   const router = await createOpenApiRouter();
 
   // Typed routes narrow params and query; credentials only need the headers.
@@ -79,8 +88,11 @@ export async function createRouter(options: {
     { body: string; etag?: string; gzipped?: Buffer }
   >();
   router.get('/fleet', async (req, res) => {
-    await credentials(req);
-    const page = await store.listFleet(req.query);
+    const visible = await visibility.visibleServices(await credentials(req));
+    const page = await store.listFleet(
+      req.query,
+      visible === 'all' ? undefined : visible,
+    );
     let serialised = fleetBodies.get(page);
     if (!serialised) {
       const body = JSON.stringify(page);
@@ -126,7 +138,7 @@ export async function createRouter(options: {
   );
 
   router.get('/findings', async (req, res) => {
-    await credentials(req);
+    const visible = await visibility.visibleServices(await credentials(req));
     const { kind, severity, environment } = req.query;
     if (environment && !environments.some(e => e.name === environment)) {
       throw new InputError(
@@ -135,18 +147,18 @@ export async function createRouter(options: {
           .join(', ')}`,
       );
     }
-    res.json({
-      items: await compliance.listFindings({
-        environment,
-        kind: kind ? [kind] : undefined,
-        severity: severity ? [severity] : undefined,
-      }),
+    const items = await compliance.listFindings({
+      environment,
+      kind: kind ? [kind] : undefined,
+      severity: severity ? [severity] : undefined,
     });
+    res.json({ items: onlyVisible(items, visible) });
   });
 
   router.get('/compliance', async (req, res) => {
-    await credentials(req);
-    res.json({ items: await compliance.listSummaries(req.query) });
+    const visible = await visibility.visibleServices(await credentials(req));
+    const items = await compliance.listSummaries(req.query);
+    res.json({ items: onlyVisible(items, visible) });
   });
 
   return router;

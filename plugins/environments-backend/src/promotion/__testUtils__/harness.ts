@@ -147,8 +147,14 @@ export function permissionsExcept(
         };
       });
     },
-    async authorizeConditional(requests) {
-      return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+    async authorizeConditional(requests, { credentials }) {
+      const user = userOf(credentials);
+      return requests.map(request => ({
+        result:
+          user !== undefined && deny[request.permission.name]?.includes(user)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }));
     },
   } as PermissionsService & { asked: typeof asked };
 }

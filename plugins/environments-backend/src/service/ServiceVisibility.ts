@@ -1,0 +1,88 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { PROJECT_ANNOTATION } from '@internal/backstage-plugin-environments-common';
+
+/** Every service, or only these entity refs. */
+export type VisibleServices = 'all' | ReadonlySet<string>;
+
+/**
+ * Which services a caller may see: those whose catalog entity they may read (`catalog.entity.read`),
+ * so that nobody learns from Environments what the catalog hides from them. Routes about one service
+ * read its entity with the caller's credentials; routes that list several services, or show a record
+ * found by id, ask this.
+ */
+export class ServiceVisibility {
+  private readonly permissions: PermissionsService;
+  private readonly catalog: CatalogService;
+
+  constructor(options: {
+    permissions: PermissionsService;
+    catalog: CatalogService;
+  }) {
+    this.permissions = options.permissions;
+    this.catalog = options.catalog;
+  }
+
+  /**
+   * `'all'` when the policy lets the caller read every entity (the common case: nothing to filter and
+   * nothing more to ask), none when it denies, and otherwise the fleet's Components the catalog returns
+   * to the caller, since the catalog applies the policy's conditions to what it lists.
+   */
+  async visibleServices(
+    credentials: BackstageCredentials,
+  ): Promise<VisibleServices> {
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return 'all';
+    }
+    if (decision.result === AuthorizeResult.DENY) {
+      return new Set();
+    }
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: {
+          kind: 'component',
+          [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+        },
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials },
+    );
+    return new Set(items.map(entity => stringifyEntityRef(entity)));
+  }
+
+  /** Throws NotFoundError, as the catalog answers, when the caller may not read the service's entity. */
+  async assertVisible(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const [decision] = await this.permissions.authorize(
+      [{ permission: catalogEntityReadPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+  }
+}
+
+/** The items about services the caller may see. */
+export function onlyVisible<T extends { entityRef: string }>(
+  items: T[],
+  visible: VisibleServices,
+): T[] {
+  return visible === 'all'
+    ? items
+    : items.filter(item => visible.has(item.entityRef));
+}
