@@ -128,6 +128,11 @@ export interface Config {
       frequency?: HumanDuration | string;
       /** When a refresh is considered dead and may be taken over by another instance; default 15 minutes. */
       timeout?: HumanDuration | string;
+      /**
+       * How often the catalog is checked for services never collected (a new Component), which are then
+       * collected alone instead of waiting for the next full refresh; default 30 seconds.
+       */
+      newServicesFrequency?: HumanDuration | string;
     };
 
     /** Rate limits per account and region, kept below AWS Lambda's control-plane quotas. */

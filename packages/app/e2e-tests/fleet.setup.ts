@@ -1,7 +1,9 @@
 /*
  * Before the browser tests: the backend has just started, so the catalog may still be reading
- * examples/ and the scheduled collection (every 2 minutes) may have run before the services were
- * there. Collect each demo service now through the API, as its Refresh button does.
+ * examples/, and the first full collection (every 2 minutes) may have run before the services were
+ * there. The plugin looks for services it never collected every 30 seconds
+ * (environments.refresh.newServicesFrequency) and collects them: wait for that, as a user opening the
+ * portal right after `scripts/start.sh` would, without pressing any Refresh button.
  */
 import { expect, test as setup } from '@playwright/test';
 import { DEMO_FLEET, demoUserToken } from './fixtures';
@@ -9,7 +11,6 @@ import { DEMO_FLEET, demoUserToken } from './fixtures';
 setup(
   'the demo fleet is in the catalog and collected from AWS',
   async ({ request }) => {
-    // Waiting for the users, then for each service: more than one test's 90 s on a loaded machine.
     setup.setTimeout(240_000);
     // 404 until the catalog has read the demo users (examples/org.yaml).
     let token = '';
@@ -17,18 +18,26 @@ setup(
       token = await demoUserToken(request, 'alice');
     }).toPass({ timeout: 120_000, intervals: [1_000, 2_000, 5_000] });
     const headers = { Authorization: `Bearer ${token}` };
-    for (const service of DEMO_FLEET.services) {
-      // 404 until the catalog has processed the entity.
-      await expect(async () => {
-        const response = await request.post(
-          `/api/environments/services/default/component/${service.name}/refresh`,
-          { headers },
-        );
-        expect(response.status(), await response.text()).toBe(200);
-      }).toPass({ timeout: 120_000, intervals: [1_000, 2_000, 5_000] });
-    }
-    const fleet = await request.get('/api/environments/fleet', { headers });
-    expect(fleet.ok()).toBeTruthy();
-    expect((await fleet.json()).totalItems).toBe(DEMO_FLEET.services.length);
+    await expect(async () => {
+      const response = await request.get('/api/environments/fleet', {
+        headers,
+      });
+      expect(response.status(), await response.text()).toBe(200);
+      const fleet: {
+        items: Array<{
+          entityRef: string;
+          environments: Array<{ environment: string; status: string }>;
+        }>;
+      } = await response.json();
+      expect(fleet.items.map(item => item.entityRef).sort()).toEqual(
+        DEMO_FLEET.services.map(s => `component:default/${s.name}`).sort(),
+      );
+      for (const item of fleet.items) {
+        expect(
+          item.environments.filter(e => e.status === 'unknown'),
+          item.entityRef,
+        ).toEqual([]);
+      }
+    }).toPass({ timeout: 180_000, intervals: [2_000, 5_000] });
   },
 );

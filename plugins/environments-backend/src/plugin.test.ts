@@ -11,6 +11,7 @@ import { digestOf } from './database/__testUtils__/demoFleet';
 import {
   DRIFT_CHECK_TASK_ID,
   environmentsPlugin,
+  NEW_SERVICES_TASK_ID,
   PROMOTIONS_SWEEP_TASK_ID,
   REFRESH_TASK_ID,
 } from './plugin';
@@ -92,6 +93,7 @@ describe('environmentsPlugin', () => {
 
     expect(await scheduler.getScheduledTasks()).toEqual([
       expect.objectContaining({ id: REFRESH_TASK_ID, scope: 'global' }),
+      expect.objectContaining({ id: NEW_SERVICES_TASK_ID, scope: 'global' }),
       expect.objectContaining({ id: DRIFT_CHECK_TASK_ID, scope: 'global' }),
       expect.objectContaining({
         id: PROMOTIONS_SWEEP_TASK_ID,
@@ -117,6 +119,40 @@ describe('environmentsPlugin', () => {
     expect(matrix.body.environments[2].digest).toBe(
       digestOf('checkout-api', '1.3.2'),
     );
+
+    await backend.stop();
+  });
+
+  it('collects a Component the catalog gained since the last full refresh, without waiting for the next one', async () => {
+    // notifications-worker is not in the catalog yet (still being read at start-up, or registered later).
+    const { backend, scheduler, catalog, collector } = await start();
+    const getEntities = catalog.getEntities.bind(catalog);
+    let registered = false;
+    jest.spyOn(catalog, 'getEntities').mockImplementation(async (...args) => {
+      const response = await getEntities(...args);
+      return registered
+        ? response
+        : {
+            items: response.items.filter(
+              e => e.metadata.name !== 'notifications-worker',
+            ),
+          };
+    });
+    await scheduler.triggerTask(REFRESH_TASK_ID);
+    await scheduler.triggerTask(NEW_SERVICES_TASK_ID);
+
+    registered = true;
+    await scheduler.triggerTask(NEW_SERVICES_TASK_ID);
+
+    expect((collector as FakeCollector).calls).toEqual([
+      ['component:default/checkout-api', 'component:default/inventory-service'],
+      ['component:default/notifications-worker'],
+    ]);
+    expect(await fleetRefs(backend.server)).toEqual([
+      'component:default/checkout-api',
+      'component:default/inventory-service',
+      'component:default/notifications-worker',
+    ]);
 
     await backend.stop();
   });

@@ -27,6 +27,8 @@ import {
 
 /** The id of the scheduled task that refreshes the whole fleet. */
 export const REFRESH_TASK_ID = 'environments-refresh';
+/** The id of the scheduled task that collects services the catalog gained since the last refresh. */
+export const NEW_SERVICES_TASK_ID = 'environments-new-services';
 /** The id of the scheduled task that checks CloudFormation stacks for drift, a few per run. */
 export const DRIFT_CHECK_TASK_ID = 'environments-drift-check';
 /** The id of the task that expires requests and settles interrupted executions. */
@@ -114,6 +116,15 @@ export const environmentsPlugin = createBackendPlugin({
           frequency: schedule.frequency,
           timeout: schedule.timeout,
           fn: signal => refresh.refreshFleet(signal),
+        });
+        await scheduler.scheduleTask({
+          id: NEW_SERVICES_TASK_ID,
+          scope: 'global',
+          frequency: schedule.newServicesFrequency,
+          timeout: schedule.timeout,
+          fn: async signal => {
+            await refresh.refreshNewServices(signal);
+          },
         });
         if (drift.stacksPerRun > 0) {
           await scheduler.scheduleTask({

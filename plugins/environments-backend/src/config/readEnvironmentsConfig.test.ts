@@ -68,6 +68,7 @@ describe('readEnvironmentsConfig', () => {
     expect(config.refresh).toEqual({
       frequency: { minutes: 2 },
       timeout: { minutes: 5 },
+      newServicesFrequency: { seconds: 30 },
     });
     expect(config.aws.endpoints.get('333333333333')).toBe(
       'http://127.0.0.1:4566',
@@ -86,6 +87,7 @@ describe('readEnvironmentsConfig', () => {
     expect(config.refresh).toEqual({
       frequency: { minutes: 10 },
       timeout: { minutes: 15 },
+      newServicesFrequency: { seconds: 30 },
     });
     expect(config.aws.rateLimits).toEqual({
       getFunctionPerSecond: 50,
@@ -97,13 +99,18 @@ describe('readEnvironmentsConfig', () => {
   it('accepts ISO 8601 durations and custom tag keys', () => {
     const config = read({
       ...demo(),
-      refresh: { frequency: 'PT30M', timeout: 'PT45M' },
+      refresh: {
+        frequency: 'PT30M',
+        timeout: 'PT45M',
+        newServicesFrequency: 'PT2M',
+      },
       discovery: { projectTag: 'app:project', environmentTag: 'stage' },
     });
 
     expect(config.refresh).toEqual({
       frequency: { minutes: 30 },
       timeout: { minutes: 45 },
+      newServicesFrequency: { minutes: 2 },
     });
     expect(config.discoveryTags).toEqual({
       projectTag: 'app:project',
@@ -195,6 +202,11 @@ describe('readEnvironmentsConfig', () => {
       read({ ...demo(), refresh: { timeout: { minutes: 0 } } }),
     ).toThrow(
       'environments.refresh.timeout must be a duration longer than zero',
+    );
+    expect(() =>
+      read({ ...demo(), refresh: { newServicesFrequency: { seconds: -5 } } }),
+    ).toThrow(
+      'environments.refresh.newServicesFrequency must be a duration longer than zero',
     );
   });
 

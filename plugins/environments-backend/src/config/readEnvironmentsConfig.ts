@@ -12,15 +12,23 @@ export interface EnvironmentsConfig {
   /** In promotion order, first to last. */
   environments: EnvironmentDefinition[];
   discoveryTags: DiscoveryTags;
-  refresh: { frequency: HumanDuration; timeout: HumanDuration };
+  refresh: {
+    frequency: HumanDuration;
+    timeout: HumanDuration;
+    newServicesFrequency: HumanDuration;
+  };
   /** Endpoints per account and rate limits (`environments.accounts`, `environments.rateLimits`). */
   aws: AwsAccessConfig;
 }
 
-/** The background refresh runs every 10 minutes and may take up to 15 before another instance takes over. */
+/**
+ * The background refresh runs every 10 minutes and may take up to 15 before another instance takes
+ * over; services the catalog gained since are looked for every 30 seconds.
+ */
 export const DEFAULT_REFRESH = {
   frequency: { minutes: 10 },
   timeout: { minutes: 15 },
+  newServicesFrequency: { seconds: 30 },
 };
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -137,7 +145,7 @@ function readDiscoveryTags(config: Config): DiscoveryTags {
 }
 
 function readRefresh(config: Config): EnvironmentsConfig['refresh'] {
-  const read = (field: 'frequency' | 'timeout') => {
+  const read = (field: keyof EnvironmentsConfig['refresh']) => {
     const key = `environments.refresh.${field}`;
     if (!config.has(key)) {
       return DEFAULT_REFRESH[field];
@@ -152,7 +160,11 @@ function readRefresh(config: Config): EnvironmentsConfig['refresh'] {
     }
     return duration;
   };
-  return { frequency: read('frequency'), timeout: read('timeout') };
+  return {
+    frequency: read('frequency'),
+    timeout: read('timeout'),
+    newServicesFrequency: read('newServicesFrequency'),
+  };
 }
 
 function readAccounts(config: Config): AwsAccessConfig {

@@ -291,6 +291,13 @@ export class DatabaseMatrixStore implements MatrixStore {
     return new Date(Math.max(Date.now(), latest + 1));
   }
 
+  async listServiceRefs(): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.db('service').select(
+      'entity_ref',
+    );
+    return rows.map(row => row.entity_ref);
+  }
+
   async getMatrix(entityRef: string): Promise<EnvironmentMatrix> {
     const [stateRows, historyRows] = await Promise.all([
       this.db<StateRow>('environment_state').where('entity_ref', entityRef),

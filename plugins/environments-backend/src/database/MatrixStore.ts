@@ -59,6 +59,9 @@ export interface MatrixStore {
     options?: { replaceFleet?: boolean },
   ): Promise<void>;
 
+  /** The entity refs of every stored service: the ones collected at least once. */
+  listServiceRefs(): Promise<string[]>;
+
   /** The service in every environment, in order, with comparisons; `unknown` where never collected. */
   getMatrix(entityRef: string): Promise<EnvironmentMatrix>;
 

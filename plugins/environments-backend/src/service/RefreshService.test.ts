@@ -18,6 +18,7 @@ function setUp(
     })),
     getHistory: jest.fn(),
     listFleet: jest.fn(),
+    listServiceRefs: jest.fn(async () => [] as string[]),
   };
   const services = [service('checkout-api'), service('inventory-service')];
   const refresh = new RefreshService({
@@ -81,6 +82,26 @@ describe('RefreshService', () => {
       ['component:default/inventory-service'],
       ['component:default/checkout-api'],
     ]);
+  });
+
+  it('collects only the services the store has never seen, and nothing when there are none', async () => {
+    const listener = {
+      fleetRefreshed: jest.fn(async () => {}),
+      serviceRefreshed: jest.fn(async () => {}),
+    };
+    const { collector, store, services, refresh } = setUp(listener);
+    store.listServiceRefs.mockResolvedValue([services[0].entityRef]);
+
+    expect(await refresh.refreshNewServices()).toBe(1);
+    expect(collector.calls).toEqual([['component:default/inventory-service']]);
+    expect(store.saveRefresh).toHaveBeenCalledWith(expect.anything(), [
+      services[1],
+    ]);
+    expect(listener.serviceRefreshed).toHaveBeenCalledWith(services[1]);
+
+    store.listServiceRefs.mockResolvedValue(services.map(s => s.entityRef));
+    expect(await refresh.refreshNewServices()).toBe(0);
+    expect(collector.calls).toHaveLength(1);
   });
 
   it('has compliance evaluated after each saved refresh', async () => {

@@ -85,6 +85,40 @@ export class RefreshService {
   }
 
   /**
+   * Collects the services the catalog lists but the store has never seen: a Component registered
+   * since the last full refresh, or every service when the catalog was still loading at start-up. They
+   * show within a run of this task instead of after the next full refresh. Returns how many it found.
+   */
+  async refreshNewServices(signal?: AbortSignal): Promise<number> {
+    const [services, known] = await Promise.all([
+      this.services.listServices(),
+      this.store.listServiceRefs(),
+    ]);
+    const stored = new Set(known);
+    const added = services.filter(s => !stored.has(s.entityRef));
+    if (added.length === 0) {
+      return 0;
+    }
+    const result = await this.collector.collect({
+      environments: this.environments,
+      services: added,
+      signal,
+    });
+    signal?.throwIfAborted();
+    await this.store.saveRefresh(result, added);
+    this.logger.info(
+      `Collected ${added.length} new services: ${added
+        .slice(0, 5)
+        .map(s => s.entityRef)
+        .join(', ')}${added.length > 5 ? ', …' : ''}`,
+    );
+    for (const service of added) {
+      await this.notifyServiceRefreshed(service);
+    }
+    return added.length;
+  }
+
+  /**
    * Collects one service now and returns its matrix. Concurrent requests for the same service
    * share one collection, so repeated clicks do not spend the AWS quotas again.
    */
@@ -99,15 +133,7 @@ export class RefreshService {
         services: [service],
       });
       await this.store.saveRefresh(result, [service]);
-      try {
-        await this.listener?.serviceRefreshed(service);
-      } catch (error) {
-        this.logger.error(
-          `Could not evaluate ${service.entityRef} after the refresh: ${
-            (error as Error).message
-          }`,
-        );
-      }
+      await this.notifyServiceRefreshed(service);
       return this.store.getMatrix(service.entityRef);
     })();
     this.inFlight.set(service.entityRef, refresh);
@@ -115,6 +141,20 @@ export class RefreshService {
       return await refresh;
     } finally {
       this.inFlight.delete(service.entityRef);
+    }
+  }
+
+  private async notifyServiceRefreshed(
+    service: ServiceDescriptor,
+  ): Promise<void> {
+    try {
+      await this.listener?.serviceRefreshed(service);
+    } catch (error) {
+      this.logger.error(
+        `Could not evaluate ${service.entityRef} after the refresh: ${
+          (error as Error).message
+        }`,
+      );
     }
   }
 }
