@@ -87,8 +87,12 @@ fi
 log "Starting the backend (log: .run/e2e-backend.log)"
 cd "$REPO_ROOT"
 set -m
-# The app is served by the backend here, so that is its base URL.
-APP_CONFIG_app_baseUrl="$BACKEND_URL" yarn_ workspace backend start >"$RUN_DIR/e2e-backend.log" 2>&1 &
+# The app is served by the backend here, so that is its base URL. The backend runs once, with the
+# TypeScript loader `backstage-cli package start` uses but without its file watcher: editing a source
+# while the tests run must not restart the backend under them.
+NODE_TRANSFORM="$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
+(cd "$REPO_ROOT/packages/backend" && NODE_ENV=development APP_CONFIG_app_baseUrl="$BACKEND_URL" \
+  exec node --enable-source-maps --require "$NODE_TRANSFORM" src/index.ts) >"$RUN_DIR/e2e-backend.log" 2>&1 &
 BACKEND_PID=$!
 set +m
 for _ in $(seq 1 300); do
