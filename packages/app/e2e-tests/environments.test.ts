@@ -181,6 +181,53 @@ function short(digest: string) {
   return digest.slice(0, 12);
 }
 
+// Carol (team-platform) owns inventory-service, not checkout-api: the demo policy lets only a service's
+// owners request its promotions and roll it back, and the UI asks the permission framework before offering to.
+test.describe('signed in as carol (team-platform)', () => {
+  test("checkout-api's change buttons are disabled for carol and say which permission she lacks", async ({
+    page,
+  }, testInfo) => {
+    await signInAs(page, 'Carol Diaz');
+    const matrix = await openEnvironmentsTab(page, 'checkout-api');
+    const prod = await matrixCell(matrix, 'Change', ENVIRONMENT_TITLES.prod);
+
+    // staging runs a newer build, so only the permission keeps carol from promoting it.
+    const promote = prod.getByRole('button', {
+      name: 'Promote to prod',
+      exact: true,
+    });
+    await expect(promote).toBeDisabled();
+    // A disabled button takes no pointer events: its wrapper shows the tooltip.
+    await promote.locator('xpath=..').hover();
+    await expect(page.getByRole('tooltip')).toHaveText(
+      'You are not allowed to request promotions of checkout-api (permission environments.promotion.request).',
+    );
+    await screenshot(page, testInfo, 'checkout-api-promote-not-allowed');
+    await promote.click({ force: true });
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await page.mouse.move(0, 0);
+    await expect(page.getByRole('tooltip')).toHaveCount(0);
+
+    const rollBack = prod.getByRole('button', {
+      name: 'Roll back',
+      exact: true,
+    });
+    await expect(rollBack).toBeDisabled();
+    await rollBack.locator('xpath=..').hover();
+    await expect(page.getByRole('tooltip')).toHaveText(
+      'You are not allowed to roll back checkout-api (permission environments.rollback).',
+    );
+
+    // The decision is per service: carol may roll back her team's inventory-service.
+    const own = await openEnvironmentsTab(page, 'inventory-service');
+    await expect(
+      (
+        await matrixCell(own, 'Change', ENVIRONMENT_TITLES.prod)
+      ).getByRole('button', { name: 'Roll back', exact: true }),
+    ).toBeEnabled();
+  });
+});
+
 // Alice (team-checkout) requests checkout-api staging → prod; she may not approve her own request.
 // Bob (same team) approves from his Approvals page in his own browser, the backend promotes on AWS,
 // and bob rolls prod back to the version it ran before, which leaves prod as the seed made it.

@@ -1,4 +1,9 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { environmentsApiRef } from '../api';
 import { fakeApi, promotion } from '../testing/fixtures';
@@ -10,7 +15,12 @@ describe('EnvironmentsRouter (legacy frontend system)', () => {
       getPromotion: jest.fn().mockResolvedValue(promotion({ id: 'p-42' })),
     });
     await renderInTestApp(
-      <TestApiProvider apis={[[environmentsApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [environmentsApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EnvironmentsRouter />
       </TestApiProvider>,
       // The app mounts the page at its path; the test app mounts it at the root.

@@ -1,13 +1,18 @@
-import { EnvironmentState } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentState,
+  promotionRequestPermission,
+  rollbackPermission,
+} from '@internal/backstage-plugin-environments-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import { useState } from 'react';
 import { PromoteDialog } from '../Promotion';
 import { RollbackDialog } from '../Rollback';
+import { ExplainedButton, useServicePermission } from '../ServicePermission';
 
 /**
  * An environment's change actions: "Promote to <env>" (every environment after the first, from the one
- * before it) and "Roll back". The backend decides who may; its refusal is shown in the dialog.
+ * before it) and "Roll back". They stay disabled, saying why, for users the permission framework refuses;
+ * the backend still decides, and its refusal is shown in the dialog.
  */
 export function ChangeButtons(props: {
   entityRef: string;
@@ -21,6 +26,16 @@ export function ChangeButtons(props: {
 }) {
   const { entityRef, state, previous, title, owner, onChanged } = props;
   const [dialog, setDialog] = useState<'promote' | 'rollback'>();
+  const mayRequest = useServicePermission(
+    promotionRequestPermission,
+    entityRef,
+    'request promotions of',
+  );
+  const mayRollBack = useServicePermission(
+    rollbackPermission,
+    entityRef,
+    'roll back',
+  );
   const canPromote =
     previous?.status === 'ok' &&
     !!previous.digest &&
@@ -33,29 +48,31 @@ export function ChangeButtons(props: {
       style={{ gap: 4 }}
     >
       {previous && (
-        <Button
+        <ExplainedButton
           size="small"
           variant="outlined"
           color="primary"
-          disabled={!canPromote}
-          title={
+          disabled={!mayRequest.allowed}
+          disabledReason={
             canPromote
-              ? undefined
+              ? mayRequest.deniedReason
               : `${previous.environment} runs nothing newer to promote`
           }
           onClick={() => setDialog('promote')}
         >
           Promote to {state.environment}
-        </Button>
+        </ExplainedButton>
       )}
       {state.status === 'ok' && (
-        <Button
+        <ExplainedButton
           size="small"
           variant="outlined"
+          disabled={!mayRollBack.allowed}
+          disabledReason={mayRollBack.deniedReason}
           onClick={() => setDialog('rollback')}
         >
           Roll back
-        </Button>
+        </ExplainedButton>
       )}
       {dialog === 'promote' && previous && (
         <PromoteDialog

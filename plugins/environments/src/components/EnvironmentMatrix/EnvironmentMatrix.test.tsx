@@ -1,6 +1,11 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -23,7 +28,12 @@ import { EnvironmentMatrix } from './EnvironmentMatrix';
 
 async function renderMatrix(api: EnvironmentsApi, subject: Entity) {
   return renderInTestApp(
-    <TestApiProvider apis={[[environmentsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [environmentsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={subject}>
         <EnvironmentMatrix />
       </EntityProvider>

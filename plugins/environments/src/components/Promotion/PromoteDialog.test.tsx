@@ -1,5 +1,6 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { identityApiRef } from '@backstage/core-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   TestApiProvider,
   mockApis,
@@ -54,6 +55,7 @@ async function renderMatrix(api: EnvironmentsApi) {
     <TestApiProvider
       apis={[
         [environmentsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
         [
           identityApiRef,
           mockApis.identity({ userEntityRef: 'user:default/alice' }),

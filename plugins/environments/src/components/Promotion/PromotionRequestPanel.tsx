@@ -1,7 +1,10 @@
 import { WarningPanel } from '@backstage/core-components';
-import { PromotionRequest } from '@internal/backstage-plugin-environments-common';
+import {
+  PromotionRequest,
+  promotionApprovePermission,
+  promotionRequestPermission,
+} from '@internal/backstage-plugin-environments-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -10,6 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { RelativeTime, ShortDigest } from '../DigestCues';
 import { displayRef } from '../FleetPage/refs';
+import { ExplainedButton, useServicePermission } from '../ServicePermission';
 import { ExecutionSteps } from './ExecutionSteps';
 import { PromotionStatus } from './PromotionStatus';
 import { SignedInUser, mayCancel, whyCannotDecide } from './approvalRights';
@@ -41,10 +45,22 @@ function Decision(props: {
 }) {
   const { promotion, user, actions, busy, run } = props;
   const [comment, setComment] = useState('');
+  const decidePermission = useServicePermission(
+    promotionApprovePermission,
+    promotion.entityRef,
+    'approve or reject promotions of',
+  );
+  // The backend lets only those who may request promotions of the service cancel them.
+  const cancelPermission = useServicePermission(
+    promotionRequestPermission,
+    promotion.entityRef,
+    'cancel promotions of',
+  );
   if (!actions || !user) {
     return null;
   }
-  const reason = whyCannotDecide(promotion, user);
+  const reason =
+    whyCannotDecide(promotion, user) ?? decidePermission.deniedReason;
   const open = promotion.status === 'requested';
   return (
     <Section title="Your decision">
@@ -58,39 +74,42 @@ function Decision(props: {
           margin="dense"
           variant="outlined"
           value={comment}
-          disabled={!!reason || busy}
+          disabled={!decidePermission.allowed || !!reason || busy}
           onChange={e => setComment(e.target.value)}
         />
       )}
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
         {open && promotion.policy.requiresApproval && (
           <>
-            <Button
+            <ExplainedButton
               variant="contained"
               color="primary"
-              disabled={!!reason || busy}
+              disabled={!decidePermission.allowed || busy}
+              disabledReason={reason}
               onClick={() => run(() => actions.approve(comment || undefined))}
             >
               Approve
-            </Button>
-            <Button
+            </ExplainedButton>
+            <ExplainedButton
               variant="outlined"
-              disabled={!!reason || busy}
+              disabled={!decidePermission.allowed || busy}
+              disabledReason={reason}
               onClick={() => run(() => actions.reject(comment || undefined))}
             >
               Reject
-            </Button>
+            </ExplainedButton>
           </>
         )}
         {mayCancel(promotion, user) && (
-          <Button
+          <ExplainedButton
             variant="outlined"
             color="secondary"
-            disabled={busy}
+            disabled={!cancelPermission.allowed || busy}
+            disabledReason={cancelPermission.deniedReason}
             onClick={() => run(() => actions.cancel())}
           >
             Cancel request
-          </Button>
+          </ExplainedButton>
         )}
       </Box>
       {reason && open && (

@@ -1,4 +1,6 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   TestApiProvider,
   mockApis,
@@ -28,12 +30,25 @@ const carol = mockApis.identity({
   ownershipEntityRefs: ['user:default/carol', 'group:default/team-platform'],
 });
 
+// usePermission keeps each decision (per permission and service) for the whole test file, so one
+// policy answers every test here: everything is allowed on checkout-api, and on payments-api neither
+// approving nor requesting (which cancelling needs) is.
+const policy = mockApis.permission({
+  authorize: ({ resourceRef }) =>
+    resourceRef === 'component:default/payments-api'
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW,
+});
+const paymentsRequest = () =>
+  promotion({ entityRef: 'component:default/payments-api' });
+
 async function renderView(api: EnvironmentsApi, identity = bob) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [environmentsApiRef, api],
         [identityApiRef, identity],
+        [permissionApiRef, policy],
       ]}
     >
       <PromotionRequestView id="p-1" />
@@ -87,9 +102,64 @@ describe('PromotionRequestView', () => {
       ),
     ).toBeInTheDocument();
     // The requester may still cancel.
-    expect(
-      screen.getByRole('button', { name: 'Cancel request' }),
-    ).toBeEnabled();
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Cancel request' }),
+      ).toBeEnabled(),
+    );
+  });
+
+  it('lets the requester cancel the request', async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(promotion()),
+      cancelPromotion: jest
+        .fn()
+        .mockResolvedValue(promotion({ status: 'cancelled' })),
+    });
+    await renderView(api, alice);
+    const cancel = await screen.findByRole('button', {
+      name: 'Cancel request',
+    });
+    await waitFor(() => expect(cancel).toBeEnabled());
+    await userEvent.click(cancel);
+    expect(api.cancelPromotion).toHaveBeenCalledWith('p-1');
+  });
+
+  it('disables approve and reject for an approver the permission policy refuses, naming the permission and the service', async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(paymentsRequest()),
+    });
+    await renderView(api, bob);
+    const reason =
+      'You are not allowed to approve or reject promotions of payments-api (permission environments.promotion.approve).';
+    expect(await screen.findByRole('note')).toHaveTextContent(reason);
+    const approve = screen.getByRole('button', { name: 'Approve' });
+    expect(approve).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Reject' })).toBeDisabled();
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    await user.hover(approve.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
+    await user.click(approve);
+    expect(api.approvePromotion).not.toHaveBeenCalled();
+  });
+
+  it('disables cancel for a requester the permission policy no longer lets request promotions of the service', async () => {
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(paymentsRequest()),
+    });
+    await renderView(api, alice);
+    const cancel = await screen.findByRole('button', {
+      name: 'Cancel request',
+    });
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    await waitFor(() => expect(cancel.parentElement).toHaveAttribute('title'));
+    expect(cancel).toBeDisabled();
+    await user.hover(cancel.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You are not allowed to cancel promotions of payments-api (permission environments.promotion.request).',
+    );
+    await user.click(cancel);
+    expect(api.cancelPromotion).not.toHaveBeenCalled();
   });
 
   it('disables approve for someone outside the approvers and names them', async () => {

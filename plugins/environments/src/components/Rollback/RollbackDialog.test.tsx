@@ -1,5 +1,10 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
 import { RollbackRecord } from '@internal/backstage-plugin-environments-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -60,7 +65,12 @@ function rollbackRecord(input: RollbackInput): RollbackRecord {
 
 async function openRollback(api: EnvironmentsApi) {
   await renderInTestApp(
-    <TestApiProvider apis={[[environmentsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [environmentsApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity('checkout-api')}>
         <EnvironmentMatrix />
       </EntityProvider>

@@ -1,0 +1,3 @@
+export { ExplainedButton } from './ExplainedButton';
+export { useServicePermission } from './useServicePermission';
+export type { ServicePermission } from './useServicePermission';
