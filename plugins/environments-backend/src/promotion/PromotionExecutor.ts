@@ -311,8 +311,40 @@ export class PromotionExecutor {
       return;
     }
     if (digest === promotion.digest) {
+      // Live was switched, but the smoke check after the switch may never have passed: run it now.
+      const switchedAt = Math.max(
+        0,
+        ...steps.filter(s => s.name === 'switch-alias').map(s => s.sequence),
+      );
+      const smokePassed = steps.some(
+        step =>
+          step.name === 'smoke-check' &&
+          step.status === 'succeeded' &&
+          step.sequence > switchedAt,
+      );
+      if (promotion.smokeCheckUrl && !smokePassed) {
+        try {
+          await this.checkSmoke(recorder, promotion, 'after resuming');
+        } catch (error) {
+          const message = (error as Error).message.replace(/\.$/, '');
+          await this.rollBackAfterInterruption(
+            promotion,
+            alias,
+            `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
+              1,
+            )}`,
+          );
+          return;
+        }
+      }
       await this.finish(promotion, 'succeeded', {
-        statusReason: `Resumed after an interruption${where}: live already serves the promoted digest (version ${alias.version})`,
+        statusReason: `Resumed after an interruption${where}: live already serves the promoted digest (version ${
+          alias.version
+        })${
+          promotion.smokeCheckUrl && !smokePassed
+            ? ' and the smoke check passed'
+            : ''
+        }`,
         publishedVersion: promotion.publishedVersion ?? alias.version,
       });
       return;
@@ -325,6 +357,58 @@ export class PromotionExecutor {
         }), not the promoted digest: no traffic ` +
         'was switched. The function may hold the new image unpublished in $LATEST. Request the promotion again.',
     });
+  }
+
+  /**
+   * Points live back at the version it served before the promotion, after a resumed promotion's smoke
+   * check failed, and settles the request as rolled back (or failed when that is impossible).
+   */
+  private async rollBackAfterInterruption(
+    promotion: StoredPromotion,
+    alias: LiveAliasState,
+    reason: string,
+  ): Promise<void> {
+    const fn = promotion.target.functionName;
+    const previous = promotion.previousVersion;
+    if (!previous) {
+      await this.finish(promotion, 'failed', {
+        statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
+      });
+      return;
+    }
+    try {
+      const writer = await this.options.deployers.forWrite(
+        {
+          accountId: promotion.target.accountId,
+          region: promotion.target.region,
+        },
+        promotion.executedBy ?? promotion.requestedBy,
+      );
+      await this.recorder(promotion).run(
+        'rollback-alias',
+        `Pointing ${fn}:live back at version ${previous}`,
+        async () => {
+          await writer.switchAlias(fn, {
+            version: previous,
+            routing: {},
+            expectedRevisionId: alias.revisionId,
+          });
+          return {
+            value: undefined,
+            detail: `live → version ${previous} again`,
+          };
+        },
+      );
+      await this.finish(promotion, 'rolled-back', {
+        statusReason: `${reason}. Rolled back: live serves version ${previous} again.`,
+      });
+    } catch (rollbackError) {
+      await this.finish(promotion, 'failed', {
+        statusReason:
+          `${reason}. The automatic rollback to version ${previous} failed too ` +
+          `(${(rollbackError as Error).message}): check ${fn}:live now.`,
+      });
+    }
   }
 
   private async run(promotion: StoredPromotion): Promise<void> {

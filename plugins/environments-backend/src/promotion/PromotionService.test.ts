@@ -565,10 +565,20 @@ describe('PromotionService', () => {
 
   describe('after a backend instance stopped mid-promotion', () => {
     /** Stops the first instance right after `operation` reached AWS, as a crash would. */
-    async function interruptAfter(operation: string) {
+    async function interruptAfter(
+      operation: string,
+      smoke?: { ok: boolean; detail: string },
+    ) {
+      const smokeOptions = smoke && {
+        annotations: {
+          'environments.io/smoke-url.prod': 'https://prod/health',
+        },
+        smokeCheck: async () => smoke,
+      };
       const first = await createHarness({
         instanceId: 'first',
         leaseMs: 60_000,
+        ...smokeOptions,
       });
       const prod = first.fleet.functions.prod;
       const requested = await first.requestProd();
@@ -584,6 +594,7 @@ describe('PromotionService', () => {
         knex: first.knex,
         fleet: first.fleet,
         start: new Date(first.clock.now.getTime() + 2 * 60_000),
+        ...smokeOptions,
       });
       return requested.id;
     }
@@ -598,6 +609,38 @@ describe('PromotionService', () => {
         "Resumed after an interruption after step 'switch-alias': live already serves the promoted digest (version 3)",
       );
       expect(done.history.map(e => e.event)).toContain('recovering');
+    });
+
+    it('runs the smoke check the interrupted instance never ran before calling it a success', async () => {
+      const id = await interruptAfter('UpdateAlias', {
+        ok: true,
+        detail: '200 OK',
+      });
+      await h.sweep();
+      const done = await h.promotions.get(id);
+      expect(done.status).toBe('succeeded');
+      expect(done.statusReason).toBe(
+        "Resumed after an interruption after step 'switch-alias': live already serves the promoted digest (version 3) and the smoke check passed",
+      );
+      expect(done.steps.map(s => `${s.name} ${s.status}`)).toContain(
+        'smoke-check succeeded',
+      );
+    });
+
+    it('rolls live back when the smoke check fails after the interruption', async () => {
+      const id = await interruptAfter('UpdateAlias', {
+        ok: false,
+        detail: '503 Service Unavailable',
+      });
+      expect(h.fleet.functions.prod.alias.version).toBe('3');
+      await h.sweep();
+      const done = await h.promotions.get(id);
+      expect(done.status).toBe('rolled-back');
+      expect(done.statusReason).toBe(
+        "Interrupted after step 'switch-alias'; smoke check after resuming failed: 503 Service Unavailable. Rolled back: live serves version 2 again.",
+      );
+      expect(h.fleet.functions.prod.alias.version).toBe('2');
+      expect(h.fleet.functions.prod.liveDigest).not.toBe(STAGING_DIGEST);
     });
 
     it('fails it safely, saying where it stopped, when only the code was updated', async () => {
