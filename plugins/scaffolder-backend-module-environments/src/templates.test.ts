@@ -7,7 +7,6 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DEFAULT_CATALOG_TAG_KEYS,
-  EnvironmentMatrix,
   checkName,
   checkTags,
   parseNamingConvention,
@@ -16,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
+import { checkoutApiMatrix } from './__testUtils__/checkoutApiMatrix';
 import {
   StandInRoutes,
   startEnvironmentsStandIn,
@@ -119,48 +119,11 @@ function parseTfvars(text: string) {
   return { values, tags };
 }
 
-const freshness = { stale: false, refreshedAt: '2026-11-23T09:00:00Z' };
-const checkoutMatrix: EnvironmentMatrix = {
-  entityRef: 'component:default/checkout-api',
-  environments: [
-    {
-      environment: 'dev',
-      status: 'ok',
-      functions: [],
-      digest: 'sha256:v150',
-      liveVersion: '5',
-      freshness,
-    },
-    {
-      environment: 'staging',
-      status: 'ok',
-      functions: [],
-      digest: 'sha256:v140',
-      liveVersion: '4',
-      freshness,
-      comparison: {
-        previousEnvironment: 'dev',
-        sameDigestAsPrevious: false,
-        promotionPending: true,
-        unpromotedArtifact: false,
-      },
-    },
-    {
-      environment: 'prod',
-      status: 'ok',
-      functions: [],
-      digest: 'sha256:v132',
-      liveVersion: '2',
-      freshness,
-      comparison: {
-        previousEnvironment: 'staging',
-        sameDigestAsPrevious: false,
-        promotionPending: true,
-        unpromotedArtifact: false,
-      },
-    },
-  ],
-};
+const checkoutMatrix = checkoutApiMatrix([
+  { environment: 'dev', digest: 'sha256:v150', liveVersion: '5' },
+  { environment: 'staging', digest: 'sha256:v140', liveVersion: '4' },
+  { environment: 'prod', digest: 'sha256:v132', liveVersion: '2' },
+]);
 
 describe('templates in examples/templates, through the scaffolder dry-run API', () => {
   it('lists every template folder in all.yaml', () => {

@@ -9,6 +9,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import { EnvironmentMatrix } from '@internal/backstage-plugin-environments-common';
 
 /** The services every Environments action needs to reach the backend plugin. */
 export interface EnvironmentsActionDependencies {
@@ -85,4 +86,21 @@ export async function callEnvironmentsApi<T>(
   // Parsed here rather than with response.json(): Node's fetch builds objects in its own realm, and the
   // scaffolder's template engine refuses arrays whose prototype is not this realm's (seen under jest).
   return JSON.parse(await response.text()) as T;
+}
+
+/** Reads what runs in every environment of a service (`GET /services/{namespace}/{kind}/{name}/matrix`). */
+export function readEnvironmentMatrix(
+  deps: EnvironmentsActionDependencies,
+  ref: CompoundEntityRef,
+  credentials: BackstageCredentials,
+  signal?: AbortSignal,
+): Promise<EnvironmentMatrix> {
+  return callEnvironmentsApi<EnvironmentMatrix>(deps, {
+    credentials,
+    path: `/services/${servicePath(ref)}/matrix`,
+    failure: `Could not read the environment matrix of ${serviceRefString(
+      ref,
+    )}`,
+    signal,
+  });
 }

@@ -19,3 +19,8 @@ export function entityPageUrl(baseUrl: string, ref: CompoundEntityRef): string {
     .map(encodeURIComponent)
     .join('/')}`;
 }
+
+/** Link to a promotion request's page in the Environments plugin. */
+export function promotionPageUrl(baseUrl: string, requestId: string): string {
+  return `${baseUrl}/environments/promotions/${encodeURIComponent(requestId)}`;
+}

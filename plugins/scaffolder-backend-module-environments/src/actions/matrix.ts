@@ -1,11 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { EnvironmentMatrix } from '@internal/backstage-plugin-environments-common';
 import {
   EnvironmentsActionDependencies,
-  callEnvironmentsApi,
   parseServiceRef,
+  readEnvironmentMatrix,
   serviceRefString,
-  servicePath,
 } from './environmentsApi';
 
 /**
@@ -64,14 +62,12 @@ export function createMatrixAction(options: EnvironmentsActionDependencies) {
     },
     async handler(ctx) {
       const ref = parseServiceRef('environments:matrix', ctx.input.entityRef);
-      const matrix = await callEnvironmentsApi<EnvironmentMatrix>(options, {
-        credentials: await ctx.getInitiatorCredentials(),
-        path: `/services/${servicePath(ref)}/matrix`,
-        failure: `Could not read the environment matrix of ${serviceRefString(
-          ref,
-        )}`,
-        signal: ctx.signal,
-      });
+      const matrix = await readEnvironmentMatrix(
+        options,
+        ref,
+        await ctx.getInitiatorCredentials(),
+        ctx.signal,
+      );
 
       const environments = matrix.environments.map(env => ({
         environment: env.environment,

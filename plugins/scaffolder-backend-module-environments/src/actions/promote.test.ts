@@ -1,14 +1,10 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { PromotionRequest } from '@internal/backstage-plugin-environments-common';
 import {
-  EnvironmentMatrix,
-  PromotionRequest,
-} from '@internal/backstage-plugin-environments-common';
-import {
-  StandInRoutes,
-  backendError,
-  startEnvironmentsStandIn,
-} from '../__testUtils__/environmentsStandIn';
+  actionAgainstStandIn,
+  persistentCheckpoints,
+} from '../__testUtils__/actionAgainstStandIn';
+import { checkoutApiMatrix } from '../__testUtils__/checkoutApiMatrix';
+import { backendError } from '../__testUtils__/environmentsStandIn';
 import { createPromoteAction } from './promote';
 
 const checkoutApi = 'component:default/checkout-api';
@@ -105,48 +101,11 @@ const succeeded: PromotionRequest = {
   ],
 };
 
-const freshness = { stale: false, refreshedAt: '2026-11-23T09:00:00Z' };
-const matrix: EnvironmentMatrix = {
-  entityRef: checkoutApi,
-  environments: [
-    {
-      environment: 'dev',
-      status: 'ok',
-      functions: [],
-      digest: 'sha256:aaa',
-      liveVersion: '4',
-      freshness,
-    },
-    {
-      environment: 'staging',
-      status: 'ok',
-      functions: [],
-      digest: 'sha256:bbb',
-      liveVersion: '3',
-      freshness,
-      comparison: {
-        previousEnvironment: 'dev',
-        sameDigestAsPrevious: false,
-        promotionPending: true,
-        unpromotedArtifact: false,
-      },
-    },
-    {
-      environment: 'prod',
-      status: 'ok',
-      functions: [],
-      digest: 'sha256:ccc',
-      liveVersion: '2',
-      freshness,
-      comparison: {
-        previousEnvironment: 'staging',
-        sameDigestAsPrevious: false,
-        promotionPending: true,
-        unpromotedArtifact: false,
-      },
-    },
-  ],
-};
+const matrix = checkoutApiMatrix([
+  { environment: 'dev', digest: 'sha256:aaa', liveVersion: '4' },
+  { environment: 'staging', digest: 'sha256:bbb', liveVersion: '3' },
+  { environment: 'prod', digest: 'sha256:ccc', liveVersion: '2' },
+]);
 
 /** Answers each GET of the request with the next state of `states`, repeating the last one. */
 function statesInTurn(states: object[]) {
@@ -154,54 +113,11 @@ function statesInTurn(states: object[]) {
   return () => ({ body: states[Math.min(next++, states.length - 1)] });
 }
 
-/** A checkpoint store that survives between two runs of the handler, as the scaffolder's task state does. */
-function persistentCheckpoints() {
-  const store = new Map<string, unknown>();
-  return async ({
-    key,
-    fn,
-  }: {
-    key: string;
-    fn: () => Promise<unknown> | unknown;
-  }) => {
-    if (!store.has(key)) store.set(key, JSON.parse(JSON.stringify(await fn())));
-    return store.get(key);
-  };
-}
-
 describe('environments:promote', () => {
-  let backend: Awaited<ReturnType<typeof startEnvironmentsStandIn>>;
-  afterEach(() => backend?.close());
-
-  async function setup(routes: StandInRoutes) {
-    backend = await startEnvironmentsStandIn(routes);
-    const action = createPromoteAction({
-      auth: mockServices.auth({ pluginId: 'scaffolder' }),
-      discovery: {
-        getBaseUrl: async () => backend.baseUrl,
-        getExternalBaseUrl: async () => backend.baseUrl,
-      },
-      config: mockServices.rootConfig({
-        data: { app: { baseUrl: 'http://localhost:3000' } },
-      }),
-      pollIntervalMs: 1,
-    });
-    const logger = mockServices.logger.mock();
-    const context = (input: Record<string, unknown>) => {
-      const ctx = createMockActionContext({ input: input as any, logger });
-      ctx.getInitiatorCredentials = async () =>
-        mockCredentials.user('user:default/alice');
-      return ctx;
-    };
-    const logged = () => [
-      ...logger.info.mock.calls.map(c => String(c[0])),
-      ...logger.warn.mock.calls.map(c => String(c[0])),
-    ];
-    return { action, context, logged };
-  }
+  const setup = actionAgainstStandIn(createPromoteAction);
 
   it('requests the promotion on behalf of the user and outputs the request and its link', async () => {
-    const { action, context } = await setup({
+    const { action, backend, context } = await setup({
       'POST /promotions': () => ({ status: 201, body: requested }),
     });
     const ctx = context({
@@ -271,7 +187,7 @@ describe('environments:promote', () => {
   });
 
   it('waits through approval and execution, logging each state change and step', async () => {
-    const { action, context, logged } = await setup({
+    const { action, backend, context, logged } = await setup({
       'POST /promotions': () => ({ status: 201, body: requested }),
       'GET /promotions/42': statesInTurn([
         requested,
@@ -318,7 +234,7 @@ describe('environments:promote', () => {
   });
 
   it('stops waiting once the request is approved when asked to wait for approval', async () => {
-    const { action, context } = await setup({
+    const { action, backend, context } = await setup({
       'POST /promotions': () => ({ status: 201, body: requested }),
       'GET /promotions/42': statesInTurn([
         requested,
@@ -363,7 +279,7 @@ describe('environments:promote', () => {
   });
 
   it('fails when the time is up, saying the request stays open', async () => {
-    const { action, context } = await setup({
+    const { action, backend, context } = await setup({
       'POST /promotions': () => ({ status: 201, body: requested }),
       'GET /promotions/42': statesInTurn([requested]),
     });
@@ -384,7 +300,7 @@ describe('environments:promote', () => {
 
   it('stops waiting when the task is cancelled, leaving the request to the backend', async () => {
     const controller = new AbortController();
-    const { action, context } = await setup({
+    const { action, backend, context } = await setup({
       'POST /promotions': () => ({ status: 201, body: requested }),
       'GET /promotions/42': () => {
         controller.abort();
@@ -405,7 +321,7 @@ describe('environments:promote', () => {
 
   it('does not request a second promotion when an interrupted task is resumed', async () => {
     let backendUp = false;
-    const { action, context, logged } = await setup({
+    const { action, backend, context, logged } = await setup({
       'POST /promotions': () => ({ status: 201, body: requested }),
       'GET /promotions/42': () =>
         backendUp
@@ -445,7 +361,7 @@ describe('environments:promote', () => {
   });
 
   it('in a dry run, reports what would be promoted without making a request', async () => {
-    const { action, context, logged } = await setup({
+    const { action, backend, context, logged } = await setup({
       'GET /services/default/component/checkout-api/matrix': () => ({
         body: matrix,
       }),

@@ -1,19 +1,12 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
-import { JsonObject } from '@backstage/types';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { PromotionRequest } from '@internal/backstage-plugin-environments-common';
 import {
-  EnvironmentMatrix,
-  PromotionRequest,
-} from '@internal/backstage-plugin-environments-common';
-import {
-  EnvironmentsActionDependencies,
-  callEnvironmentsApi,
   parseServiceRef,
+  readEnvironmentMatrix,
   serviceRefString,
-  servicePath,
 } from './environmentsApi';
-import { RequestLog, followRequest } from './followRequest';
-import { appBaseUrl, entityPageUrl } from './links';
+import { appBaseUrl, entityPageUrl, promotionPageUrl } from './links';
+import { RequestingActionOptions, makeStepRequest } from './stepRequest';
 
 const ACTION_ID = 'environments:promote';
 
@@ -23,14 +16,8 @@ const ACTION_ID = 'environments:promote';
  * environment and fixes the digest; the action only asks and reports. A dry run asks nothing: it reads the
  * matrix and says what would be promoted.
  */
-export function createPromoteAction(
-  options: EnvironmentsActionDependencies & {
-    config: RootConfigService;
-    /** How often the request is read while waiting; 10 seconds unless a test says otherwise. */
-    pollIntervalMs?: number;
-  },
-) {
-  const { config, pollIntervalMs = 10_000 } = options;
+export function createPromoteAction(options: RequestingActionOptions) {
+  const { config } = options;
   return createTemplateAction({
     id: ACTION_ID,
     description:
@@ -122,12 +109,12 @@ export function createPromoteAction(
 
       if (ctx.isDryRun) {
         // Reading is harmless, so the dry run checks what a real run would promote without asking for it.
-        const matrix = await callEnvironmentsApi<EnvironmentMatrix>(options, {
-          credentials: await ctx.getInitiatorCredentials(),
-          path: `/services/${servicePath(ref)}/matrix`,
-          failure: `Could not read the environment matrix of ${entityRef}`,
-          signal: ctx.signal,
-        });
+        const matrix = await readEnvironmentMatrix(
+          options,
+          ref,
+          await ctx.getInitiatorCredentials(),
+          ctx.signal,
+        );
         const target = matrix.environments.find(
           e => e.environment === targetEnvironment,
         );
@@ -185,76 +172,37 @@ export function createPromoteAction(
         return;
       }
 
-      // The checkpoint makes a resumed task (scaffolder.taskRecovery) find its request instead of
-      // asking a second time. The key holds the service and target because `each` loops share a step id.
-      let createdNow = false;
-      const created = (await ctx.checkpoint({
-        key: `promotion-request.${entityRef}.${targetEnvironment}`,
-        fn: async () => {
-          createdNow = true;
-          return callEnvironmentsApi<JsonObject>(options, {
-            credentials: await ctx.getInitiatorCredentials(),
-            method: 'POST',
-            path: '/promotions',
-            body: { entityRef, targetEnvironment, comment },
-            failure: `Could not request the promotion of ${entityRef} to ${targetEnvironment}`,
-            signal: ctx.signal,
-          });
-        },
-      })) as unknown as PromotionRequest;
-
-      const requestId = String(created.id);
-      const url = `${baseUrl}/environments/promotions/${encodeURIComponent(
-        requestId,
-      )}`;
-      const label = `Promotion ${requestId}`;
-      ctx.logger.info(
-        `${
-          createdNow ? 'Requested' : 'Resuming with the earlier request:'
-        } promotion ${requestId} of ${entityRef} from ${
-          created.sourceEnvironment
-        }${
-          created.sourceVersion ? ` (version ${created.sourceVersion})` : ''
-        } to ${created.targetEnvironment}, digest ${created.digest}. ${url}`,
-      );
-      for (const warning of created.warnings ?? []) {
-        ctx.logger.warn(`${label}: ${warning}`);
-      }
+      const promotion = await makeStepRequest<PromotionRequest>(ctx, options, {
+        kind: 'promotion',
+        // The key holds the service and target because `each` loops share a step id.
+        checkpointKey: `promotion-request.${entityRef}.${targetEnvironment}`,
+        body: { entityRef, targetEnvironment, comment },
+        failure: `Could not request the promotion of ${entityRef} to ${targetEnvironment}`,
+        describe: (created, id) =>
+          `of ${entityRef} from ${created.sourceEnvironment}${
+            created.sourceVersion ? ` (version ${created.sourceVersion})` : ''
+          } to ${created.targetEnvironment}, digest ${
+            created.digest
+          }. ${promotionPageUrl(baseUrl, id)}`,
+      });
+      const { created, id: requestId, label } = promotion;
+      const url = promotionPageUrl(baseUrl, requestId);
       ctx.output('requestId', requestId);
       ctx.output('digest', created.digest);
       ctx.output('sourceEnvironment', created.sourceEnvironment);
       ctx.output('url', url);
 
-      const log = new RequestLog<PromotionRequest>(ctx.logger, label);
       const missing = created.policy?.missing ?? [];
       if (created.status === 'requested' && missing.length > 0) {
         ctx.logger.info(`${label} waits for: ${missing.join('; ')}`);
       }
       if (waitFor === 'none') {
-        log.record(created);
+        promotion.logState();
         ctx.output('status', created.status);
         return;
       }
 
-      const final = await followRequest<PromotionRequest>({
-        initial: created,
-        // Polls read with the scaffolder's own credentials: the user's token expires after an hour, and a
-        // wait may be longer. Reading the state acts for nobody; the request itself was made as the user.
-        read: async () =>
-          callEnvironmentsApi<PromotionRequest>(options, {
-            credentials: await options.auth.getOwnServiceCredentials(),
-            path: `/promotions/${encodeURIComponent(requestId)}`,
-            failure: `Could not read promotion ${requestId}`,
-            signal: ctx.signal,
-          }),
-        until: waitFor,
-        log,
-        label,
-        url,
-        pollIntervalMs,
-        timeoutMs: timeoutMinutes * 60_000,
-        signal: ctx.signal,
-      });
+      const final = await promotion.follow(waitFor, url, timeoutMinutes);
       if (final.sourceMovedOn) {
         ctx.logger.info(
           `${label}: ${final.sourceEnvironment} has moved on since the request; the requested digest ${final.digest} is what is promoted`,

@@ -1,14 +1,10 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { RollbackRecord } from '@internal/backstage-plugin-environments-common';
 import {
-  EnvironmentMatrix,
-  RollbackRecord,
-} from '@internal/backstage-plugin-environments-common';
-import {
-  StandInRoutes,
-  backendError,
-  startEnvironmentsStandIn,
-} from '../__testUtils__/environmentsStandIn';
+  actionAgainstStandIn,
+  persistentCheckpoints,
+} from '../__testUtils__/actionAgainstStandIn';
+import { checkoutApiMatrix } from '../__testUtils__/checkoutApiMatrix';
+import { backendError } from '../__testUtils__/environmentsStandIn';
 import { createRollbackAction } from './rollback';
 
 const checkoutApi = 'component:default/checkout-api';
@@ -62,41 +58,35 @@ const succeeded: RollbackRecord = {
   ],
 };
 
-const freshness = { stale: false, refreshedAt: '2026-11-23T09:00:00Z' };
-const matrix: EnvironmentMatrix = {
-  entityRef: checkoutApi,
-  environments: [
-    {
-      environment: 'prod',
-      status: 'ok',
-      freshness,
-      functions: [
-        {
-          accountId: '333333333333',
-          region: 'eu-west-1',
-          functionName: 'shop-checkout-api-prod',
-          functionArn:
-            'arn:aws:lambda:eu-west-1:333333333333:function:shop-checkout-api-prod',
-          discoveredBy: 'convention',
-          primary: true,
-          liveAlias: { version: '3' },
-          configuration: {
-            packageType: 'Image',
-            architectures: [],
-            environmentVariableNames: [],
-            layers: [],
-          },
-          tags: {},
-          stack: {
-            stackName: 'shop-checkout-api-prod',
-            stackId: 'arn:stack',
-            status: 'CREATE_COMPLETE',
-          },
+const matrix = checkoutApiMatrix([
+  {
+    environment: 'prod',
+    functions: [
+      {
+        accountId: '333333333333',
+        region: 'eu-west-1',
+        functionName: 'shop-checkout-api-prod',
+        functionArn:
+          'arn:aws:lambda:eu-west-1:333333333333:function:shop-checkout-api-prod',
+        discoveredBy: 'convention',
+        primary: true,
+        liveAlias: { version: '3' },
+        configuration: {
+          packageType: 'Image',
+          architectures: [],
+          environmentVariableNames: [],
+          layers: [],
         },
-      ],
-    },
-  ],
-};
+        tags: {},
+        stack: {
+          stackName: 'shop-checkout-api-prod',
+          stackId: 'arn:stack',
+          status: 'CREATE_COMPLETE',
+        },
+      },
+    ],
+  },
+]);
 
 // Version 4 was published after the live one (e.g. by a promotion that was rolled back): the default
 // rollback target is the version before the live one, not the newest one that is not live.
@@ -130,38 +120,10 @@ const versions = {
 };
 
 describe('environments:rollback', () => {
-  let backend: Awaited<ReturnType<typeof startEnvironmentsStandIn>>;
-  afterEach(() => backend?.close());
-
-  async function setup(routes: StandInRoutes) {
-    backend = await startEnvironmentsStandIn(routes);
-    const action = createRollbackAction({
-      auth: mockServices.auth({ pluginId: 'scaffolder' }),
-      discovery: {
-        getBaseUrl: async () => backend.baseUrl,
-        getExternalBaseUrl: async () => backend.baseUrl,
-      },
-      config: mockServices.rootConfig({
-        data: { app: { baseUrl: 'http://localhost:3000' } },
-      }),
-      pollIntervalMs: 1,
-    });
-    const logger = mockServices.logger.mock();
-    const context = (input: Record<string, unknown>) => {
-      const ctx = createMockActionContext({ input: input as any, logger });
-      ctx.getInitiatorCredentials = async () =>
-        mockCredentials.user('user:default/alice');
-      return ctx;
-    };
-    const logged = () => [
-      ...logger.info.mock.calls.map(c => String(c[0])),
-      ...logger.warn.mock.calls.map(c => String(c[0])),
-    ];
-    return { action, context, logged };
-  }
+  const setup = actionAgainstStandIn(createRollbackAction);
 
   it('rolls back on behalf of the user and waits until the version is live', async () => {
-    const { action, context, logged } = await setup({
+    const { action, backend, context, logged } = await setup({
       'POST /rollbacks': () => ({ status: 201, body: running }),
       'GET /rollbacks/7': () => ({ body: succeeded }),
     });
@@ -205,7 +167,7 @@ describe('environments:rollback', () => {
   });
 
   it('passes the chosen version and does not wait when asked not to', async () => {
-    const { action, context } = await setup({
+    const { action, backend, context } = await setup({
       'POST /rollbacks': () => ({ status: 201, body: running }),
     });
     const ctx = context({
@@ -238,7 +200,6 @@ describe('environments:rollback', () => {
       'Could not roll back component:default/checkout-api in prod: Version 2 of shop-checkout-api-prod no longer resolves to its image (HTTP 409)',
     );
 
-    await backend.close();
     const failing = await setup({
       'POST /rollbacks': () => ({ status: 201, body: running }),
       'GET /rollbacks/7': () => ({
@@ -259,22 +220,11 @@ describe('environments:rollback', () => {
   });
 
   it('does not roll back a second time when an interrupted task is resumed', async () => {
-    const { action, context } = await setup({
+    const { action, backend, context } = await setup({
       'POST /rollbacks': () => ({ status: 201, body: running }),
       'GET /rollbacks/7': () => ({ body: succeeded }),
     });
-    const store = new Map<string, unknown>();
-    const checkpoint = async ({
-      key,
-      fn,
-    }: {
-      key: string;
-      fn: () => Promise<unknown>;
-    }) => {
-      if (!store.has(key))
-        store.set(key, JSON.parse(JSON.stringify(await fn())));
-      return store.get(key);
-    };
+    const checkpoint = persistentCheckpoints();
     for (let run = 0; run < 2; run++) {
       const ctx = context({ entityRef: checkoutApi, environment: 'prod' });
       ctx.checkpoint = checkpoint as any;
@@ -284,7 +234,7 @@ describe('environments:rollback', () => {
   });
 
   it('in a dry run, says which version would become live without changing anything', async () => {
-    const { action, context, logged } = await setup({
+    const { action, backend, context, logged } = await setup({
       [versionsPath]: () => ({ body: versions }),
       'GET /services/default/component/checkout-api/matrix': () => ({
         body: matrix,

@@ -1,20 +1,17 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
-import { JsonObject } from '@backstage/types';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  EnvironmentMatrix,
   FunctionVersionSummary,
   RollbackRecord,
 } from '@internal/backstage-plugin-environments-common';
 import {
-  EnvironmentsActionDependencies,
   callEnvironmentsApi,
   parseServiceRef,
+  readEnvironmentMatrix,
   serviceRefString,
   servicePath,
 } from './environmentsApi';
-import { RequestLog, followRequest } from './followRequest';
 import { appBaseUrl, entityPageUrl } from './links';
+import { RequestingActionOptions, makeStepRequest } from './stepRequest';
 
 const ACTION_ID = 'environments:rollback';
 
@@ -24,14 +21,8 @@ const ACTION_ID = 'environments:rollback';
  * template. The backend checks the version and applies its rollback policy. A dry run reads the published
  * versions and says which one would become live.
  */
-export function createRollbackAction(
-  options: EnvironmentsActionDependencies & {
-    config: RootConfigService;
-    /** How often the rollback is read while waiting; 10 seconds unless a test says otherwise. */
-    pollIntervalMs?: number;
-  },
-) {
-  const { config, pollIntervalMs = 10_000 } = options;
+export function createRollbackAction(options: RequestingActionOptions) {
+  const { config } = options;
   return createTemplateAction({
     id: ACTION_ID,
     description:
@@ -138,12 +129,12 @@ export function createRollbackAction(
           } to ${describeVersion(target)}; nothing was changed`,
         );
         // Said before acting, as the backend does: a stack that defines the alias undoes the rollback.
-        const matrix = await callEnvironmentsApi<EnvironmentMatrix>(options, {
+        const matrix = await readEnvironmentMatrix(
+          options,
+          ref,
           credentials,
-          path: `/services/${servicePath(ref)}/matrix`,
-          failure: `Could not read the environment matrix of ${entityRef}`,
-          signal: ctx.signal,
-        });
+          ctx.signal,
+        );
         const primary = matrix.environments
           .find(e => e.environment === environment)
           ?.functions.find(f => f.primary);
@@ -163,66 +154,30 @@ export function createRollbackAction(
         return;
       }
 
-      // As for promotions: a resumed task finds its rollback instead of asking a second time.
-      let createdNow = false;
-      const created = (await ctx.checkpoint({
-        key: `rollback.${entityRef}.${environment}`,
-        fn: async () => {
-          createdNow = true;
-          return callEnvironmentsApi<JsonObject>(options, {
-            credentials: await ctx.getInitiatorCredentials(),
-            method: 'POST',
-            path: '/rollbacks',
-            body: { entityRef, environment, targetVersion, comment },
-            failure: `Could not roll back ${entityRef} in ${environment}`,
-            signal: ctx.signal,
-          });
-        },
-      })) as unknown as RollbackRecord;
-
-      const rollbackId = String(created.id);
-      const label = `Rollback ${rollbackId}`;
-      ctx.logger.info(
-        `${
-          createdNow ? 'Requested' : 'Resuming with the earlier request:'
-        } rollback ${rollbackId} of ${entityRef} in ${environment} from version ${
-          created.fromVersion
-        } to version ${created.toVersion}${
-          created.toDigest ? ` (${created.toDigest})` : ''
-        }`,
-      );
-      for (const warning of created.warnings ?? []) {
-        ctx.logger.warn(`${label}: ${warning}`);
-      }
+      const rollback = await makeStepRequest<RollbackRecord>(ctx, options, {
+        kind: 'rollback',
+        checkpointKey: `rollback.${entityRef}.${environment}`,
+        body: { entityRef, environment, targetVersion, comment },
+        failure: `Could not roll back ${entityRef} in ${environment}`,
+        describe: created =>
+          `of ${entityRef} in ${environment} from version ${
+            created.fromVersion
+          } to version ${created.toVersion}${
+            created.toDigest ? ` (${created.toDigest})` : ''
+          }`,
+      });
+      const { created, id: rollbackId } = rollback;
       ctx.output('rollbackId', rollbackId);
       ctx.output('version', created.toVersion);
       ctx.output('previousVersion', created.fromVersion);
       if (created.toDigest) ctx.output('digest', created.toDigest);
 
-      const log = new RequestLog<RollbackRecord>(ctx.logger, label);
       if (!wait) {
-        log.record(created);
+        rollback.logState();
         ctx.output('status', created.status);
         return;
       }
-      const final = await followRequest<RollbackRecord>({
-        initial: created,
-        // Own credentials for reading, for the same reason as in environments:promote (token lifetime).
-        read: async () =>
-          callEnvironmentsApi<RollbackRecord>(options, {
-            credentials: await options.auth.getOwnServiceCredentials(),
-            path: `/rollbacks/${encodeURIComponent(rollbackId)}`,
-            failure: `Could not read rollback ${rollbackId}`,
-            signal: ctx.signal,
-          }),
-        until: 'completion',
-        log,
-        label,
-        url,
-        pollIntervalMs,
-        timeoutMs: timeoutMinutes * 60_000,
-        signal: ctx.signal,
-      });
+      const final = await rollback.follow('completion', url, timeoutMinutes);
       ctx.output('status', final.status);
     },
   });
