@@ -1,46 +1,13 @@
-import { ConfigReader } from '@backstage/config';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import { Emulator, seedDemoFleet, SeedSummary } from '@internal/demo-fleet';
 import {
-  Emulator,
-  findMotoServer,
-  loadDemoFleet,
-  releaseImage,
-  seedDemoFleet,
-  SeedSummary,
-  startEmulator,
-} from '@internal/demo-fleet';
+  collectOnce,
+  DEMO_SERVICES,
+  describeWithMoto,
+  digestOf,
+  startAwsEmulator,
+} from '../__testUtils__/emulator';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
-import { AwsEnvironmentCollector } from './AwsEnvironmentCollector';
 import { RefreshResult } from './types';
-
-function motoAvailable(): boolean {
-  try {
-    findMotoServer();
-    return true;
-  } catch (error) {
-    if (process.env.MOTO_SERVER_BIN) {
-      throw error;
-    }
-    return false;
-  }
-}
-// scripts/test.sh (and so CI) always provides moto; a bare `package test` without .venv skips this suite.
-const describeWithMoto = motoAvailable() ? describe : describe.skip;
-
-const fleet = loadDemoFleet();
-const ENVIRONMENTS: EnvironmentDefinition[] = fleet.environments.map(env => ({
-  name: env.name,
-  title: env.name,
-  shortName: env.shortName,
-  longName: env.longName,
-  locations: [{ accountId: env.accountId, region: fleet.region }],
-}));
-const SERVICES = fleet.services.map(s => ({
-  entityRef: `component:default/${s.component}`,
-  project: fleet.project,
-  component: s.component,
-  explicitFunctionNames: {},
-}));
 
 describeWithMoto('collecting the demo fleet from the emulator', () => {
   jest.setTimeout(180_000);
@@ -48,37 +15,14 @@ describeWithMoto('collecting the demo fleet from the emulator', () => {
   let seeded: SeedSummary;
   let aws: AwsClientFactory;
   let result: RefreshResult;
-  const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAwsEmulator();
     seeded = await seedDemoFleet({ endpoint: emulator.endpoint });
-    // The credentials manager assumes environments-reader in each account through the emulator's STS.
-    process.env.AWS_ENDPOINT_URL_STS = emulator.endpoint;
-    const config = new ConfigReader({
-      aws: {
-        mainAccount: { accessKeyId: 'test', secretAccessKey: 'test' },
-        accountDefaults: { roleName: 'environments-reader' },
-      },
-      environments: {
-        accounts: fleet.environments.map(env => ({
-          accountId: env.accountId,
-          endpoint: emulator.endpoint,
-        })),
-      },
-    });
-    aws = AwsClientFactory.fromConfig(config);
-    result = await AwsEnvironmentCollector.fromConfig(config, {
-      readers: aws,
-    }).collect({ environments: ENVIRONMENTS, services: SERVICES });
+    ({ result, aws } = await collectOnce(emulator.endpoint, DEMO_SERVICES));
   });
 
   afterAll(async () => {
-    if (previousStsEndpoint === undefined) {
-      delete process.env.AWS_ENDPOINT_URL_STS;
-    } else {
-      process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
-    }
     await emulator?.stop();
   });
 
@@ -89,8 +33,6 @@ describeWithMoto('collecting the demo fleet from the emulator', () => {
     expect(found.complete).toBe(true);
     return found.functions.find(fn => fn.primary)!;
   };
-  const digestOf = (component: string, release: string) =>
-    releaseImage(component, release).digest;
   const seededVersion = (functionName: string) =>
     seeded.accounts
       .flatMap(a => a.functions)

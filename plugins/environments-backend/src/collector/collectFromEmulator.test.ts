@@ -1,58 +1,25 @@
 import { createHash } from 'crypto';
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-} from '@aws-sdk/client-cloudformation';
+import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateAliasCommand,
-  LambdaClient,
   PublishVersionCommand,
-  TagResourceCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import { Emulator } from '@internal/demo-fleet';
+import {
+  ACCOUNTS,
+  awsClientsIn,
+  collectOnce,
+  describeWithMoto,
+  REGION,
+  serviceStack,
+  startAwsEmulator,
+  tagFunction,
+} from '../__testUtils__/emulator';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
-import { Moto, motoServerBinary, startMoto } from '../aws/__testUtils__/moto';
-import { AwsEnvironmentCollector } from './AwsEnvironmentCollector';
+import { service } from '../database/__testUtils__/demoFleet';
 import { RefreshResult } from './types';
 
-const REGION = 'eu-west-1';
-const ACCOUNTS = {
-  dev: '111111111111',
-  staging: '222222222222',
-  prod: '333333333333',
-};
-const ENVIRONMENTS: EnvironmentDefinition[] = [
-  {
-    name: 'dev',
-    title: 'Development',
-    shortName: 'dev',
-    longName: 'development',
-    locations: [{ accountId: ACCOUNTS.dev, region: REGION }],
-  },
-  {
-    name: 'staging',
-    title: 'Staging',
-    shortName: 'staging',
-    longName: 'staging',
-    locations: [{ accountId: ACCOUNTS.staging, region: REGION }],
-  },
-  {
-    name: 'prod',
-    title: 'Production',
-    shortName: 'prod',
-    longName: 'production',
-    locations: [{ accountId: ACCOUNTS.prod, region: REGION }],
-  },
-];
-const service = (component: string) => ({
-  entityRef: `component:default/${component}`,
-  project: 'shop',
-  component,
-  explicitFunctionNames: {},
-});
 const SERVICES = [
   service('checkout-api'),
   service('notifications-worker'),
@@ -63,93 +30,16 @@ const SERVICES = [
 const zipDigest = (code: string) =>
   createHash('sha256').update(code).digest('base64');
 
-/** The stack moto creates for a service in an environment: an IAM role and the function. */
-function serviceStack(functionName: string) {
-  return JSON.stringify({
-    Resources: {
-      Role: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 'lambda.amazonaws.com' },
-                Action: 'sts:AssumeRole',
-              },
-            ],
-          },
-        },
-      },
-      Function: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          FunctionName: functionName,
-          Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
-          Runtime: 'nodejs20.x',
-          Handler: 'index.handler',
-          Code: { ZipFile: 'exports.handler = async () => "placeholder"' },
-          MemorySize: 512,
-          Timeout: 120,
-          Environment: {
-            Variables: { SIGNING_SECRET: 'do-not-leak-this-value' },
-          },
-        },
-      },
-    },
-  });
-}
-
-const binary = motoServerBinary();
-if (!binary && process.env.MOTO_SERVER_BIN) {
-  throw new Error(
-    `MOTO_SERVER_BIN is set to ${process.env.MOTO_SERVER_BIN}, which does not exist`,
-  );
-}
-// scripts/test.sh (and so CI) always provides moto; a bare `package test` without .venv skips this suite.
-const describeWithMoto = binary ? describe : describe.skip;
-
 describeWithMoto('collecting from the AWS emulator (moto)', () => {
   jest.setTimeout(120_000);
-  let moto: Moto;
+  let emulator: Emulator;
   let aws: AwsClientFactory;
   let result: RefreshResult;
-  const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
 
   beforeAll(async () => {
-    moto = await startMoto(binary!);
-    // The credentials manager's own STS calls (AssumeRole per account) go to the emulator too.
-    process.env.AWS_ENDPOINT_URL_STS = moto.endpoint;
-    const config = new ConfigReader({
-      aws: {
-        mainAccount: { accessKeyId: 'test', secretAccessKey: 'test' },
-        accountDefaults: { roleName: 'environments-reader' },
-      },
-      environments: {
-        accounts: Object.values(ACCOUNTS).map(accountId => ({
-          accountId,
-          endpoint: moto.endpoint,
-        })),
-      },
-    });
-    const credentials = DefaultAwsCredentialsManager.fromConfig(config);
+    emulator = await startAwsEmulator();
 
     // The fleet, seeded in each account through the same assumed roles.
-    const clients = async (accountId: string) => {
-      const { sdkCredentialProvider } = await credentials.getCredentialProvider(
-        { accountId },
-      );
-      const clientConfig = {
-        region: REGION,
-        endpoint: moto.endpoint,
-        credentials: sdkCredentialProvider,
-      };
-      return {
-        lambda: new LambdaClient(clientConfig),
-        cloudFormation: new CloudFormationClient(clientConfig),
-      };
-    };
     const deploy = async (
       accountId: string,
       functionName: string,
@@ -160,11 +50,18 @@ describeWithMoto('collecting from the AWS emulator (moto)', () => {
         tags?: Record<string, string>;
       },
     ) => {
-      const { lambda, cloudFormation } = await clients(accountId);
+      const { lambda, cloudFormation } = await awsClientsIn(
+        emulator.endpoint,
+        accountId,
+      );
       await cloudFormation.send(
         new CreateStackCommand({
           StackName: options.stackName ?? functionName,
-          TemplateBody: serviceStack(functionName),
+          TemplateBody: serviceStack(functionName, {
+            memorySize: 512,
+            timeout: 120,
+            variables: { SIGNING_SECRET: 'do-not-leak-this-value' },
+          }),
         }),
       );
       for (const release of options.releases) {
@@ -191,9 +88,11 @@ describeWithMoto('collecting from the AWS emulator (moto)', () => {
         );
       }
       if (options.tags) {
-        const arn = `arn:aws:lambda:${REGION}:${accountId}:function:${functionName}`;
-        await lambda.send(
-          new TagResourceCommand({ Resource: arn, Tags: options.tags }),
+        await tagFunction(
+          emulator.endpoint,
+          accountId,
+          functionName,
+          options.tags,
         );
       }
     };
@@ -234,23 +133,11 @@ describeWithMoto('collecting from the AWS emulator (moto)', () => {
       live: 1,
     });
 
-    aws = AwsClientFactory.fromConfig(config);
-    const collector = AwsEnvironmentCollector.fromConfig(config, {
-      readers: aws,
-    });
-    result = await collector.collect({
-      environments: ENVIRONMENTS,
-      services: SERVICES,
-    });
+    ({ result, aws } = await collectOnce(emulator.endpoint, SERVICES));
   });
 
   afterAll(async () => {
-    if (previousStsEndpoint === undefined) {
-      delete process.env.AWS_ENDPOINT_URL_STS;
-    } else {
-      process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
-    }
-    await moto?.stop();
+    await emulator?.stop();
   });
 
   const environment = (component: string, env: string) =>

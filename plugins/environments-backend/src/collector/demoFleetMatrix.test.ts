@@ -1,54 +1,18 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { EnvironmentComparison } from '@internal/backstage-plugin-environments-common';
+import { seedDemoFleet } from '@internal/demo-fleet';
 import {
-  EnvironmentComparison,
-  EnvironmentDefinition,
-} from '@internal/backstage-plugin-environments-common';
-import {
-  findMotoServer,
-  loadDemoFleet,
-  releaseImage,
-  seedDemoFleet,
-  startEmulator,
-} from '@internal/demo-fleet';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+  collectOnce,
+  DEMO_ENVIRONMENTS,
+  DEMO_SERVICES,
+  describeWithMoto,
+  digestOf,
+  startAwsEmulator,
+} from '../__testUtils__/emulator';
 import { DatabaseMatrixStore } from '../database/DatabaseMatrixStore';
-import { AwsEnvironmentCollector } from './AwsEnvironmentCollector';
-import { RefreshResult, ServiceDescriptor } from './types';
+import { RefreshResult } from './types';
 
-function motoAvailable(): boolean {
-  try {
-    findMotoServer();
-    return true;
-  } catch (error) {
-    if (process.env.MOTO_SERVER_BIN) {
-      throw error;
-    }
-    return false;
-  }
-}
-// scripts/test.sh (and so CI) always provides moto; a bare `package test` without .venv skips this suite.
-const describeWithMoto = motoAvailable() ? describe : describe.skip;
-
-const fleet = loadDemoFleet();
-const ENVIRONMENTS: EnvironmentDefinition[] = fleet.environments.map(env => ({
-  name: env.name,
-  title: env.name,
-  shortName: env.shortName,
-  longName: env.longName,
-  locations: [{ accountId: env.accountId, region: fleet.region }],
-}));
-const SERVICES: ServiceDescriptor[] = fleet.services.map(s => ({
-  entityRef: `component:default/${s.component}`,
-  project: fleet.project,
-  component: s.component,
-  explicitFunctionNames: {},
-  owner: `group:default/${s.owner}`,
-  system: `system:default/${fleet.project}`,
-}));
 const ref = (component: string) => `component:default/${component}`;
-const digestOf = (component: string, release: string) =>
-  releaseImage(component, release).digest;
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -62,37 +26,15 @@ describeWithMoto.each([1, 2, 3])(
     jest.setTimeout(300_000);
     let result: RefreshResult;
     let calls: Record<string, number>;
-    const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
 
     beforeAll(async () => {
-      const emulator = await startEmulator();
+      const emulator = await startAwsEmulator();
       try {
         await seedDemoFleet({ endpoint: emulator.endpoint });
-        // The credentials manager assumes environments-reader in each account through the emulator's STS.
-        process.env.AWS_ENDPOINT_URL_STS = emulator.endpoint;
-        const config = new ConfigReader({
-          aws: {
-            mainAccount: { accessKeyId: 'test', secretAccessKey: 'test' },
-            accountDefaults: { roleName: 'environments-reader' },
-          },
-          environments: {
-            accounts: fleet.environments.map(env => ({
-              accountId: env.accountId,
-              endpoint: emulator.endpoint,
-            })),
-          },
-        });
-        const aws = AwsClientFactory.fromConfig(config);
-        result = await AwsEnvironmentCollector.fromConfig(config, {
-          readers: aws,
-        }).collect({ environments: ENVIRONMENTS, services: SERVICES });
-        calls = aws.callCounter.callsByOperation();
+        const collected = await collectOnce(emulator.endpoint, DEMO_SERVICES);
+        result = collected.result;
+        calls = collected.aws.callCounter.callsByOperation();
       } finally {
-        if (previousStsEndpoint === undefined) {
-          delete process.env.AWS_ENDPOINT_URL_STS;
-        } else {
-          process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
-        }
         await emulator.stop();
       }
     });
@@ -122,9 +64,9 @@ describeWithMoto.each([1, 2, 3])(
         const knex = await databases.init(databaseId);
         store = await DatabaseMatrixStore.create({
           database: { getClient: async () => knex },
-          environments: ENVIRONMENTS,
+          environments: DEMO_ENVIRONMENTS,
         });
-        await store.saveRefresh(result, SERVICES, { replaceFleet: true });
+        await store.saveRefresh(result, DEMO_SERVICES, { replaceFleet: true });
       });
 
       const comparisons = async (component: string) => {

@@ -1,72 +1,43 @@
 import {
-  CloudFormationClient,
   CreateStackCommand,
   DeleteStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
-  LambdaClient,
   CreateAliasCommand,
   PublishVersionCommand,
-  TagResourceCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { Emulator } from '@internal/demo-fleet';
 import {
-  EnvironmentDefinition,
-  Finding,
-} from '@internal/backstage-plugin-environments-common';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+  ACCOUNTS,
+  awsClientsIn,
+  collectorFor,
+  DEMO_ENVIRONMENTS,
+  describeWithMoto,
+  emulatorConfig,
+  functionArn,
+  serviceStack,
+  startAwsEmulator,
+  tagFunction,
+} from '../__testUtils__/emulator';
 import { CloudFormationDriftAdapter } from '../aws/CloudFormationDriftAdapter';
 import { LocationRateLimiter } from '../aws/RateLimiter';
-import { Moto, motoServerBinary, startMoto } from '../aws/__testUtils__/moto';
-import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
-import { RefreshResult, ServiceDescriptor } from '../collector/types';
-import { DatabaseMatrixStore } from '../database/DatabaseMatrixStore';
-import { readComplianceConfig } from './config';
-import { DatabaseFindingsStore } from './DatabaseFindingsStore';
-import { evaluateService } from './evaluateService';
+import { service as serviceOf } from '../database/__testUtils__/demoFleet';
+import {
+  complianceConfig,
+  CompliancePipeline,
+  Declared,
+  findingRow,
+} from './__testUtils__/compliancePipeline';
+import { StoredFinding } from './FindingsStore';
 import { StackDriftChecker, stackDriftTargets } from './StackDriftChecker';
 import { StackDriftTarget } from './types';
 
-const REGION = 'eu-west-1';
-const ACCOUNTS: Record<string, string> = {
-  dev: '111111111111',
-  staging: '222222222222',
-  prod: '333333333333',
-};
-const ENVIRONMENTS: EnvironmentDefinition[] = [
-  {
-    name: 'dev',
-    title: 'Development',
-    shortName: 'dev',
-    longName: 'development',
-  },
-  {
-    name: 'staging',
-    title: 'Staging',
-    shortName: 'staging',
-    longName: 'staging',
-  },
-  {
-    name: 'prod',
-    title: 'Production',
-    shortName: 'prod',
-    longName: 'production',
-  },
-].map(env => ({
-  ...env,
-  locations: [{ accountId: ACCOUNTS[env.name], region: REGION }],
-}));
-
-const DECLARED: Record<
-  string,
-  { memory: number; timeout: number; reservedConcurrency: number }
-> = {
+const DECLARED: Record<string, Declared> = {
   dev: { memory: 512, timeout: 120, reservedConcurrency: 5 },
   staging: { memory: 1024, timeout: 300, reservedConcurrency: 10 },
   prod: { memory: 1024, timeout: 300, reservedConcurrency: 50 },
@@ -80,89 +51,22 @@ const OWNERS: Record<string, string> = {
   'reporting-api': 'team-platform',
 };
 
-const SERVICES: ServiceDescriptor[] = Object.entries(OWNERS).map(
-  ([component, owner]) => ({
-    entityRef: `component:default/${component}`,
-    project: 'shop',
-    component,
-    explicitFunctionNames: {},
-    owner: `group:default/${owner}`,
-  }),
+const SERVICES = Object.entries(OWNERS).map(([component, owner]) =>
+  serviceOf(component, owner),
 );
 
-/** One function in a stack, as the demo's stacks hold them. */
-function serviceStack(
-  functionName: string,
-  options: { memory: number; timeout: number; variables: string[] },
-) {
-  return JSON.stringify({
-    Resources: {
-      Role: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 'lambda.amazonaws.com' },
-                Action: 'sts:AssumeRole',
-              },
-            ],
-          },
-        },
-      },
-      Function: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          FunctionName: functionName,
-          Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
-          Runtime: 'nodejs20.x',
-          Handler: 'index.handler',
-          Code: { ZipFile: 'exports.handler = async () => "placeholder"' },
-          MemorySize: options.memory,
-          Timeout: options.timeout,
-          Environment: {
-            Variables: Object.fromEntries(
-              options.variables.map(name => [name, 'value']),
-            ),
-          },
-        },
-      },
-    },
-  });
-}
-
-const binary = motoServerBinary();
-const describeWithMoto = binary ? describe : describe.skip;
+/** Environment variables of these names, each with a value. */
+const variablesNamed = (names: string[]) =>
+  Object.fromEntries(names.map(name => [name, 'value']));
 
 describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
   jest.setTimeout(180_000);
-  let moto: Moto;
-  let config: ConfigReader;
-  let credentials: DefaultAwsCredentialsManager;
-  let collector: AwsEnvironmentCollector;
-  let store: DatabaseFindingsStore;
-  let matrices: DatabaseMatrixStore;
+  let emulator: Emulator;
+  let pipeline: CompliancePipeline;
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
 
-  const clients = async (env: string) => {
-    const { sdkCredentialProvider } = await credentials.getCredentialProvider({
-      accountId: ACCOUNTS[env],
-    });
-    const clientConfig = {
-      region: REGION,
-      endpoint: moto.endpoint,
-      credentials: sdkCredentialProvider,
-    };
-    return {
-      lambda: new LambdaClient(clientConfig),
-      cloudFormation: new CloudFormationClient(clientConfig),
-    };
-  };
-  const arn = (env: string, name: string) =>
-    `arn:aws:lambda:${REGION}:${ACCOUNTS[env]}:function:${name}`;
+  const clients = (env: string) =>
+    awsClientsIn(emulator.endpoint, ACCOUNTS[env]);
   const tagsOf = (component: string, env: string, environmentTag = env) => ({
     Project: 'shop',
     Component: component,
@@ -194,11 +98,7 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
           ...(change.memory ? { MemorySize: change.memory } : {}),
           ...(change.variables
             ? {
-                Environment: {
-                  Variables: Object.fromEntries(
-                    change.variables.map(name => [name, 'value']),
-                  ),
-                },
+                Environment: { Variables: variablesNamed(change.variables) },
               }
             : {}),
         }),
@@ -232,9 +132,11 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
       new CreateStackCommand({
         StackName: `shop-${component}-${env}`,
         TemplateBody: serviceStack(functionName, {
-          memory: options.memory ?? DECLARED[env].memory,
+          memorySize: options.memory ?? DECLARED[env].memory,
           timeout: options.timeout ?? DECLARED[env].timeout,
-          variables: options.variables ?? ['LOG_LEVEL', 'TABLE_NAME'],
+          variables: variablesNamed(
+            options.variables ?? ['LOG_LEVEL', 'TABLE_NAME'],
+          ),
         }),
       }),
     );
@@ -249,11 +151,11 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
       }),
     );
     // CloudFormation on moto does not apply a function's Tags: tag it as the demo seeder does.
-    await lambda.send(
-      new TagResourceCommand({
-        Resource: arn(env, functionName),
-        Tags: options.tags ?? tagsOf(component, env),
-      }),
+    await tagFunction(
+      emulator.endpoint,
+      ACCOUNTS[env],
+      functionName,
+      options.tags ?? tagsOf(component, env),
     );
   }
 
@@ -272,91 +174,35 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
     );
   }
 
-  /** Refreshes the fleet and evaluates every service, storing the findings as the plugin will. */
-  async function refreshAndEvaluate(
-    now: Date,
-  ): Promise<{ result: RefreshResult; findings: Finding[] }> {
-    const result = await collector.collect({
-      environments: ENVIRONMENTS,
-      services: SERVICES,
-    });
+  async function refreshAndEvaluate(now: Date): Promise<StoredFinding[]> {
+    const { result, findings } = await pipeline.refreshAndEvaluate(now);
     expect(result.failedLocations).toEqual([]);
-    await matrices.saveRefresh(result, SERVICES, { replaceFleet: true });
-    const compliance = readComplianceConfig(config, ENVIRONMENTS);
-    const stackDrift = await store.listStackDriftChecks();
-    for (const service of SERVICES) {
-      const evaluated = evaluateService({
-        matrix: await matrices.getMatrix(service.entityRef),
-        environments: ENVIRONMENTS,
-        service,
-        config: compliance,
-        stackDrift: stackDrift.filter(
-          check => check.entityRef === service.entityRef,
-        ),
-      });
-      await store.replaceFindings(service.entityRef, evaluated, now);
-    }
-    return { result, findings: await store.listFindings() };
+    return findings;
   }
 
-  const row = (f: Finding & { entityRef?: string }) => [
-    f.entityRef?.replace('component:default/', ''),
-    f.environment,
-    f.kind,
-    f.rule,
-    f.subject,
-  ];
-
   beforeAll(async () => {
-    moto = await startMoto(binary!);
-    process.env.AWS_ENDPOINT_URL_STS = moto.endpoint;
-    config = new ConfigReader({
-      aws: {
-        mainAccount: { accessKeyId: 'test', secretAccessKey: 'test' },
-        accountDefaults: { roleName: 'environments-reader' },
-      },
-      environments: {
-        definitions: ENVIRONMENTS.map(env => ({
-          name: env.name,
-          shortName: env.shortName,
-          longName: env.longName,
-          locations: env.locations,
-          declared: DECLARED[env.name],
-        })),
-        accounts: Object.values(ACCOUNTS).map(accountId => ({
-          accountId,
-          endpoint: moto.endpoint,
-        })),
-        compliance: {
-          naming: {
-            conventions: {
-              lambdaFunction: '{project}-{component}-{env}',
-              cloudFormationStack: '{project}-{component}-{env}',
-            },
-          },
-          tags: {
-            required: [
-              'Project',
-              'Component',
-              'Environment',
-              'ManagedBy',
-              'Owner',
-              'CostCenter',
-            ],
-          },
-        },
-      },
+    emulator = await startAwsEmulator();
+    const config = emulatorConfig(emulator.endpoint, {
+      environments: complianceConfig({
+        environments: DEMO_ENVIRONMENTS,
+        declared: DECLARED,
+        requiredTags: [
+          'Project',
+          'Component',
+          'Environment',
+          'ManagedBy',
+          'Owner',
+          'CostCenter',
+        ],
+      }),
     });
-    credentials = DefaultAwsCredentialsManager.fromConfig(config);
-    collector = AwsEnvironmentCollector.fromConfig(config, {
-      readers: AwsClientFactory.fromConfig(config),
+    pipeline = await CompliancePipeline.create({
+      database: await databases.init('SQLITE_3'),
+      config,
+      environments: DEMO_ENVIRONMENTS,
+      services: SERVICES,
+      collector: collectorFor(config).collector,
     });
-    const knex = await databases.init('SQLITE_3');
-    matrices = await DatabaseMatrixStore.create({
-      database: { getClient: async () => knex },
-      environments: ENVIRONMENTS,
-    });
-    store = new DatabaseFindingsStore(knex);
 
     for (const env of ['dev', 'staging', 'prod']) {
       await deploy(env, 'inventory-service', { code: 'inventory v2.1.0' });
@@ -395,21 +241,14 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
   });
 
   afterAll(async () => {
-    if (previousStsEndpoint === undefined) {
-      delete process.env.AWS_ENDPOINT_URL_STS;
-    } else {
-      process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
-    }
-    await moto?.stop();
+    await emulator?.stop();
   });
 
   it("finds each of the fleet's deliberate problems, and nothing on the clean service", async () => {
-    const { findings } = await refreshAndEvaluate(
-      new Date('2026-11-23T10:00:00Z'),
-    );
+    const findings = await refreshAndEvaluate(new Date('2026-11-23T10:00:00Z'));
 
     // Ordered by service, severity (errors first), environment.
-    expect(findings.map(row)).toEqual([
+    expect(findings.map(findingRow)).toEqual([
       [
         'checkout-api',
         'prod',
@@ -438,7 +277,10 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
     ]);
     const byRule = (rule: string) => findings.find(f => f.rule === rule)!;
     expect(byRule('naming.environment-spelling')).toMatchObject({
-      resource: arn('prod', 'shop-notifications-worker-production'),
+      resource: functionArn(
+        ACCOUNTS.prod,
+        'shop-notifications-worker-production',
+      ),
       expected: 'shop-notifications-worker-prod',
     });
     expect(findings.find(f => f.subject === 'memory')).toMatchObject({
@@ -453,13 +295,15 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
       'only in prod: DEBUG_MODE',
     );
     expect(
-      await store.summary('component:default/inventory-service'),
+      await pipeline.findings.summary('component:default/inventory-service'),
     ).toMatchObject({
       total: 0,
       evaluatedAt: '2026-11-23T10:00:00.000Z',
     });
     expect(
-      (await store.fleetSummary({ severity: 'error' })).map(s => s.entityRef),
+      (await pipeline.findings.fleetSummary({ severity: 'error' })).map(
+        s => s.entityRef,
+      ),
     ).toEqual([
       'component:default/notifications-worker',
       'component:default/payments-api',
@@ -470,11 +314,8 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
     const detectors = {
       forLocation: async ({ accountId }: { accountId: string }) =>
         new CloudFormationDriftAdapter({
-          client: (
-            await clients(
-              Object.keys(ACCOUNTS).find(env => ACCOUNTS[env] === accountId)!,
-            )
-          ).cloudFormation,
+          client: (await awsClientsIn(emulator.endpoint, accountId))
+            .cloudFormation,
           limiter: new LocationRateLimiter({
             getFunctionPerSecond: 50,
             lambdaControlPlanePerSecond: 10,
@@ -485,14 +326,16 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
     };
     const checker = new StackDriftChecker({
       detectors,
-      store,
+      store: pipeline.findings,
       logger: mockServices.logger.mock(),
       stacksPerRun: 5,
     });
     const targets: StackDriftTarget[] = [];
     for (const service of SERVICES) {
       targets.push(
-        ...stackDriftTargets(await matrices.getMatrix(service.entityRef)),
+        ...stackDriftTargets(
+          await pipeline.matrices.getMatrix(service.entityRef),
+        ),
       );
     }
     expect(targets).toHaveLength(15);
@@ -507,7 +350,7 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
     expect(run.checks[0].reason).toMatch(
       /drift detection is not available here/,
     );
-    const stored = await store.listStackDriftChecks({
+    const stored = await pipeline.findings.listStackDriftChecks({
       entityRef: 'component:default/inventory-service',
     });
     expect(stored.map(check => check.status)).toEqual([
@@ -520,12 +363,11 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
   it('clears each finding once the fleet is fixed, keeping since for those that persist', async () => {
     // Tags fixed with lambda:TagResource, memory fixed, the debug switch removed, the hotfix promoted
     // through staging, and the misnamed function replaced by one named by the convention.
-    const { lambda } = await clients('staging');
-    await lambda.send(
-      new TagResourceCommand({
-        Resource: arn('staging', 'shop-notifications-worker-staging'),
-        Tags: { Owner: 'team-platform', CostCenter: 'cc-42' },
-      }),
+    await tagFunction(
+      emulator.endpoint,
+      ACCOUNTS.staging,
+      'shop-notifications-worker-staging',
+      { Owner: 'team-platform', CostCenter: 'cc-42' },
     );
     await moveLive('staging', 'shop-reporting-api-staging', { memory: 1024 });
     await moveLive('prod', 'shop-checkout-api-prod', {
@@ -543,18 +385,18 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
     );
     await deploy('prod', 'notifications-worker', { code: 'notify v1.0.0' });
 
-    const { findings } = await refreshAndEvaluate(
-      new Date('2026-11-23T10:10:00Z'),
-    );
+    const findings = await refreshAndEvaluate(new Date('2026-11-23T10:10:00Z'));
 
     // Only prod's timeout is left: it keeps the time it was first seen.
-    expect(findings.map(row)).toEqual([
+    expect(findings.map(findingRow)).toEqual([
       ['reporting-api', 'prod', 'config-drift', 'config.declared', 'timeout'],
     ]);
     expect(findings[0]).toMatchObject({
       since: '2026-11-23T10:00:00.000Z',
       lastSeenAt: '2026-11-23T10:10:00.000Z',
     });
-    expect(await store.fleetSummary({ severity: 'error' })).toEqual([]);
+    expect(await pipeline.findings.fleetSummary({ severity: 'error' })).toEqual(
+      [],
+    );
   });
 });

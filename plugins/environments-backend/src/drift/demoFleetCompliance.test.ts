@@ -1,34 +1,22 @@
-import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import {
-  DemoFleet,
-  Emulator,
-  findMotoServer,
-  loadDemoFleet,
-  seedDemoFleet,
-  startEmulator,
-} from '@internal/demo-fleet';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
-import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
-import { ServiceDescriptor } from '../collector/types';
-import { DatabaseMatrixStore } from '../database/DatabaseMatrixStore';
-import { readComplianceConfig } from './config';
-import { DatabaseFindingsStore } from './DatabaseFindingsStore';
-import { evaluateService } from './evaluateService';
+  ACCOUNTS,
+  collectorFor,
+  DEMO_ENVIRONMENTS,
+  DEMO_FLEET,
+  DEMO_SERVICES,
+  describeWithMoto,
+  emulatorConfig,
+  startAwsEmulator,
+  tagFunction,
+} from '../__testUtils__/emulator';
+import {
+  complianceConfig,
+  CompliancePipeline,
+  findingRow,
+} from './__testUtils__/compliancePipeline';
 import { StoredFinding } from './FindingsStore';
-
-function motoAvailable(): boolean {
-  try {
-    findMotoServer();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const describeWithMoto = motoAvailable() ? describe : describe.skip;
 
 /**
  * The whole path on the demo fleet: seed the emulator, collect, store the matrix, evaluate every
@@ -36,35 +24,14 @@ const describeWithMoto = motoAvailable() ? describe : describe.skip;
  */
 describeWithMoto('compliance of the demo fleet (moto)', () => {
   jest.setTimeout(240_000);
-  const fleet: DemoFleet = loadDemoFleet();
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
   let emulator: Emulator;
-  let config: ConfigReader;
-  let environments: EnvironmentDefinition[];
-  let services: ServiceDescriptor[];
-  let collector: AwsEnvironmentCollector;
-  let matrices: DatabaseMatrixStore;
-  let findings: DatabaseFindingsStore;
+  let pipeline: CompliancePipeline;
 
   async function refreshAndEvaluate(now: Date): Promise<StoredFinding[]> {
-    const result = await collector.collect({ environments, services });
+    const { result, findings } = await pipeline.refreshAndEvaluate(now);
     expect(result.failedLocations).toEqual([]);
-    await matrices.saveRefresh(result, services, { replaceFleet: true });
-    const compliance = readComplianceConfig(config, environments);
-    for (const service of services) {
-      await findings.replaceFindings(
-        service.entityRef,
-        evaluateService({
-          matrix: await matrices.getMatrix(service.entityRef),
-          environments,
-          service,
-          config: compliance,
-        }),
-        now,
-      );
-    }
-    return findings.listFindings();
+    return findings;
   }
 
   /**
@@ -75,8 +42,8 @@ describeWithMoto('compliance of the demo fleet (moto)', () => {
    */
   async function expectDigestDriftToFollowTheMatrix(found: StoredFinding[]) {
     const unpromoted: string[][] = [];
-    for (const service of services) {
-      const matrix = await matrices.getMatrix(service.entityRef);
+    for (const service of DEMO_SERVICES) {
+      const matrix = await pipeline.matrices.getMatrix(service.entityRef);
       for (const state of matrix.environments) {
         if (state.comparison?.unpromotedArtifact) {
           unpromoted.push([service.entityRef, state.environment]);
@@ -96,82 +63,35 @@ describeWithMoto('compliance of the demo fleet (moto)', () => {
   const withoutDigestDrift = (found: StoredFinding[]) =>
     found.filter(f => f.kind !== 'digest-drift');
 
-  const row = (f: StoredFinding) => [
-    f.entityRef.replace('component:default/', ''),
-    f.environment,
-    f.kind,
-    f.rule,
-    f.subject,
-  ];
-
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAwsEmulator();
     await seedDemoFleet({ endpoint: emulator.endpoint });
-    process.env.AWS_ENDPOINT_URL_STS = emulator.endpoint;
-
-    environments = fleet.environments.map(env => ({
-      name: env.name,
-      title: env.name,
-      shortName: env.shortName,
-      longName: env.longName,
-      locations: [{ accountId: env.accountId, region: fleet.region }],
-    }));
-    services = fleet.services.map(service => ({
-      entityRef: `component:default/${service.component}`,
-      project: fleet.project,
-      component: service.component,
-      explicitFunctionNames: {},
-      owner: `group:default/${service.owner}`,
-    }));
-    config = new ConfigReader({
-      aws: {
-        mainAccount: { accessKeyId: 'test', secretAccessKey: 'test' },
-        accountDefaults: { roleName: 'environments-reader' },
-      },
-      environments: {
-        definitions: fleet.environments.map(env => ({
-          name: env.name,
-          shortName: env.shortName,
-          longName: env.longName,
-          locations: [{ accountId: env.accountId, region: fleet.region }],
-          declared: {
-            memory: env.declared.memorySize,
-            timeout: env.declared.timeout,
-            reservedConcurrency: env.declared.reservedConcurrency,
-          },
-        })),
-        accounts: fleet.environments.map(env => ({
-          accountId: env.accountId,
-          endpoint: emulator.endpoint,
-        })),
-        compliance: {
-          naming: {
-            conventions: {
-              lambdaFunction: '{project}-{component}-{env}',
-              cloudFormationStack: '{project}-{component}-{env}',
+    const config = emulatorConfig(emulator.endpoint, {
+      environments: complianceConfig({
+        environments: DEMO_ENVIRONMENTS,
+        declared: Object.fromEntries(
+          DEMO_FLEET.environments.map(env => [
+            env.name,
+            {
+              memory: env.declared.memorySize,
+              timeout: env.declared.timeout,
+              reservedConcurrency: env.declared.reservedConcurrency,
             },
-          },
-          tags: { required: fleet.requiredTags },
-        },
-      },
+          ]),
+        ),
+        requiredTags: DEMO_FLEET.requiredTags,
+      }),
     });
-    collector = AwsEnvironmentCollector.fromConfig(config, {
-      readers: AwsClientFactory.fromConfig(config),
+    pipeline = await CompliancePipeline.create({
+      database: await databases.init('SQLITE_3'),
+      config,
+      environments: DEMO_ENVIRONMENTS,
+      services: DEMO_SERVICES,
+      collector: collectorFor(config).collector,
     });
-    const knex = await databases.init('SQLITE_3');
-    matrices = await DatabaseMatrixStore.create({
-      database: { getClient: async () => knex },
-      environments,
-    });
-    findings = new DatabaseFindingsStore(knex);
   });
 
   afterAll(async () => {
-    if (previousStsEndpoint === undefined) {
-      delete process.env.AWS_ENDPOINT_URL_STS;
-    } else {
-      process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
-    }
     await emulator?.stop();
   });
 
@@ -179,7 +99,7 @@ describeWithMoto('compliance of the demo fleet (moto)', () => {
     const found = await refreshAndEvaluate(new Date('2026-11-23T10:00:00Z'));
 
     await expectDigestDriftToFollowTheMatrix(found);
-    expect(withoutDigestDrift(found).map(row)).toEqual([
+    expect(withoutDigestDrift(found).map(findingRow)).toEqual([
       [
         'notifications-worker',
         'staging',
@@ -203,7 +123,7 @@ describeWithMoto('compliance of the demo fleet (moto)', () => {
       actual: 'shop-notifications-worker-production',
     });
     expect(
-      await findings.summary('component:default/inventory-service'),
+      await pipeline.findings.summary('component:default/inventory-service'),
     ).toMatchObject({
       total: 0,
       evaluatedAt: '2026-11-23T10:00:00.000Z',
@@ -211,27 +131,17 @@ describeWithMoto('compliance of the demo fleet (moto)', () => {
   });
 
   it('clears the missing tags once they are added with lambda:TagResource', async () => {
-    const staging = fleet.environments.find(env => env.name === 'staging')!;
-    const credentials = DefaultAwsCredentialsManager.fromConfig(config);
-    const { sdkCredentialProvider } = await credentials.getCredentialProvider({
-      accountId: staging.accountId,
-    });
-    const lambda = new LambdaClient({
-      region: fleet.region,
-      endpoint: emulator.endpoint,
-      credentials: sdkCredentialProvider,
-    });
-    await lambda.send(
-      new TagResourceCommand({
-        Resource: `arn:aws:lambda:${fleet.region}:${staging.accountId}:function:shop-notifications-worker-staging`,
-        Tags: { Owner: 'team-platform', CostCenter: 'CC-2002' },
-      }),
+    await tagFunction(
+      emulator.endpoint,
+      ACCOUNTS.staging,
+      'shop-notifications-worker-staging',
+      { Owner: 'team-platform', CostCenter: 'CC-2002' },
     );
 
     const found = await refreshAndEvaluate(new Date('2026-11-23T10:10:00Z'));
 
     await expectDigestDriftToFollowTheMatrix(found);
-    expect(withoutDigestDrift(found).map(row)).toEqual([
+    expect(withoutDigestDrift(found).map(findingRow)).toEqual([
       [
         'notifications-worker',
         'prod',

@@ -7,17 +7,19 @@ import { ConfigReader } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
-import {
-  Emulator,
-  findMotoServer,
-  seedDemoFleet,
-  startEmulator,
-} from '@internal/demo-fleet';
+import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import { Knex } from 'knex';
-import { AwsClientFactory } from '../aws/AwsClientFactory';
+import {
+  ACCOUNTS,
+  awsClientsIn,
+  collectorFor,
+  describeWithMoto,
+  emulatorConfig,
+  REGION,
+  startAwsEmulator,
+} from '../__testUtils__/emulator';
 import { LambdaDeployer } from '../aws/LambdaDeployer';
 import { AwsLocation } from '../aws/types';
-import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
 import { createPromotions, Promotions } from '.';
 import { AwsDeployerSource, DeployerSource } from './DeployerSource';
 import { readPromotionConfig } from './config';
@@ -30,23 +32,9 @@ import {
   recordingAuditor,
 } from './__testUtils__/harness';
 
-function motoAvailable(): boolean {
-  try {
-    findMotoServer();
-    return true;
-  } catch (error) {
-    if (process.env.CI) {
-      throw error;
-    }
-    return false;
-  }
-}
-const describeWithMoto = motoAvailable() ? describe : describe.skip;
-
 const ENTITY = 'component:default/checkout-api';
-const REGION = 'eu-west-1';
-const PROD = '333333333333';
-const STAGING = '222222222222';
+const PROD = ACCOUNTS.prod;
+const STAGING = ACCOUNTS.staging;
 
 describeWithMoto(
   'promotions against the AWS emulator with the demo fleet',
@@ -57,18 +45,13 @@ describeWithMoto(
     let knex: Knex;
     let smokeServer: http.Server;
     let smokeUrl: string;
-    const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
 
     beforeAll(async () => {
-      emulator = await startEmulator();
       // The credentials manager's and fromTemporaryCredentials' STS calls go to the emulator.
-      process.env.AWS_ENDPOINT_URL_STS = emulator.endpoint;
+      emulator = await startAwsEmulator();
       await seedDemoFleet({ endpoint: emulator.endpoint });
-      config = new ConfigReader({
-        aws: {
-          mainAccount: { accessKeyId: 'test', secretAccessKey: 'test' },
-          accountDefaults: { roleName: 'environments-reader' },
-        },
+      config = emulatorConfig(emulator.endpoint, {
+        account: { writeRoleName: 'environments-promoter' },
         environments: {
           definitions: ENVIRONMENTS.map(env => ({
             name: env.name,
@@ -77,11 +60,6 @@ describeWithMoto(
               env.name === 'prod'
                 ? { requiresApproval: true, approvals: 1 }
                 : { requiresApproval: false },
-          })),
-          accounts: ENVIRONMENTS.map(env => ({
-            accountId: env.locations[0].accountId,
-            endpoint: emulator.endpoint,
-            writeRoleName: 'environments-promoter',
           })),
           promotion: { smokeCheck: { attempts: 1, timeout: { seconds: 2 } } },
         } as JsonObject,
@@ -101,11 +79,6 @@ describeWithMoto(
     });
 
     afterAll(async () => {
-      if (previousStsEndpoint === undefined) {
-        delete process.env.AWS_ENDPOINT_URL_STS;
-      } else {
-        process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
-      }
       await knex?.destroy();
       await new Promise(resolve => smokeServer?.close(resolve));
       await emulator?.stop();
@@ -118,7 +91,6 @@ describeWithMoto(
       deployers?: DeployerSource;
       clock?: () => Date;
     }): Promotions {
-      const readers = AwsClientFactory.fromConfig(config);
       return createPromotions({
         config,
         logger: mockServices.logger.mock(),
@@ -130,7 +102,7 @@ describeWithMoto(
         }),
         auditor: recordingAuditor(),
         environments: ENVIRONMENTS,
-        collector: AwsEnvironmentCollector.fromConfig(config, { readers }),
+        collector: collectorFor(config).collector,
         deployers: options?.deployers,
         instanceId: options?.instanceId,
         clock: options?.clock,
@@ -141,17 +113,7 @@ describeWithMoto(
 
     /** What the live alias of checkout-api serves in an account, asked of AWS with the read role. */
     async function liveOf(accountId: string, env: string) {
-      const { sdkCredentialProvider } =
-        await DefaultAwsCredentialsManager.fromConfig(
-          config,
-        ).getCredentialProvider({
-          accountId,
-        });
-      const lambda = new LambdaClient({
-        region: REGION,
-        endpoint: emulator.endpoint,
-        credentials: sdkCredentialProvider,
-      });
+      const { lambda } = await awsClientsIn(emulator.endpoint, accountId);
       const output = await lambda.send(
         new GetFunctionCommand({
           FunctionName: `shop-checkout-api-${env}`,

@@ -1,5 +1,3 @@
-import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   SchedulerService,
   ServiceFactory,
@@ -7,31 +5,20 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  Emulator,
-  findMotoServer,
-  seedDemoFleet,
-  startEmulator,
-} from '@internal/demo-fleet';
+import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
+import {
+  ACCOUNTS,
+  describeWithMoto,
+  startAwsEmulator,
+  tagFunction,
+} from '../__testUtils__/emulator';
 import { environmentsPlugin, REFRESH_TASK_ID } from '../plugin';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const REGION = 'eu-west-1';
-const STAGING_ACCOUNT = '222222222222';
-
-function motoAvailable(): boolean {
-  try {
-    findMotoServer();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const describeWithMoto = motoAvailable() ? describe : describe.skip;
 
 /** The demo's app-config (aws and environments), its accounts pointed at this test's emulator. */
 function demoConfig(endpoint: string) {
@@ -66,11 +53,6 @@ describeWithMoto(
   'compliance of the demo fleet through the plugin (moto)',
   () => {
     jest.setTimeout(240_000);
-    const savedEnv = {
-      AWS_ENDPOINT_URL_STS: process.env.AWS_ENDPOINT_URL_STS,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
-    };
     let emulator: Emulator;
     let server: Parameters<typeof request>[0];
     let stopBackend: () => Promise<void>;
@@ -88,12 +70,11 @@ describeWithMoto(
         .map(f => [f.environment, f.rule, f.subject]);
 
     beforeAll(async () => {
-      emulator = await startEmulator();
+      // The main account's keys too, as scripts/start.sh provides them.
+      emulator = await startAwsEmulator({
+        env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+      });
       await seedDemoFleet({ endpoint: emulator.endpoint });
-      // The main account's keys and its STS endpoint, as scripts/start.sh provides them.
-      process.env.AWS_ENDPOINT_URL_STS = emulator.endpoint;
-      process.env.AWS_ACCESS_KEY_ID = 'test';
-      process.env.AWS_SECRET_ACCESS_KEY = 'test';
 
       const scheduler = mockServices.scheduler() as SchedulerService & {
         factory(options?: {
@@ -119,13 +100,6 @@ describeWithMoto(
     afterAll(async () => {
       await stopBackend?.();
       await emulator?.stop();
-      for (const [key, value] of Object.entries(savedEnv)) {
-        if (value === undefined) {
-          delete process.env[key];
-        } else {
-          process.env[key] = value;
-        }
-      }
     });
 
     it("shows notifications-worker's misnamed prod function and the tags its staging function misses", async () => {
@@ -173,31 +147,11 @@ describeWithMoto(
     });
 
     it('clears the missing tags once they are added in AWS and the service is refreshed', async () => {
-      const sts = new STSClient({
-        region: REGION,
-        endpoint: emulator.endpoint,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
-      const { Credentials } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${STAGING_ACCOUNT}:role/environments-reader`,
-          RoleSessionName: 'compliance-test',
-        }),
-      );
-      const lambda = new LambdaClient({
-        region: REGION,
-        endpoint: emulator.endpoint,
-        credentials: {
-          accessKeyId: Credentials!.AccessKeyId!,
-          secretAccessKey: Credentials!.SecretAccessKey!,
-          sessionToken: Credentials!.SessionToken,
-        },
-      });
-      await lambda.send(
-        new TagResourceCommand({
-          Resource: `arn:aws:lambda:${REGION}:${STAGING_ACCOUNT}:function:shop-notifications-worker-staging`,
-          Tags: { Owner: 'team-platform', CostCenter: 'CC-2002' },
-        }),
+      await tagFunction(
+        emulator.endpoint,
+        ACCOUNTS.staging,
+        'shop-notifications-worker-staging',
+        { Owner: 'team-platform', CostCenter: 'CC-2002' },
       );
 
       const refreshed = await request(server).post(
