@@ -265,6 +265,27 @@ describe('PromotionService', () => {
       expect(await h.store.listPromotions({})).toEqual([]);
     });
 
+    it('says which environments are closed now, why and until when', async () => {
+      h = await createHarness({
+        config: environmentsConfig({ prod: { windows: [freeze] } }),
+      });
+      expect(h.promotions.windows()).toEqual([
+        { environment: 'dev', closed: false },
+        { environment: 'staging', closed: false },
+        {
+          environment: 'prod',
+          closed: true,
+          reason: 'Change freeze for the sale',
+          until: '2026-11-24T18:00:00.000Z',
+        },
+      ]);
+      h.clock.advance(9 * 3600_000);
+      expect(h.promotions.windows()[2]).toEqual({
+        environment: 'prod',
+        closed: false,
+      });
+    });
+
     it('lets holders of the override permission request anyway, and records the override', async () => {
       h = await createHarness({
         config: environmentsConfig({ prod: { windows: [freeze] } }),

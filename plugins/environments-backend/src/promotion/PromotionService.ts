@@ -18,6 +18,7 @@ import {
   PromotionPolicySummary,
   PromotionRequest,
   PromotionState,
+  PromotionWindowState,
   promotionExecutePermission,
   promotionWindowOverridePermission,
   shortDigest,
@@ -484,6 +485,15 @@ export class PromotionService {
       actor.userRef,
     );
     return this.get(id);
+  }
+
+  /** Whether promotions into each environment are closed now, why and until when, in promotion order. */
+  windows(): Array<PromotionWindowState & { environment: string }> {
+    const now = this.now();
+    return [...this.options.config.policies.values()].map(policy => ({
+      environment: policy.environment,
+      ...evaluateWindows(policy.windows, now),
+    }));
   }
 
   /** A request with its approvals, steps, history and policy summary; expires it first when due. */

@@ -205,6 +205,22 @@ describe('promotion routes', () => {
     );
   });
 
+  it('serves the promotion windows of every environment to signed-in users', async () => {
+    await setup();
+    const res = await request(app)
+      .get('/promotion-windows')
+      .set('Authorization', as('carol'));
+    expect(res.status).toBe(200);
+    expect(
+      res.body.items.map((w: { environment: string }) => w.environment),
+    ).toEqual(['dev', 'staging', 'prod']);
+    expect(res.body.items[2]).toMatchObject({ closed: false });
+    const anonymous = await request(app)
+      .get('/promotion-windows')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
   it('answers 404 for an unknown request or rollback', async () => {
     await setup();
     const promotion = await request(app)

@@ -193,6 +193,11 @@ export function createPromotionRoutes(
     });
   });
 
+  router.get('/promotion-windows', async (req, res) => {
+    await reader(req);
+    res.json({ items: promotions.windows() });
+  });
+
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await reader(req);
     const record = await promotions.get(req.params.id);
