@@ -232,6 +232,9 @@ test.describe('signed in as carol (team-platform)', () => {
 // Bob (same team) approves from his Approvals page in his own browser, the backend promotes on AWS,
 // and bob rolls prod back to the version it ran before, which leaves prod as the seed made it.
 test.describe('promotions', () => {
+  // The history test reads what the promotion test did.
+  test.describe.configure({ mode: 'serial' });
+
   test('alice requests checkout-api staging → prod, bob approves, prod then runs the staging digest, and a rollback restores the previous one', async ({
     page,
     browser,
@@ -452,5 +455,46 @@ test.describe('promotions', () => {
     } finally {
       await bobContext.close();
     }
+  });
+
+  test("checkout-api's recent changes show bob's rollback above alice's promotion", async ({
+    page,
+  }, testInfo) => {
+    // Staging was not changed: it still runs the digest the test before promoted.
+    const stagingDigest = await liveDigestFromAws('checkout-api', 'staging');
+    await signInAs(page, 'Alice Martin');
+    await openEnvironmentsTab(page, 'checkout-api');
+
+    const history = page.getByRole('table', {
+      name: 'Recent changes of checkout-api',
+    });
+    const rows = history.locator('tbody tr');
+    await expect(rows).toHaveCount(2);
+    const recently = /^(just now|\d+ minutes? ago)$/;
+    await expect(rows.nth(0).getByRole('cell')).toHaveText([
+      /^Rolled prod back to version \d+$/,
+      'bob',
+      recently,
+      'succeeded',
+      '“Back to the release before, for the next test run”',
+    ]);
+    await expect(rows.nth(1).getByRole('cell')).toHaveText([
+      `Promoted ${short(stagingDigest)} staging → prod`,
+      'alice, approved by bob',
+      recently,
+      'succeeded',
+      '“v1.4.0 passed staging”',
+    ]);
+    await screenshot(page, testInfo, 'checkout-api-recent-changes');
+
+    // The promotion leads to its request page.
+    await history
+      .getByRole('link', {
+        name: `Promoted ${short(stagingDigest)} staging → prod`,
+      })
+      .click();
+    await expect(
+      page.getByRole('heading', { name: 'checkout-api: staging → prod' }),
+    ).toBeVisible();
   });
 });

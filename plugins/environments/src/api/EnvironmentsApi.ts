@@ -10,6 +10,7 @@ import {
   FunctionVersionSummary,
   PromotionRequest,
   PromotionState,
+  PromotionWindowState,
   RollbackRecord,
 } from '@internal/backstage-plugin-environments-common';
 
@@ -78,6 +79,11 @@ export interface PromotionInput {
   entityRef: string;
   targetEnvironment: string;
   comment?: string;
+  /**
+   * Request although the target's promotion window is closed; the backend allows it only to holders of
+   * `environments.promotion.window-override` and records the override.
+   */
+  overrideWindow?: boolean;
 }
 
 /** Filters of GET /promotions; every field is optional. */
@@ -86,6 +92,14 @@ export interface PromotionQuery {
   status?: PromotionState[];
   /** Only requests the signed-in user may approve and has not yet. */
   awaitingMyApproval?: boolean;
+  /** At most this many requests (the newest). */
+  limit?: number;
+}
+
+/** Filters of GET /rollbacks; every field is optional. */
+export interface RollbackQuery {
+  entityRef?: string;
+  environment?: string;
 }
 
 /** What POST /rollbacks takes; without targetVersion the backend picks the previous published version. */
@@ -125,6 +139,8 @@ export interface EnvironmentsApi {
   getPromotion(id: string): Promise<PromotionRequest>;
   /** Promotion requests, newest first. */
   listPromotions(query?: PromotionQuery): Promise<PromotionRequest[]>;
+  /** Whether promotions into each environment are closed now, why and until when. */
+  getPromotionWindows(): Promise<EnvironmentWindowState[]>;
   /** Approves someone else's request as the signed-in user. */
   approvePromotion(id: string, comment?: string): Promise<PromotionRequest>;
   /** Rejects someone else's request as the signed-in user. */
@@ -140,6 +156,13 @@ export interface EnvironmentsApi {
   requestRollback(input: RollbackInput): Promise<RollbackRecord>;
   /** One rollback with its steps. */
   getRollback(id: string): Promise<RollbackRecord>;
+  /** Rollbacks, newest first. */
+  listRollbacks(query?: RollbackQuery): Promise<RollbackRecord[]>;
+}
+
+/** An environment's promotion window now (`GET /promotion-windows`). */
+export interface EnvironmentWindowState extends PromotionWindowState {
+  environment: string;
 }
 
 /** The API ref of {@link EnvironmentsApi}. */

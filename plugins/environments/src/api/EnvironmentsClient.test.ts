@@ -233,4 +233,27 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
     await api.getRollback('r1');
     expect(fetch).toHaveBeenLastCalledWith(`${BASE}/rollbacks/r1`, undefined);
   });
+
+  it("reads a service's latest promotions and its rollbacks for its history", async () => {
+    const { client: api, fetch } = client(() =>
+      jsonResponse(200, { items: [{ id: 'x1' }] }),
+    );
+    await expect(
+      api.listPromotions({
+        entityRef: 'component:default/checkout-api',
+        limit: 20,
+      }),
+    ).resolves.toEqual([{ id: 'x1' }]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/promotions?entityRef=component%3Adefault%2Fcheckout-api&limit=20`,
+      undefined,
+    );
+    await expect(
+      api.listRollbacks({ entityRef: 'component:default/checkout-api' }),
+    ).resolves.toEqual([{ id: 'x1' }]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/rollbacks?entityRef=component%3Adefault%2Fcheckout-api`,
+      undefined,
+    );
+  });
 });

@@ -11,12 +11,14 @@ import {
   RollbackRecord,
 } from '@internal/backstage-plugin-environments-common';
 import {
+  EnvironmentWindowState,
   EnvironmentsApi,
   FleetPage,
   FleetQuery,
   PromotionInput,
   PromotionQuery,
   RollbackInput,
+  RollbackQuery,
   ServiceFindings,
 } from './EnvironmentsApi';
 
@@ -58,14 +60,7 @@ export class EnvironmentsClient implements EnvironmentsApi {
   }
 
   async getFleet(query: FleetQuery = {}): Promise<FleetPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') {
-        params.set(key, String(value));
-      }
-    }
-    const search = params.toString();
-    return this.request(`/fleet${search ? `?${search}` : ''}`);
+    return this.request(withQuery('/fleet', { ...query }));
   }
 
   async getFindings(entity: CompoundEntityRef): Promise<ServiceFindings> {
@@ -96,19 +91,20 @@ export class EnvironmentsClient implements EnvironmentsApi {
   async listPromotions(
     query: PromotionQuery = {},
   ): Promise<PromotionRequest[]> {
-    const params = new URLSearchParams();
-    if (query.entityRef) {
-      params.set('entityRef', query.entityRef);
-    }
-    if (query.status?.length) {
-      params.set('status', query.status.join(','));
-    }
-    if (query.awaitingMyApproval) {
-      params.set('awaitingMyApproval', 'true');
-    }
-    const search = params.toString();
     const body = await this.request<{ items: PromotionRequest[] }>(
-      `/promotions${search ? `?${search}` : ''}`,
+      withQuery('/promotions', {
+        entityRef: query.entityRef,
+        status: query.status?.join(','),
+        awaitingMyApproval: query.awaitingMyApproval ? 'true' : undefined,
+        limit: query.limit,
+      }),
+    );
+    return body.items;
+  }
+
+  async getPromotionWindows(): Promise<EnvironmentWindowState[]> {
+    const body = await this.request<{ items: EnvironmentWindowState[] }>(
+      '/promotion-windows',
     );
     return body.items;
   }
@@ -160,6 +156,13 @@ export class EnvironmentsClient implements EnvironmentsApi {
     return this.request(`/rollbacks/${encodeURIComponent(id)}`);
   }
 
+  async listRollbacks(query: RollbackQuery = {}): Promise<RollbackRecord[]> {
+    const body = await this.request<{ items: RollbackRecord[] }>(
+      withQuery('/rollbacks', { ...query }),
+    );
+    return body.items;
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('environments');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
@@ -178,6 +181,21 @@ function jsonBody(method: string, body: object): RequestInit {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   };
+}
+
+// Filters that are not set (undefined or empty) are left out of the query string.
+function withQuery(
+  path: string,
+  query: Record<string, string | number | undefined>,
+): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') {
+      params.set(key, String(value));
+    }
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
 }
 
 // Same shape as Backstage's entity page routes: kind and namespace lower-cased, name as written.

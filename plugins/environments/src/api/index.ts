@@ -1,5 +1,6 @@
 export { environmentsApiRef } from './EnvironmentsApi';
 export type {
+  EnvironmentWindowState,
   EnvironmentsApi,
   FleetPage,
   FleetQuery,
@@ -7,6 +8,7 @@ export type {
   PromotionInput,
   PromotionQuery,
   RollbackInput,
+  RollbackQuery,
   ServiceFinding,
   ServiceFindings,
   StackDriftCheck,

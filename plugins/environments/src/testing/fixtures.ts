@@ -10,6 +10,7 @@ import {
   FunctionResource,
   FunctionVersionSummary,
   PromotionRequest,
+  RollbackRecord,
   summariseFindings,
 } from '@internal/backstage-plugin-environments-common';
 import {
@@ -298,7 +299,9 @@ export function complianceSummary(
 
 /**
  * A fake EnvironmentsApi; every method fails unless the test provides it, except the compliance
- * reads, which answer "evaluated, nothing found" so tests of other features need not provide them.
+ * reads, which answer "evaluated, nothing found", the promotion and rollback lists, which answer
+ * "none", and the promotion windows, which say nothing is closed, so tests of other features need not
+ * provide them.
  */
 export function fakeApi(
   overrides: Partial<EnvironmentsApi> = {},
@@ -318,16 +321,25 @@ export function fakeApi(
     getComplianceSummaries: jest.fn(async () => []),
     requestPromotion: notProvided('requestPromotion'),
     getPromotion: notProvided('getPromotion'),
-    listPromotions: notProvided('listPromotions'),
+    listPromotions: jest.fn(async () => []),
+    getPromotionWindows: jest.fn(async () => []),
     approvePromotion: notProvided('approvePromotion'),
     rejectPromotion: notProvided('rejectPromotion'),
     cancelPromotion: notProvided('cancelPromotion'),
     listVersions: notProvided('listVersions'),
     requestRollback: notProvided('requestRollback'),
     getRollback: notProvided('getRollback'),
+    listRollbacks: jest.fn(async () => []),
     ...overrides,
   } as jest.Mocked<EnvironmentsApi>;
 }
+
+/** The function promotions and rollbacks of checkout-api's prod change. */
+const checkoutProdFunction = {
+  accountId: '333333333333',
+  region: 'eu-west-1',
+  functionName: 'shop-checkout-api-prod',
+};
 
 /** A request to promote checkout-api from staging (digest b, version 7) into prod, by alice, awaiting one approval. */
 export function promotion(
@@ -344,11 +356,7 @@ export function promotion(
     imageUri: `333333333333.dkr.ecr.eu-west-1.amazonaws.com/checkout-api@${digest(
       'b',
     )}`,
-    target: {
-      accountId: '333333333333',
-      region: 'eu-west-1',
-      functionName: 'shop-checkout-api-prod',
-    },
+    target: checkoutProdFunction,
     status: 'requested',
     requestedBy: 'user:default/alice',
     requestedAt: hoursAgo(1),
@@ -371,6 +379,28 @@ export function promotion(
     },
     sourceMovedOn: false,
     warnings: [],
+    ...overrides,
+  };
+}
+
+/** A rollback of checkout-api's prod from version 3 to version 2, requested by alice an hour ago; it succeeded. */
+export function rollback(
+  overrides: Partial<RollbackRecord> = {},
+): RollbackRecord {
+  return {
+    id: 'r-1',
+    entityRef: 'component:default/checkout-api',
+    environment: 'prod',
+    target: checkoutProdFunction,
+    fromVersion: '3',
+    toVersion: '2',
+    status: 'succeeded',
+    requestedBy: 'user:default/alice',
+    requestedAt: hoursAgo(1),
+    intentionalDrift: false,
+    warnings: [],
+    steps: [],
+    history: [],
     ...overrides,
   };
 }

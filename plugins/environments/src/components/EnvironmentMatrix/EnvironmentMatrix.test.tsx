@@ -1,15 +1,8 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  TestApiProvider,
-  mockApis,
-  renderInTestApp,
-} from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { EnvironmentsApi, environmentsApiRef } from '../../api';
+import { EnvironmentsApi } from '../../api';
 import {
   checkoutMatrix,
   comparison,
@@ -24,21 +17,10 @@ import {
   serviceFindings,
   stackCheck,
 } from '../../testing/fixtures';
-import { EnvironmentMatrix } from './EnvironmentMatrix';
+import { renderEnvironmentsTab } from './__testUtils__/renderEnvironmentsTab';
 
 async function renderMatrix(api: EnvironmentsApi, subject: Entity) {
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [environmentsApiRef, api],
-        [permissionApiRef, mockApis.permission()],
-      ]}
-    >
-      <EntityProvider entity={subject}>
-        <EnvironmentMatrix />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  return renderEnvironmentsTab(api, { entity: subject });
 }
 
 /** The cell of a row (by its label) in an environment's column (by its title). */

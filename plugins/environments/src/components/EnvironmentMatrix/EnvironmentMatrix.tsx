@@ -39,6 +39,7 @@ import {
 import { ChangeButtons } from './ChangeButtons';
 import { matrixRows } from './cells';
 import { NotFoundAnywhere } from './NotFoundAnywhere';
+import { RecentChanges } from './RecentChanges';
 
 const useStyles = makeStyles(theme => ({
   table: {
@@ -299,6 +300,7 @@ function MatrixContent(props: { entity: Entity }) {
           </TableRow>
         </TableBody>
       </Table>
+      <RecentChanges entityRef={matrix.entityRef} reloads={refreshes} />
     </InfoCard>
   );
 }

@@ -1,14 +1,9 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { identityApiRef } from '@backstage/core-plugin-api';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  TestApiProvider,
-  mockApis,
-  renderInTestApp,
-} from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { promotionWindowOverridePermission } from '@internal/backstage-plugin-environments-common';
+import { mockApis } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { EnvironmentsApi, environmentsApiRef } from '../../api';
+import { EnvironmentsApi } from '../../api';
 import {
   backendError,
   comparison,
@@ -16,11 +11,11 @@ import {
   entity,
   fakeApi,
   matrix,
+  paymentsMatrix,
   promotion,
   running,
 } from '../../testing/fixtures';
-import { rootRouteRef } from '../../routes';
-import { EnvironmentMatrix } from '../EnvironmentMatrix';
+import { renderEnvironmentsTab } from '../EnvironmentMatrix/__testUtils__/renderEnvironmentsTab';
 
 // staging runs digest b (version 7, 512 MB), prod runs digest a (version 3, 1024 MB).
 const checkout = matrix('checkout-api', [
@@ -50,24 +45,21 @@ const checkout = matrix('checkout-api', [
   }),
 ]);
 
-async function renderMatrix(api: EnvironmentsApi) {
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [environmentsApiRef, api],
-        [permissionApiRef, mockApis.permission()],
-        [
-          identityApiRef,
-          mockApis.identity({ userEntityRef: 'user:default/alice' }),
-        ],
-      ]}
-    >
-      <EntityProvider entity={entity('checkout-api')}>
-        <EnvironmentMatrix />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/environments': rootRouteRef } },
-  );
+// Everything is allowed, but overriding a closed window of payments-api (decisions are kept per
+// permission and service for the whole file, so one policy answers every test).
+const policy = mockApis.permission({
+  authorize: ({ permission, resourceRef }) =>
+    permission.name === promotionWindowOverridePermission.name &&
+    resourceRef === 'component:default/payments-api'
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW,
+});
+
+async function renderMatrix(api: EnvironmentsApi, service = 'checkout-api') {
+  await renderEnvironmentsTab(api, {
+    entity: entity(service),
+    permissionApi: policy,
+  });
   await screen.findByRole('table', { name: /Environments of/ });
 }
 
@@ -181,6 +173,11 @@ describe('PromoteDialog', () => {
         /The promotion could not be requested: Promotion p-0 into prod is already open/,
       ),
     ).toBeInTheDocument();
+    // Refused, but not for a closed window: nothing to override.
+    expect(within(dialog).queryByText(/are closed/)).not.toBeInTheDocument();
+    expect(
+      within(dialog).queryByLabelText('Override the closed window'),
+    ).not.toBeInTheDocument();
   });
 
   it('offers no promotion into the first environment', async () => {
@@ -192,5 +189,141 @@ describe('PromoteDialog', () => {
     expect(
       screen.getByRole('button', { name: 'Promote to staging' }),
     ).toBeEnabled();
+  });
+});
+
+describe('PromoteDialog with the target window closed', () => {
+  const inTwoDays = new Date(Date.now() + 48 * 3600 * 1000).toISOString();
+  const windows = (prodClosed: boolean) => [
+    { environment: 'dev', closed: false },
+    { environment: 'staging', closed: false },
+    prodClosed
+      ? {
+          environment: 'prod',
+          closed: true,
+          reason: 'Weekend freeze',
+          until: inTwoDays,
+        }
+      : { environment: 'prod', closed: false },
+  ];
+  const closedRefusal = () =>
+    backendError(
+      409,
+      'ConflictError',
+      `Promotions into prod are closed until ${inTwoDays}: Weekend freeze. Holders of environments.promotion.window-override may request with overrideWindow: true.`,
+    );
+
+  it('says until when and why, and sends the override with the comment it then requires', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkout),
+      getPromotionWindows: jest.fn().mockResolvedValue(windows(true)),
+      requestPromotion: jest.fn().mockResolvedValue(promotion()),
+    });
+    await renderMatrix(api);
+    const dialog = await openPromoteDialog();
+
+    expect(
+      await within(dialog).findByText(
+        `Warning: Promotions into Production are closed until ${new Date(
+          inTwoDays,
+        ).toUTCString()} (in 2 days): Weekend freeze`,
+      ),
+    ).toBeInTheDocument();
+    const request = within(dialog).getByRole('button', {
+      name: 'Request promotion',
+    });
+    await userEvent.click(
+      within(dialog).getByLabelText('Override the closed window'),
+    );
+    // Overriding needs a reason: the comment becomes required.
+    expect(request).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByLabelText(
+        'Comment (required to override the window)',
+      ),
+      'INC-42 hotfix',
+    );
+    expect(
+      within(dialog).getByText(
+        'The override is recorded with your name and this comment, and audited.',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(request);
+
+    expect(api.requestPromotion).toHaveBeenCalledWith({
+      entityRef: 'component:default/checkout-api',
+      targetEnvironment: 'prod',
+      comment: 'INC-42 hotfix',
+      overrideWindow: true,
+    });
+  });
+
+  it('reads the windows again after a refusal: the window may have closed while the dialog was open', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkout),
+      getPromotionWindows: jest
+        .fn()
+        .mockResolvedValueOnce(windows(false))
+        .mockResolvedValue(windows(true)),
+      requestPromotion: jest.fn().mockRejectedValueOnce(await closedRefusal()),
+    });
+    await renderMatrix(api);
+    const dialog = await openPromoteDialog();
+    expect(
+      within(dialog).queryByLabelText('Override the closed window'),
+    ).not.toBeInTheDocument();
+
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Request promotion' }),
+    );
+    expect(
+      await within(dialog).findByText(
+        /The promotion could not be requested: Promotions into prod are closed until/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText(
+        /^Warning: Promotions into Production are closed until .* \(in 2 days\): Weekend freeze$/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByLabelText('Override the closed window'),
+    );
+    await userEvent.type(
+      within(dialog).getByLabelText(
+        'Comment (required to override the window)',
+      ),
+      'INC-42 hotfix',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Request promotion' }),
+    );
+    expect(api.requestPromotion).toHaveBeenLastCalledWith(
+      expect.objectContaining({ overrideWindow: true }),
+    );
+  });
+
+  it('offers no override to a user without the permission, and says which one', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(paymentsMatrix),
+      getPromotionWindows: jest.fn().mockResolvedValue(windows(true)),
+    });
+    await renderMatrix(api, 'payments-api');
+    const dialog = await openPromoteDialog();
+
+    expect(
+      await within(dialog).findByText(
+        'You are not allowed to override the closed promotion window of payments-api (permission environments.promotion.window-override).',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/Promotions into Production are closed until/),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).queryByLabelText('Override the closed window'),
+    ).not.toBeInTheDocument();
+    expect(
+      within(dialog).getByLabelText('Comment (optional)'),
+    ).toBeInTheDocument();
   });
 });

@@ -3,12 +3,16 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   EnvironmentState,
   PromotionRequest,
+  PromotionWindowState,
+  promotionWindowOverridePermission,
 } from '@internal/backstage-plugin-environments-common';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -17,10 +21,12 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { backendMessage } from '../BackendErrorPanel';
-import { ShortDigest } from '../DigestCues';
+import { ShortDigest, formatAge, formatTimestamp } from '../DigestCues';
 import { displayRef } from '../FleetPage/refs';
+import { useServicePermission } from '../ServicePermission';
 import { PromotionRequestView } from './PromotionRequestView';
 import { configDifferences } from './configDifferences';
 import { usePromotionLink } from './usePromotionLink';
@@ -107,6 +113,74 @@ function Preview(props: {
 }
 
 /**
+ * Whether promotions into the target are closed now, read when the dialog opens and again after every
+ * refusal (a window may have closed meanwhile). Undefined while unknown: the backend still decides.
+ */
+function useTargetWindow(
+  environment: string,
+  refusals: number,
+): PromotionWindowState | undefined {
+  const api = useApi(environmentsApiRef);
+  const { value } = useAsync(
+    async () =>
+      (await api.getPromotionWindows()).find(
+        w => w.environment === environment,
+      ),
+    [api, environment, refusals],
+  );
+  return value;
+}
+
+/**
+ * The target's window is closed: says until when and why where known, and offers the override to users
+ * the permission framework allows (the backend still checks).
+ */
+function ClosedWindow(props: {
+  entityRef: string;
+  targetTitle: string;
+  windowState: PromotionWindowState;
+  override: boolean;
+  onOverrideChange: (override: boolean) => void;
+}) {
+  const { entityRef, targetTitle, windowState, override, onOverrideChange } =
+    props;
+  const mayOverride = useServicePermission(
+    promotionWindowOverridePermission,
+    entityRef,
+    'override the closed promotion window of',
+  );
+  const { until, reason } = windowState;
+  const opens = until
+    ? ` until ${formatTimestamp(until)} (${formatAge(until)})`
+    : '';
+  return (
+    <>
+      <WarningPanel
+        severity="warning"
+        title={`Promotions into ${targetTitle} are closed${opens}${
+          reason ? `: ${reason}` : ''
+        }`}
+      />
+      {mayOverride.allowed ? (
+        <FormControlLabel
+          control={
+            <Checkbox
+              checked={override}
+              onChange={e => onOverrideChange(e.target.checked)}
+            />
+          }
+          label="Override the closed window"
+        />
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          {mayOverride.deniedReason}
+        </Typography>
+      )}
+    </>
+  );
+}
+
+/**
  * "Promote to <env>": shows what the promotion changes before it is requested, then the request as
  * the backend made it.
  */
@@ -127,7 +201,13 @@ export function PromoteDialog(props: {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string>();
   const [created, setCreated] = useState<PromotionRequest>();
+  const [refusals, setRefusals] = useState(0);
+  const targetWindow = useTargetWindow(target.environment, refusals);
+  const [override, setOverride] = useState(false);
   const onClose = () => props.onClose(created !== undefined);
+  const closedWindow = targetWindow?.closed ? targetWindow : undefined;
+  // The override is recorded and audited: it needs a reason.
+  const missingComment = override && !comment.trim();
 
   const submit = async () => {
     setSubmitting(true);
@@ -138,10 +218,12 @@ export function PromoteDialog(props: {
           entityRef,
           targetEnvironment: target.environment,
           comment: comment.trim() || undefined,
+          overrideWindow: override || undefined,
         }),
       );
     } catch (e) {
       setError(backendMessage(e as Error));
+      setRefusals(n => n + 1);
     } finally {
       setSubmitting(false);
     }
@@ -170,10 +252,28 @@ export function PromoteDialog(props: {
                 title={`The promotion could not be requested: ${error}`}
               />
             )}
+            {closedWindow && (
+              <ClosedWindow
+                entityRef={entityRef}
+                targetTitle={targetTitle}
+                windowState={closedWindow}
+                override={override}
+                onOverrideChange={setOverride}
+              />
+            )}
             <Preview source={source} target={target} owner={owner} />
             <TextField
               id="promotion-comment"
-              label="Comment (optional)"
+              label={
+                override
+                  ? 'Comment (required to override the window)'
+                  : 'Comment (optional)'
+              }
+              helperText={
+                override
+                  ? 'The override is recorded with your name and this comment, and audited.'
+                  : undefined
+              }
               fullWidth
               multiline
               minRows={2}
@@ -191,7 +291,7 @@ export function PromoteDialog(props: {
           <Button
             color="primary"
             variant="contained"
-            disabled={submitting || !source.digest}
+            disabled={submitting || !source.digest || missingComment}
             onClick={submit}
           >
             {submitting ? 'Requesting…' : 'Request promotion'}

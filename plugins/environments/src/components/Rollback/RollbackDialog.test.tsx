@@ -1,23 +1,16 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  TestApiProvider,
-  mockApis,
-  renderInTestApp,
-} from '@backstage/test-utils';
 import { RollbackRecord } from '@internal/backstage-plugin-environments-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { EnvironmentsApi, RollbackInput, environmentsApiRef } from '../../api';
+import { EnvironmentsApi, RollbackInput } from '../../api';
 import {
   backendError,
   checkoutMatrix,
   digest,
-  entity,
   fakeApi,
+  rollback,
   version,
 } from '../../testing/fixtures';
-import { EnvironmentMatrix } from '../EnvironmentMatrix';
+import { renderEnvironmentsTab } from '../EnvironmentMatrix/__testUtils__/renderEnvironmentsTab';
 
 const STACK_WARNING =
   'CloudFormation stack shop-checkout-api-prod owns the live alias of shop-checkout-api-prod: this rollback creates drift';
@@ -29,22 +22,15 @@ const versions = [
 ];
 
 function rollbackRecord(input: RollbackInput): RollbackRecord {
-  return {
+  return rollback({
     id: input.dryRun ? '' : 'r-1',
     entityRef: input.entityRef,
     environment: input.environment,
-    target: {
-      accountId: '333333333333',
-      region: 'eu-west-1',
-      functionName: 'shop-checkout-api-prod',
-    },
-    fromVersion: '3',
     toVersion: input.targetVersion ?? '2',
     status: input.dryRun ? 'planned' : 'succeeded',
     statusReason: input.dryRun
       ? undefined
       : `Live serves version ${input.targetVersion} again (was 3)`,
-    requestedBy: 'user:default/alice',
     requestedAt: new Date().toISOString(),
     intentionalDrift: !input.dryRun,
     warnings: [STACK_WARNING],
@@ -59,23 +45,11 @@ function rollbackRecord(input: RollbackInput): RollbackRecord {
             detail: `live → version ${input.targetVersion}`,
           },
         ],
-    history: [],
-  };
+  });
 }
 
 async function openRollback(api: EnvironmentsApi) {
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [environmentsApiRef, api],
-        [permissionApiRef, mockApis.permission()],
-      ]}
-    >
-      <EntityProvider entity={entity('checkout-api')}>
-        <EnvironmentMatrix />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  await renderEnvironmentsTab(api);
   const table = await screen.findByRole('table', { name: /Environments of/ });
   const buttons = within(table).getAllByRole('button', { name: 'Roll back' });
   // dev, staging, prod: the last one is prod's.
