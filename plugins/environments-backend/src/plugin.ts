@@ -121,6 +121,8 @@ export const environmentsPlugin = createBackendPlugin({
           id: NEW_SERVICES_TASK_ID,
           scope: 'global',
           frequency: schedule.newServicesFrequency,
+          // Not at start-up, when the full refresh is collecting every service anyway.
+          initialDelay: schedule.newServicesFrequency,
           timeout: schedule.timeout,
           fn: async signal => {
             await refresh.refreshNewServices(signal);

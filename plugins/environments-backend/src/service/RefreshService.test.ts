@@ -104,6 +104,26 @@ describe('RefreshService', () => {
     expect(collector.calls).toHaveLength(1);
   });
 
+  it('collects no new services while a full refresh of the same instance is running', async () => {
+    const { collector, refresh } = setUp();
+    let release: () => void = () => {};
+    const collect = collector.collect.bind(collector);
+    jest.spyOn(collector, 'collect').mockImplementationOnce(async options => {
+      await new Promise<void>(resolve => {
+        release = resolve;
+      });
+      return collect(options);
+    });
+
+    const full = refresh.refreshFleet();
+    await new Promise(resolve => setImmediate(resolve));
+    expect(await refresh.refreshNewServices()).toBe(0);
+    release();
+    await full;
+
+    expect(collector.calls).toHaveLength(1);
+  });
+
   it('has compliance evaluated after each saved refresh', async () => {
     const listener = {
       fleetRefreshed: jest.fn(async () => {}),

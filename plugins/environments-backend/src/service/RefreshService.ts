@@ -32,6 +32,8 @@ export class RefreshService {
   private readonly logger: LoggerService;
   private readonly listener?: RefreshListener;
   private readonly inFlight = new Map<string, Promise<EnvironmentMatrix>>();
+  /** A full refresh of this instance is running: it collects new services too. */
+  private refreshingFleet = false;
 
   constructor(options: {
     services: ServiceSource;
@@ -51,6 +53,15 @@ export class RefreshService {
 
   /** Lists the services from the catalog, collects them all and replaces the stored fleet. */
   async refreshFleet(signal?: AbortSignal): Promise<void> {
+    this.refreshingFleet = true;
+    try {
+      await this.collectFleet(signal);
+    } finally {
+      this.refreshingFleet = false;
+    }
+  }
+
+  private async collectFleet(signal?: AbortSignal): Promise<void> {
     const services = await this.services.listServices();
     const result = await this.collector.collect({
       environments: this.environments,
@@ -87,9 +98,13 @@ export class RefreshService {
   /**
    * Collects the services the catalog lists but the store has never seen: a Component registered
    * since the last full refresh, or every service when the catalog was still loading at start-up. They
-   * show within a run of this task instead of after the next full refresh. Returns how many it found.
+   * show within a run of this task instead of after the next full refresh. Returns how many it found;
+   * none while this instance runs a full refresh, which collects them anyway.
    */
   async refreshNewServices(signal?: AbortSignal): Promise<number> {
+    if (this.refreshingFleet) {
+      return 0;
+    }
     const [services, known] = await Promise.all([
       this.services.listServices(),
       this.store.listServiceRefs(),
