@@ -6,7 +6,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
-import { FleetFilters } from './fleetFilters';
+import { FleetFilters, FleetSort } from './fleetFilters';
 import { displayRef } from './refs';
 
 const useStyles = makeStyles(theme => ({
@@ -117,6 +117,23 @@ export function FleetFiltersBar(props: {
       {toggle('stale', 'Stale')}
       {toggle('nonCompliant', 'Non-compliant', !complianceAvailable)}
       {toggle('hasDrift', 'Has drift', !complianceAvailable)}
+      <FormControl variant="outlined" size="small" className={classes.select}>
+        <InputLabel id="environments-fleet-sort-label">Sort by</InputLabel>
+        <Select
+          labelId="environments-fleet-sort-label"
+          id="environments-fleet-sort"
+          label="Sort by"
+          value={filters.sort}
+          onChange={e =>
+            onChange({ ...filters, sort: e.target.value as FleetSort })
+          }
+        >
+          <MenuItem value="name">Name</MenuItem>
+          <MenuItem value="compliance" disabled={!complianceAvailable}>
+            Most compliance problems
+          </MenuItem>
+        </Select>
+      </FormControl>
     </div>
   );
 }

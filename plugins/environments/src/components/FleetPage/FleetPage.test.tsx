@@ -260,6 +260,40 @@ describe('FleetContent', () => {
       expect(serviceNames()).toEqual(['payments-api', 'inventory-service']);
     });
 
+    it('sorts by the most compliance problems: errors, then warnings; never evaluated last', async () => {
+      const api = fakeApi({
+        getFleet: pagedFleet(demoFleet),
+        getComplianceSummaries: jest.fn().mockResolvedValue(summaries),
+      });
+      await renderFleet(api);
+      await screen.findByText('5 services');
+      await waitFor(() =>
+        expect(screen.getByLabelText('Non-compliant')).toBeEnabled(),
+      );
+
+      await userEvent.click(screen.getByLabelText('Sort by'));
+      await userEvent.click(
+        within(screen.getByRole('listbox')).getByText(
+          'Most compliance problems',
+        ),
+      );
+      expect(serviceNames()).toEqual([
+        'notifications-worker',
+        'payments-api',
+        'inventory-service',
+        'checkout-api',
+        'billing-api',
+      ]);
+
+      await userEvent.click(screen.getByLabelText('Sort by'));
+      await userEvent.click(
+        within(screen.getByRole('listbox')).getByText('Name'),
+      );
+      expect(serviceNames()).toEqual(
+        demoFleet.map(s => s.entityRef.split('/')[1]),
+      );
+    });
+
     it('keeps the fleet and turns the compliance filters off when the summaries cannot be loaded', async () => {
       const api = fakeApi({
         getFleet: pagedFleet(demoFleet),

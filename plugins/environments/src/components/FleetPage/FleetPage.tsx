@@ -20,6 +20,7 @@ import {
   distinctValues,
   filterFleet,
   noFleetFilters,
+  sortFleet,
 } from './fleetFilters';
 import { useComplianceSummaries } from './useComplianceSummaries';
 import { useFleet } from './useFleet';
@@ -41,7 +42,12 @@ export function FleetContent() {
     [fleet.items],
   );
   const rows = useMemo(
-    () => filterFleet(fleet.items, filters, compliance.summaries),
+    () =>
+      sortFleet(
+        filterFleet(fleet.items, filters, compliance.summaries),
+        filters.sort,
+        compliance.summaries,
+      ),
     [fleet.items, filters, compliance.summaries],
   );
   // Column order comes from the configuration; fall back to the first service's order.

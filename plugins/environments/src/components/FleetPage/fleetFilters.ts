@@ -16,9 +16,14 @@ export interface FleetFilters {
   /** Runs something that differs from what was declared, promoted or templated. */
   hasDrift: boolean;
   search: string;
+  /** Row order: by name (the fleet's own order), or the most compliance problems first. */
+  sort: FleetSort;
 }
 
+export type FleetSort = 'name' | 'compliance';
+
 export const noFleetFilters: FleetFilters = {
+  sort: 'name',
   needsPromotion: false,
   unpromotedArtifact: false,
   stale: false,
@@ -52,6 +57,33 @@ export function filterFleet(
           value?.toLocaleLowerCase('en-US').includes(search),
         )),
   );
+}
+
+/**
+ * The rows in the order asked for. `compliance`: most errors first, then most warnings, then most
+ * findings of any severity; services never evaluated last; ties keep the fleet's order (by name).
+ */
+export function sortFleet(
+  items: FleetServiceSummary[],
+  sort: FleetSort,
+  compliance: Map<string, ComplianceSummary> = new Map(),
+): FleetServiceSummary[] {
+  if (sort === 'name') {
+    return items;
+  }
+  const rank = (item: FleetServiceSummary) => {
+    const summary = compliance.get(item.entityRef);
+    return summary
+      ? [summary.bySeverity.error, summary.bySeverity.warning, summary.total]
+      : [-1, -1, -1];
+  };
+  return items
+    .map(item => ({ item, rank: rank(item) }))
+    .sort(
+      (a, b) =>
+        b.rank[0] - a.rank[0] || b.rank[1] - a.rank[1] || b.rank[2] - a.rank[2],
+    )
+    .map(({ item }) => item);
 }
 
 /** The distinct values of a field, sorted, for a filter's options. */
