@@ -11,7 +11,12 @@ import ListItemText from '@material-ui/core/ListItemText';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { RelativeTime, ShortDigest } from '../DigestCues';
+import {
+  formatAge,
+  formatTimestamp,
+  RelativeTime,
+  ShortDigest,
+} from '../DigestCues';
 import { displayRef } from '../FleetPage/refs';
 import { ExplainedButton, useServicePermission } from '../ServicePermission';
 import { ExecutionSteps } from './ExecutionSteps';
@@ -158,6 +163,23 @@ export function PromotionRequestPanel(props: {
             p.sourceCurrentDigest ?? 'another digest'
           }`}
           message={`This request still promotes ${p.digest}, the digest ${p.sourceEnvironment} ran when it was made.`}
+        />
+      )}
+      {p.windowOverride && (
+        <WarningPanel
+          severity="info"
+          title={`Requested while promotions into ${
+            p.targetEnvironment
+          } were closed: ${displayRef(
+            p.windowOverride.by,
+          )} overrode the window ${formatAge(
+            p.windowOverride.at,
+          )} (${formatTimestamp(p.windowOverride.at)})`}
+          message={
+            p.windowOverride.reason
+              ? `The window was closed for: ${p.windowOverride.reason}.`
+              : undefined
+          }
         />
       )}
       {p.warnings.map(w => (

@@ -15,6 +15,7 @@ import {
   fakeApi,
   promotion,
 } from '../../testing/fixtures';
+import { formatTimestamp } from '../DigestCues';
 import { PromotionRequestView } from './PromotionRequestView';
 
 const alice = mockApis.identity({
@@ -286,6 +287,32 @@ describe('PromotionRequestView', () => {
       await screen.findByText(
         new RegExp(`The source has moved on: staging now runs ${digest('d')}`),
       ),
+    ).toBeInTheDocument();
+  });
+
+  it('says who overrode a closed window, when, and why the window was closed', async () => {
+    const at = new Date(Date.now() - 2 * 3600 * 1000).toISOString();
+    const api = fakeApi({
+      getPromotion: jest.fn().mockResolvedValue(
+        promotion({
+          windowOverride: {
+            by: 'user:default/alice',
+            at,
+            reason: 'Weekend freeze',
+          },
+        }),
+      ),
+    });
+    await renderView(api);
+    expect(
+      await screen.findByText(
+        `Info: Requested while promotions into prod were closed: alice overrode the window 2 hours ago (${formatTimestamp(
+          at,
+        )})`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('The window was closed for: Weekend freeze.'),
     ).toBeInTheDocument();
   });
 
