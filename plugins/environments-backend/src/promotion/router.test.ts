@@ -294,5 +294,19 @@ describe('promotion routes', () => {
       ['2', false],
       ['1', true],
     ]);
+
+    const listed = await request(app)
+      .get(`/rollbacks?entityRef=${ENTITY}&limit=1`)
+      .set('Authorization', as('carol'));
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toEqual([
+      done.body.id,
+    ]);
+    const badLimit = await request(app)
+      .get('/rollbacks?limit=0')
+      .set('Authorization', as('carol'));
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.message).toBe(
+      "limit must be a whole number from 1 to 500, got '0'",
+    );
   });
 });

@@ -100,6 +100,21 @@ function optionalQuery(req: express.Request, key: string): string | undefined {
   return value;
 }
 
+/** The `limit` query parameter of a list: 1 to 500, or undefined (the list's default, 100). */
+function optionalLimit(req: express.Request): number | undefined {
+  const limitParam = optionalQuery(req, 'limit');
+  const limit = limitParam === undefined ? undefined : Number(limitParam);
+  if (
+    limit !== undefined &&
+    !(Number.isInteger(limit) && limit >= 1 && limit <= 500)
+  ) {
+    throw new InputError(
+      `limit must be a whole number from 1 to 500, got '${limitParam}'`,
+    );
+  }
+  return limit;
+}
+
 /**
  * The promotion and rollback endpoints of the backend plugin. Mutating routes accept users only (a
  * service principal may not request, approve or roll back on its own; scaffolder actions call on behalf
@@ -163,16 +178,7 @@ export function createPromotionRoutes(
         `awaitingMyApproval must be true or false, got '${awaiting}'`,
       );
     }
-    const limitParam = optionalQuery(req, 'limit');
-    const limit = limitParam === undefined ? undefined : Number(limitParam);
-    if (
-      limit !== undefined &&
-      !(Number.isInteger(limit) && limit >= 1 && limit <= 500)
-    ) {
-      throw new InputError(
-        `limit must be a whole number from 1 to 500, got '${limitParam}'`,
-      );
-    }
+    const limit = optionalLimit(req);
     let awaitingApprovalBy: string | undefined;
     let credentials;
     if (awaiting === 'true') {
@@ -294,6 +300,7 @@ export function createPromotionRoutes(
     const items = await rollbacks.list({
       entityRef: optionalQuery(req, 'entityRef'),
       environment: optionalQuery(req, 'environment'),
+      limit: optionalLimit(req),
     });
     res.json({
       items: onlyVisible(items, await visibility.visibleServices(credentials)),

@@ -100,6 +100,8 @@ export interface PromotionQuery {
 export interface RollbackQuery {
   entityRef?: string;
   environment?: string;
+  /** At most this many, newest first (1–500; the backend's default is 100). */
+  limit?: number;
 }
 
 /** What POST /rollbacks takes; without targetVersion the backend picks the previous published version. */

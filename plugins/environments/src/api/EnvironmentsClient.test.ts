@@ -249,10 +249,13 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
       undefined,
     );
     await expect(
-      api.listRollbacks({ entityRef: 'component:default/checkout-api' }),
+      api.listRollbacks({
+        entityRef: 'component:default/checkout-api',
+        limit: 20,
+      }),
     ).resolves.toEqual([{ id: 'x1' }]);
     expect(fetch).toHaveBeenLastCalledWith(
-      `${BASE}/rollbacks?entityRef=component%3Adefault%2Fcheckout-api`,
+      `${BASE}/rollbacks?entityRef=component%3Adefault%2Fcheckout-api&limit=20`,
       undefined,
     );
   });

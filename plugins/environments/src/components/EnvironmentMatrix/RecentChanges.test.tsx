@@ -115,6 +115,7 @@ describe('RecentChanges', () => {
     });
     expect(api.listRollbacks).toHaveBeenCalledWith({
       entityRef: 'component:default/checkout-api',
+      limit: 20,
     });
   });
 

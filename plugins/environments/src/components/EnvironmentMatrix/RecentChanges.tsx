@@ -124,7 +124,7 @@ export function RecentChanges(props: { entityRef: string; reloads?: number }) {
   const { error, value } = useAsync(async () => {
     const [promotions, rollbacks] = await Promise.all([
       api.listPromotions({ entityRef, limit: RECENT }),
-      api.listRollbacks({ entityRef }),
+      api.listRollbacks({ entityRef, limit: RECENT }),
     ]);
     return recentChanges(promotions, rollbacks);
   }, [api, entityRef, reloads]);
