@@ -21,12 +21,10 @@ export function NotFoundAnywhere(props: {
     <EmptyState
       missing="info"
       title={`${component} was not found in any environment`}
-      description={
+      // EmptyState puts the description in a paragraph: the list goes with the action, in a block.
+      description="No Lambda function was found for this service. The collector searched:"
+      action={
         <>
-          <Typography variant="body1" gutterBottom>
-            No Lambda function was found for this service. The collector
-            searched:
-          </Typography>
           <ul>
             {searches.map(search => (
               <li key={search.environment.name}>
@@ -52,9 +50,9 @@ export function NotFoundAnywhere(props: {
               </li>
             ))}
           </ul>
+          {action}
         </>
       }
-      action={action}
     />
   );
 }
