@@ -59,6 +59,8 @@ export interface CreatePromotionInput {
 /** Filter of {@link PromotionService.list}. */
 export interface PromotionListFilter {
   entityRef?: string;
+  /** Only requests into this environment; an unknown name is an InputError. */
+  targetEnvironment?: string;
   statuses?: PromotionState[];
   /** Only requests this user may approve now and has not approved yet. */
   awaitingApprovalBy?: string;
@@ -517,8 +519,17 @@ export class PromotionService {
 
   /** Requests, newest first. `sourceMovedOn` is computed for open requests only. */
   async list(filter: PromotionListFilter): Promise<PromotionRequest[]> {
+    const { policies } = this.options.config;
+    if (filter.targetEnvironment && !policies.has(filter.targetEnvironment)) {
+      throw new InputError(
+        `targetEnvironment: no environment named '${
+          filter.targetEnvironment
+        }'; the environments are ${[...policies.keys()].join(', ')}`,
+      );
+    }
     let promotions = await this.options.store.listPromotions({
       entityRef: filter.entityRef,
+      targetEnvironment: filter.targetEnvironment,
       statuses: filter.awaitingApprovalBy ? ['requested'] : filter.statuses,
       limit: filter.awaitingApprovalBy ? undefined : filter.limit ?? 100,
     });

@@ -10,6 +10,7 @@ import {
   Harness,
   permissionsExcept,
 } from './__testUtils__/harness';
+import { firstVisible, listLimit } from './router';
 
 const ENTITY = 'component:default/checkout-api';
 const as = (name: string) =>
@@ -203,6 +204,41 @@ describe('promotion routes', () => {
     expect(version.body.error.message).toBe(
       "body.targetVersion must be a published version number, got '$LATEST'",
     );
+  });
+
+  it('lists the requests into one environment, and names the environments for an unknown one', async () => {
+    await setup();
+    const created = await request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod' });
+    const ids = async (query: string) =>
+      (
+        await request(app)
+          .get(`/promotions?${query}`)
+          .set('Authorization', as('carol'))
+      ).body;
+    expect((await ids('targetEnvironment=prod')).items).toEqual([
+      expect.objectContaining({ id: created.body.id }),
+    ]);
+    expect((await ids('targetEnvironment=staging')).items).toEqual([]);
+    expect((await ids('targetEnvironment=production')).error.message).toBe(
+      "targetEnvironment: no environment named 'production'; the environments are dev, staging, prod",
+    );
+  });
+
+  it('counts a limit in records the caller may see, when they see only some services', () => {
+    const records = ['a', 'b', 'c', 'd'].map(name => ({
+      entityRef: `component:default/${name}`,
+    }));
+    const visible = new Set(['component:default/b', 'component:default/d']);
+
+    expect(listLimit(2, 'all')).toBe(2);
+    expect(listLimit(undefined, 'all')).toBe(100);
+    expect(listLimit(2, visible)).toBe(500);
+    expect(firstVisible(records, visible, 1)).toEqual([records[1]]);
+    expect(firstVisible(records, visible, 2)).toEqual([records[1], records[3]]);
+    expect(firstVisible(records, 'all', 3)).toEqual(records.slice(0, 3));
   });
 
   it('serves the promotion windows of every environment to signed-in users', async () => {

@@ -13,7 +13,11 @@ import {
   promotionRequestPermission,
   rollbackPermission,
 } from '@internal/backstage-plugin-environments-common';
-import { onlyVisible, ServiceVisibility } from '../service/ServiceVisibility';
+import {
+  onlyVisible,
+  ServiceVisibility,
+  VisibleServices,
+} from '../service/ServiceVisibility';
 import { Actor, requirePermission } from './permissionChecks';
 import { PromotionService } from './PromotionService';
 import { RollbackService } from './RollbackService';
@@ -100,19 +104,42 @@ function optionalQuery(req: express.Request, key: string): string | undefined {
   return value;
 }
 
-/** The `limit` query parameter of a list: 1 to 500, or undefined (the list's default, 100). */
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 500;
+
+/** The `limit` query parameter of a list: 1 to 500, or undefined (100). */
 function optionalLimit(req: express.Request): number | undefined {
   const limitParam = optionalQuery(req, 'limit');
   const limit = limitParam === undefined ? undefined : Number(limitParam);
   if (
     limit !== undefined &&
-    !(Number.isInteger(limit) && limit >= 1 && limit <= 500)
+    !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIST_LIMIT)
   ) {
     throw new InputError(
-      `limit must be a whole number from 1 to 500, got '${limitParam}'`,
+      `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got '${limitParam}'`,
     );
   }
   return limit;
+}
+
+/**
+ * How many records to read for a list: the limit asked for, or, when the caller sees only some
+ * services, as many as a list may hold, so that the limit counts visible records (see firstVisible).
+ */
+export function listLimit(
+  limit: number | undefined,
+  visible: VisibleServices,
+): number {
+  return visible === 'all' ? limit ?? DEFAULT_LIST_LIMIT : MAX_LIST_LIMIT;
+}
+
+/** The first `limit` records about services the caller may see. */
+export function firstVisible<T extends { entityRef: string }>(
+  items: T[],
+  visible: VisibleServices,
+  limit: number | undefined,
+): T[] {
+  return onlyVisible(items, visible).slice(0, limit ?? DEFAULT_LIST_LIMIT);
 }
 
 /**
@@ -188,15 +215,15 @@ export function createPromotionRoutes(
     } else {
       credentials = await reader(req);
     }
+    const visible = await visibility.visibleServices(credentials);
     const items = await promotions.list({
       entityRef: optionalQuery(req, 'entityRef'),
+      targetEnvironment: optionalQuery(req, 'targetEnvironment'),
       statuses,
       awaitingApprovalBy,
-      limit,
+      limit: listLimit(limit, visible),
     });
-    res.json({
-      items: onlyVisible(items, await visibility.visibleServices(credentials)),
-    });
+    res.json({ items: firstVisible(items, visible, limit) });
   });
 
   router.get('/promotion-windows', async (req, res) => {
@@ -296,15 +323,14 @@ export function createPromotionRoutes(
   });
 
   router.get('/rollbacks', async (req, res) => {
-    const credentials = await reader(req);
+    const limit = optionalLimit(req);
+    const visible = await visibility.visibleServices(await reader(req));
     const items = await rollbacks.list({
       entityRef: optionalQuery(req, 'entityRef'),
       environment: optionalQuery(req, 'environment'),
-      limit: optionalLimit(req),
+      limit: listLimit(limit, visible),
     });
-    res.json({
-      items: onlyVisible(items, await visibility.visibleServices(credentials)),
-    });
+    res.json({ items: firstVisible(items, visible, limit) });
   });
 
   router.get('/rollbacks/:id', async (req, res) => {
