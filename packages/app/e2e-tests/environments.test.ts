@@ -496,5 +496,22 @@ test.describe('promotions', () => {
     await expect(
       page.getByRole('heading', { name: 'checkout-api: staging → prod' }),
     ).toBeVisible();
+
+    // And the rollback to its own page, with the steps that switched the alias back.
+    await page.goBack();
+    await history
+      .getByRole('link', { name: /^Rolled prod back to version \d+$/ })
+      .click();
+    await expect(
+      page.getByRole('heading', {
+        name: /^checkout-api: prod back to version \d+$/,
+      }),
+    ).toBeVisible();
+    await expect(
+      page
+        .getByRole('table', { name: 'Execution steps' })
+        .getByRole('cell', { name: 'switch-alias', exact: true }),
+    ).toBeVisible();
+    await screenshot(page, testInfo, 'checkout-api-rollback-page');
   });
 });

@@ -14,7 +14,12 @@ import { isEnvironmentsAvailable } from '@internal/backstage-plugin-environments
 import LayersIcon from '@material-ui/icons/Layers';
 import HowToVoteIcon from '@material-ui/icons/HowToVote';
 import { EnvironmentsClient, environmentsApiRef } from './api';
-import { approvalsRouteRef, promotionRouteRef, rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  promotionRouteRef,
+  rollbackRouteRef,
+  rootRouteRef,
+} from './routes';
 
 const environmentsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -51,6 +56,21 @@ const promotionPage = PageBlueprint.make({
       import('./components/Promotion').then(m => (
         <Content>
           <m.PromotionContent />
+        </Content>
+      )),
+  },
+});
+
+// No route ref either: reached from a service's recent changes.
+const rollbackPage = PageBlueprint.make({
+  name: 'rollback',
+  params: {
+    path: '/environments/rollbacks/:id',
+    title: 'Rollback',
+    loader: () =>
+      import('./components/Rollback').then(m => (
+        <Content>
+          <m.RollbackContent />
         </Content>
       )),
   },
@@ -104,12 +124,14 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
     promotion: promotionRouteRef,
+    rollback: rollbackRouteRef,
     approvals: approvalsRouteRef,
   },
   extensions: [
     environmentsApi,
     fleetPage,
     promotionPage,
+    rollbackPage,
     approvalsPage,
     entityContent,
     entityCard,

@@ -7,7 +7,12 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { EnvironmentsClient, environmentsApiRef } from './api';
-import { approvalsRouteRef, promotionRouteRef, rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  promotionRouteRef,
+  rollbackRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /** The Environments plugin for the legacy frontend system. */
 export const environmentsPlugin = createPlugin({
@@ -23,13 +28,14 @@ export const environmentsPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     promotion: promotionRouteRef,
+    rollback: rollbackRouteRef,
     approvals: approvalsRouteRef,
   },
 });
 
 /**
  * The fleet page: every service × environment, with filters; a promotion request at
- * `<mount path>/promotions/:id` below it.
+ * `<mount path>/promotions/:id` and a rollback at `<mount path>/rollbacks/:id` below it.
  */
 export const EnvironmentsFleetPage = environmentsPlugin.provide(
   createRoutableExtension({

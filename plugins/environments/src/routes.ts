@@ -12,6 +12,13 @@ export const promotionRouteRef = createSubRouteRef({
   path: '/promotions/:id',
 });
 
+/** One rollback, below the fleet page: `/environments/rollbacks/:id`. */
+export const rollbackRouteRef = createSubRouteRef({
+  id: 'environments/rollback',
+  parent: rootRouteRef,
+  path: '/rollbacks/:id',
+});
+
 /** The promotion requests awaiting the signed-in user's approval. */
 export const approvalsRouteRef = createRouteRef({
   id: 'environments-approvals',

@@ -6,7 +6,7 @@ import {
 } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { environmentsApiRef } from '../api';
-import { fakeApi, promotion } from '../testing/fixtures';
+import { fakeApi, promotion, rollback } from '../testing/fixtures';
 import { EnvironmentsRouter } from './Router';
 
 describe('EnvironmentsRouter (legacy frontend system)', () => {
@@ -30,5 +30,21 @@ describe('EnvironmentsRouter (legacy frontend system)', () => {
       await screen.findByText('checkout-api: staging → prod'),
     ).toBeInTheDocument();
     expect(api.getPromotion).toHaveBeenCalledWith('p-42');
+  });
+
+  it('shows a rollback below the fleet page at rollbacks/:id', async () => {
+    const api = fakeApi({
+      getRollback: jest.fn().mockResolvedValue(rollback({ id: 'r-7' })),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[environmentsApiRef, api]]}>
+        <EnvironmentsRouter />
+      </TestApiProvider>,
+      { routeEntries: ['/rollbacks/r-7'] },
+    );
+    expect(
+      await screen.findByText('checkout-api: prod back to version 2'),
+    ).toBeInTheDocument();
+    expect(api.getRollback).toHaveBeenCalledWith('r-7');
   });
 });

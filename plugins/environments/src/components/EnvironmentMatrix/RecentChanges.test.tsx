@@ -104,6 +104,9 @@ describe('RecentChanges', () => {
         name: 'Promotion of bbbbbbbbbbbb staging → prod',
       }),
     ).toHaveAttribute('href', '/environments/promotions/p-2');
+    expect(
+      screen.getByRole('link', { name: 'Rolled prod back to version 2' }),
+    ).toHaveAttribute('href', '/environments/rollbacks/r-1');
     // The exact time on hover.
     await userEvent.hover(screen.getByText('2 hours ago'));
     expect(await screen.findByRole('tooltip')).toHaveTextContent(

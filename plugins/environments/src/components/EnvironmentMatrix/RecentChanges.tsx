@@ -16,7 +16,11 @@ import { environmentsApiRef } from '../../api';
 import { BackendErrorPanel } from '../BackendErrorPanel';
 import { RelativeTime, ShortDigest } from '../DigestCues';
 import { displayRef } from '../FleetPage/refs';
-import { PromotionStatus, usePromotionLink } from '../Promotion';
+import {
+  PromotionStatus,
+  usePromotionLink,
+  useRollbackLink,
+} from '../Promotion';
 
 /** How many changes the section shows: the newest. */
 const RECENT = 20;
@@ -78,28 +82,34 @@ function who(change: ServiceChange): string {
   return [requester, ...decisions].join(', ');
 }
 
-function ChangeWords(props: {
-  change: ServiceChange;
-  link?: (id: string) => string;
-}) {
-  const { change, link } = props;
-  if (change.kind === 'rollback') {
-    return <>{rollbackWords(change.rollback)}</>;
-  }
-  const words = <PromotionWords promotion={change.promotion} />;
-  return link ? <Link to={link(change.promotion.id)}>{words}</Link> : words;
+/** Where each kind of change has its page, when the app mounts the Environments pages. */
+interface ChangeLinks {
+  promotion?: (id: string) => string;
+  rollback?: (id: string) => string;
 }
 
-function ChangeRow(props: {
-  change: ServiceChange;
-  link?: (id: string) => string;
-}) {
-  const { change, link } = props;
+function ChangeWords(props: { change: ServiceChange; links: ChangeLinks }) {
+  const { change, links } = props;
+  const [words, link] =
+    change.kind === 'rollback'
+      ? [
+          <>{rollbackWords(change.rollback)}</>,
+          links.rollback?.(change.rollback.id),
+        ]
+      : [
+          <PromotionWords promotion={change.promotion} />,
+          links.promotion?.(change.promotion.id),
+        ];
+  return link ? <Link to={link}>{words}</Link> : words;
+}
+
+function ChangeRow(props: { change: ServiceChange; links: ChangeLinks }) {
+  const { change, links } = props;
   const record = changeOf(change);
   return (
     <TableRow>
       <TableCell>
-        <ChangeWords change={change} link={link} />
+        <ChangeWords change={change} links={links} />
       </TableCell>
       <TableCell>{who(change)}</TableCell>
       <TableCell>
@@ -120,7 +130,7 @@ function ChangeRow(props: {
 export function RecentChanges(props: { entityRef: string; reloads?: number }) {
   const { entityRef, reloads } = props;
   const api = useApi(environmentsApiRef);
-  const link = usePromotionLink();
+  const links = { promotion: usePromotionLink(), rollback: useRollbackLink() };
   const { error, value } = useAsync(async () => {
     const [promotions, rollbacks] = await Promise.all([
       api.listPromotions({ entityRef, limit: RECENT }),
@@ -163,7 +173,7 @@ export function RecentChanges(props: { entityRef: string; reloads?: number }) {
             <ChangeRow
               key={`${change.kind}:${changeOf(change).id}`}
               change={change}
-              link={link}
+              links={links}
             />
           ))}
         </TableBody>

@@ -20,8 +20,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
 import { RelativeTime, ShortDigest } from '../DigestCues';
-import { ExecutionSteps } from '../Promotion/ExecutionSteps';
-import { PromotionStatus } from '../Promotion/PromotionStatus';
+import { RollbackResult } from './RollbackResult';
 import { parseEntityRef } from '@backstage/catalog-model';
 
 /** The version a rollback goes back to unless the user chooses: the newest one older than the live one. */
@@ -60,27 +59,6 @@ function VersionLabel(props: { version: FunctionVersionSummary }) {
         </Typography>
       )}
     </Box>
-  );
-}
-
-function RollbackResult(props: { record: RollbackRecord }) {
-  const { record } = props;
-  return (
-    <>
-      <Box display="flex" alignItems="center" style={{ gap: 16 }}>
-        <Typography variant="body1">
-          Version {record.fromVersion} → {record.toVersion}
-        </Typography>
-        <PromotionStatus status={record.status} />
-      </Box>
-      {record.statusReason && (
-        <Typography variant="body2">{record.statusReason}</Typography>
-      )}
-      {record.warnings.map(w => (
-        <WarningPanel key={w} severity="warning" title={w} />
-      ))}
-      <ExecutionSteps steps={record.steps} />
-    </>
   );
 }
 
