@@ -327,13 +327,24 @@ export class PromotionExecutor {
           await this.checkSmoke(recorder, promotion, 'after resuming');
         } catch (error) {
           const message = (error as Error).message.replace(/\.$/, '');
-          await this.rollBackAfterInterruption(
-            promotion,
-            alias,
-            `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
-              1,
-            )}`,
-          );
+          const reason = `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
+            1,
+          )}`;
+          if (!promotion.previousVersion) {
+            await this.finish(promotion, 'failed', {
+              statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
+            });
+          } else {
+            await this.rollBackLive(
+              promotion,
+              recorder,
+              {
+                version: promotion.previousVersion,
+                expectedRevisionId: alias.revisionId,
+              },
+              reason,
+            );
+          }
           return;
         }
       }
@@ -360,52 +371,53 @@ export class PromotionExecutor {
   }
 
   /**
-   * Points live back at the version it served before the promotion, after a resumed promotion's smoke
-   * check failed, and settles the request as rolled back (or failed when that is impossible).
+   * Points live back at `version`, the version it served before the promotion, after a step failed
+   * once live was switched, and settles the request as rolled back, or as failed when the rollback
+   * fails too. `reason` says what failed.
    */
-  private async rollBackAfterInterruption(
+  private async rollBackLive(
     promotion: StoredPromotion,
-    alias: LiveAliasState,
+    recorder: StepRecorder,
+    rollback: { version: string; expectedRevisionId?: string },
     reason: string,
   ): Promise<void> {
     const fn = promotion.target.functionName;
-    const previous = promotion.previousVersion;
-    if (!previous) {
-      await this.finish(promotion, 'failed', {
-        statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
-      });
-      return;
-    }
-    try {
-      const writer = await this.options.deployers.forWrite(
+    const { version, expectedRevisionId } = rollback;
+    const deployer = await this.options.deployers
+      .forWrite(
         {
           accountId: promotion.target.accountId,
           region: promotion.target.region,
         },
         promotion.executedBy ?? promotion.requestedBy,
-      );
-      await this.recorder(promotion).run(
+      )
+      .catch(() => undefined);
+    try {
+      if (!deployer) {
+        throw new Error('no AWS credentials to roll back with');
+      }
+      await recorder.run(
         'rollback-alias',
-        `Pointing ${fn}:live back at version ${previous}`,
+        `Pointing ${fn}:live back at version ${version}`,
         async () => {
-          await writer.switchAlias(fn, {
-            version: previous,
+          await deployer.switchAlias(fn, {
+            version,
             routing: {},
-            expectedRevisionId: alias.revisionId,
+            expectedRevisionId,
           });
           return {
             value: undefined,
-            detail: `live → version ${previous} again`,
+            detail: `live → version ${version} again`,
           };
         },
       );
       await this.finish(promotion, 'rolled-back', {
-        statusReason: `${reason}. Rolled back: live serves version ${previous} again.`,
+        statusReason: `${reason}. Rolled back: live serves version ${version} again.`,
       });
     } catch (rollbackError) {
       await this.finish(promotion, 'failed', {
         statusReason:
-          `${reason}. The automatic rollback to version ${previous} failed too ` +
+          `${reason}. The automatic rollback to version ${version} failed too ` +
           `(${(rollbackError as Error).message}): check ${fn}:live now.`,
       });
     }
@@ -646,44 +658,12 @@ export class PromotionExecutor {
         });
         return;
       }
-      const deployer = await deployers
-        .forWrite(
-          {
-            accountId: promotion.target.accountId,
-            region: promotion.target.region,
-          },
-          actor,
-        )
-        .catch(() => undefined);
-      try {
-        if (!deployer) {
-          throw new Error('no AWS credentials to roll back with');
-        }
-        await recorder.run(
-          'rollback-alias',
-          `Pointing ${fn}:live back at version ${previous.version}`,
-          async () => {
-            await deployer.switchAlias(fn, {
-              version: previous!.version,
-              routing: {},
-              expectedRevisionId: lastRevision,
-            });
-            return {
-              value: undefined,
-              detail: `live → version ${previous!.version} again`,
-            };
-          },
-        );
-        await this.finish(promotion, 'rolled-back', {
-          statusReason: `${message}. Rolled back: live serves version ${previous.version} again.`,
-        });
-      } catch (rollbackError) {
-        await this.finish(promotion, 'failed', {
-          statusReason:
-            `${message}. The automatic rollback to version ${previous.version} failed too ` +
-            `(${(rollbackError as Error).message}): check ${fn}:live now.`,
-        });
-      }
+      await this.rollBackLive(
+        promotion,
+        recorder,
+        { version: previous.version, expectedRevisionId: lastRevision },
+        message,
+      );
     } finally {
       clearInterval(timer);
       this.timers.delete(timer);
