@@ -43,6 +43,12 @@ const FIELDS = [
   'spec.system',
 ];
 
+/** The catalog filter of the fleet's services: Components with the project annotation. */
+export const FLEET_ENTITY_FILTER = {
+  kind: 'component',
+  [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+};
+
 /** Reads the services of the fleet from the catalog: Components with the project annotation. */
 export class ServiceCatalog {
   private readonly catalog: CatalogService;
@@ -82,13 +88,7 @@ export class ServiceCatalog {
 
   private async listFleetEntities(): Promise<Entity[]> {
     const { items } = await this.catalog.getEntities(
-      {
-        filter: {
-          kind: 'component',
-          [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
-        },
-        fields: FIELDS,
-      },
+      { filter: FLEET_ENTITY_FILTER, fields: FIELDS },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
     return items.filter(hasProject);

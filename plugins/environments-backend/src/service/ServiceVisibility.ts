@@ -2,13 +2,12 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { PROJECT_ANNOTATION } from '@internal/backstage-plugin-environments-common';
+import { FLEET_ENTITY_FILTER } from './ServiceCatalog';
 
 /** Every service, or only these entity refs. */
 export type VisibleServices = 'all' | ReadonlySet<string>;
@@ -51,10 +50,7 @@ export class ServiceVisibility {
     }
     const { items } = await this.catalog.getEntities(
       {
-        filter: {
-          kind: 'component',
-          [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
-        },
+        filter: FLEET_ENTITY_FILTER,
         fields: ['kind', 'metadata.namespace', 'metadata.name'],
       },
       { credentials },
