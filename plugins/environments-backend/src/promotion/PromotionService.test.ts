@@ -222,6 +222,55 @@ describe('PromotionService', () => {
     );
   });
 
+  it('lets the sweep complete and start a request that holds enough approvals, as an approver who may execute', async () => {
+    h = await createHarness({
+      config: environmentsConfig({ prod: { approvals: 2 } }),
+    });
+    const requested = await h.requestProd();
+    // Two approvals recorded without either completing the request, as concurrent ones once were.
+    const approve = (name: string, mayExecute: boolean) =>
+      h.store.upsertApproval(requested.id, {
+        approver: `user:default/${name}`,
+        decision: 'approved',
+        decidedAt: h.clock.now.toISOString(),
+        expiresAt: new Date(h.clock.now.getTime() + HOUR).toISOString(),
+        mayExecute,
+      });
+    await approve('bob', true);
+    await approve('erin', false);
+    expect((await h.promotions.get(requested.id)).policy.approvalsGiven).toBe(
+      2,
+    );
+
+    await h.sweep();
+    const done = await h.promotions.get(requested.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.executedBy).toBe('user:default/bob');
+    expect(h.fleet.writers).toEqual(['user:default/bob']);
+    expect(done.history.filter(e => e.event === 'ready')).toEqual([
+      expect.objectContaining({
+        detail:
+          'Approved by user:default/bob, user:default/erin (completed by the periodic sweep); executing as user:default/bob',
+      }),
+    ]);
+    expect(done.approvals[0]).not.toHaveProperty('mayExecute');
+  });
+
+  it('leaves a fully approved request to expire when none of its approvers may execute it', async () => {
+    h = await createHarness();
+    const requested = await h.requestProd();
+    await h.store.upsertApproval(requested.id, {
+      approver: 'user:default/bob',
+      decision: 'approved',
+      decidedAt: h.clock.now.toISOString(),
+      expiresAt: new Date(h.clock.now.getTime() + HOUR).toISOString(),
+      mayExecute: false,
+    });
+    await h.sweep();
+    expect((await h.promotions.get(requested.id)).status).toBe('requested');
+    expect(h.fleet.functions.prod.calls).not.toContain('UpdateFunctionCode');
+  });
+
   it('expires a request past its TTL, on read and by the sweep', async () => {
     h = await createHarness({
       config: environmentsConfig({ prod: { requestTtl: { hours: 4 } } }),

@@ -187,6 +187,8 @@ export async function createHarness(options?: {
   permissions?: ReturnType<typeof permissionsExcept>;
   smokeCheck?: SmokeCheck;
   annotations?: Record<string, string>;
+  /** Extra members of team-checkout, named by `teammate(i)`. */
+  teammates?: number;
   instanceId?: string;
   leaseMs?: number;
   start?: Date;
@@ -209,7 +211,10 @@ export async function createHarness(options?: {
     auth: mockServices.auth(),
     permissions,
     catalog: catalogServiceMock({
-      entities: demoEntities({ annotations: options?.annotations }),
+      entities: demoEntities({
+        annotations: options?.annotations,
+        teammates: options?.teammates,
+      }),
     }),
     auditor,
     notifications,
