@@ -534,6 +534,29 @@ describe('PromotionService', () => {
     expect(h.fleet.functions.prod.liveDigest).toBe(STAGING_DIGEST);
   });
 
+  it('promotes the digest the user saw, and refuses when staging moved on since, without requesting anything', async () => {
+    h = await createHarness();
+    const staging = h.fleet.functions.staging;
+    staging.versions.set('4', {
+      ...staging.versions.get('3')!,
+      codeSha256: digestOf('v1.5.0').replace('sha256:', ''),
+    });
+    // The user saw v1.4.0 (version 3); staging was deployed v1.5.0 (version 4) before they clicked.
+    staging.alias.version = '4';
+    await expect(h.requestProd({ digest: STAGING_DIGEST })).rejects.toThrow(
+      new ConflictError(
+        `staging no longer runs the digest you saw: seen ${STAGING_DIGEST}, now ${digestOf(
+          'v1.5.0',
+        )} (version 4). Nothing was requested; look at what staging runs now and request again.`,
+      ),
+    );
+    expect(await h.promotions.list({})).toEqual([]);
+
+    staging.alias.version = '3';
+    const requested = await h.requestProd({ digest: STAGING_DIGEST });
+    expect(requested.digest).toBe(STAGING_DIGEST);
+  });
+
   it('refuses a second open request for the same service and environment, and unknown environments', async () => {
     h = await createHarness();
     const first = await h.requestProd();

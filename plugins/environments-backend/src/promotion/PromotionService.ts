@@ -59,6 +59,8 @@ export interface CreatePromotionInput {
   comment?: string;
   /** Request although the target's window is closed; needs the window-override permission, and is recorded. */
   overrideWindow?: boolean;
+  /** The digest the user saw in the source environment; refused (409) when the source runs another one now. */
+  digest?: string;
 }
 
 /** Filter of {@link PromotionService.list}. */
@@ -223,6 +225,7 @@ export class PromotionService {
     ]);
     const from = located[source];
     const to = located[input.targetEnvironment];
+    assertStillServed(input.digest, source, from);
     if (!from?.liveAlias || !from.digest || from.digestKind !== 'image') {
       const why = from
         ? ` (${from.functionName}: ${
@@ -969,5 +972,25 @@ function approvedBy(approvers: string[]): string {
 function notRequested(id: string, status: PromotionState): ConflictError {
   return new ConflictError(
     `Promotion ${id} is ${status}: only requested promotions can be approved`,
+  );
+}
+
+/** Refuses a request whose source no longer runs the digest the user saw, saying what it runs now. */
+function assertStillServed(
+  seen: string | undefined,
+  source: string,
+  from: FunctionResource | undefined,
+): void {
+  if (seen === undefined || from?.digest === seen) {
+    return;
+  }
+  const now = from?.digest
+    ? `${from.digest}${
+        from.liveAlias ? ` (version ${from.liveAlias.version})` : ''
+      }`
+    : 'no live image';
+  throw new ConflictError(
+    `${source} no longer runs the digest you saw: seen ${seen}, now ${now}. ` +
+      `Nothing was requested; look at what ${source} runs now and request again.`,
   );
 }

@@ -176,6 +176,7 @@ export interface Harness extends Promotions {
   requestProd(options?: {
     comment?: string;
     overrideWindow?: boolean;
+    digest?: string;
   }): Promise<PromotionRequest>;
 }
 
