@@ -275,11 +275,25 @@ describe.each(databases.eachSupportedId())(
         'wait-for-update',
         '2026-11-24T10:02:02.000Z',
       );
-      await store.failStartedSteps(
-        subject,
-        '2026-11-24T10:09:00.000Z',
-        'Interrupted',
-      );
+      // Recovery records what AWS shows the interrupted step achieved, once.
+      expect(
+        await store.finishInterruptedStep(
+          subject,
+          2,
+          'failed',
+          '2026-11-24T10:09:00.000Z',
+          { error: 'Interrupted' },
+        ),
+      ).toBe(true);
+      expect(
+        await store.finishInterruptedStep(
+          subject,
+          2,
+          'succeeded',
+          '2026-11-24T10:10:00.000Z',
+          { detail: 'again' },
+        ),
+      ).toBe(false);
       expect(second.sequence).toBe(2);
       expect(await store.listSteps(subject)).toEqual([
         {

@@ -383,18 +383,29 @@ export class DatabasePromotionStore implements PromotionStore {
     }));
   }
 
-  async failStartedSteps(
+  async finishInterruptedStep(
     subject: StepSubject,
+    sequence: number,
+    status: Exclude<PromotionStepStatus, 'started'>,
     at: string,
-    error: string,
-  ): Promise<void> {
-    await this.db('promotion_steps')
+    result: { detail?: string; error?: string },
+  ): Promise<boolean> {
+    const changed = await this.db('promotion_steps')
       .where({
         subject_type: subject.type,
         subject_id: subject.id,
+        sequence,
         status: 'started',
       })
-      .update({ status: 'failed', finished_at: new Date(at), error });
+      .update(
+        defined({
+          status,
+          finished_at: new Date(at),
+          detail: result.detail,
+          error: result.error,
+        }),
+      );
+    return changed === 1;
   }
 
   async addEvent(

@@ -17,6 +17,12 @@ import { PromotionActivity } from './PromotionActivity';
 import { PromotionStore, StoredPromotion } from './PromotionStore';
 import { httpSmokeCheck, SmokeCheck } from './smokeCheck';
 import { StepFailedError, StepRecorder } from './StepRecorder';
+import {
+  describeCode,
+  describeInterruption,
+  publishedFor,
+  settleInterruptedSteps,
+} from './interruptedSteps';
 import { evaluateWindows } from './windows';
 
 /** Options of {@link PromotionExecutor}. */
@@ -53,8 +59,8 @@ class LeaseLostError extends Error {
  * Executes approved promotion requests on Lambda, exactly once across backend instances: a request is
  * claimed with a compare-and-set from `approved` to `running` and then held with a lease that the
  * executing instance renews. A request whose lease expired (its instance stopped) is taken over by
- * {@link PromotionExecutor.recoverInterrupted}, which completes it when the alias already serves the
- * digest and otherwise fails it, saying where it stopped.
+ * {@link PromotionExecutor.recoverInterrupted}, which records what AWS shows each interrupted step achieved,
+ * then completes it when the alias already serves the digest and otherwise fails it, saying what AWS did.
  */
 export class PromotionExecutor {
   private readonly options: PromotionExecutorOptions;
@@ -228,21 +234,27 @@ export class PromotionExecutor {
     const { store, deployers, activity } = this.options;
     const subject = { type: 'promotion' as const, id: promotion.id };
     const steps = await store.listSteps(subject);
-    const started = steps.find(step => step.status === 'started');
-    const last = steps[steps.length - 1];
-    let where = ' before its first step';
-    if (started) {
-      where = ` during step '${started.name}'`;
-    } else if (last) {
-      where = ` after step '${last.name}'`;
-    }
     const at = this.now().toISOString();
-    // A step left `started` never recorded its result: say so on the step itself.
-    await store.failStartedSteps(
-      subject,
+    const location = {
+      accountId: promotion.target.accountId,
+      region: promotion.target.region,
+    };
+    const reader = await deployers.forRead(location);
+    // A step left `started` never recorded its result: ask AWS what it achieved, and record that on it.
+    const findings = await settleInterruptedSteps({
+      store,
+      activity,
+      promotion,
+      reader,
+      steps,
       at,
-      'Interrupted: the backend instance executing it stopped before recording its result',
-    );
+    });
+    const where = describeInterruption(steps, findings);
+    if (findings.publishedVersion && !promotion.publishedVersion) {
+      await this.patch(promotion, {
+        publishedVersion: findings.publishedVersion,
+      });
+    }
     await activity.record({
       subject,
       entityRef: promotion.entityRef,
@@ -255,12 +267,7 @@ export class PromotionExecutor {
     });
 
     const recorder = this.recorder(promotion);
-    const location = {
-      accountId: promotion.target.accountId,
-      region: promotion.target.region,
-    };
     const fn = promotion.target.functionName;
-    const reader = await deployers.forRead(location);
     const { alias, digest } = await recorder.run(
       'recover',
       `Reading what ${fn}:live serves after the interruption`,
@@ -360,13 +367,23 @@ export class PromotionExecutor {
       });
       return;
     }
+    if (findings.switched && alias.version === promotion.previousVersion) {
+      await this.finish(promotion, 'rolled-back', {
+        statusReason:
+          `Interrupted${where} after live had been switched; live serves version ${alias.version} again, ` +
+          'as before the promotion. Request the promotion again.',
+      });
+      return;
+    }
     await this.finish(promotion, 'failed', {
       statusReason:
         `Interrupted${where} when the backend instance executing it stopped. Live still serves version ` +
         `${alias.version} (${
           digest ? shortDigest(digest) : 'unknown digest'
-        }), not the promoted digest: no traffic ` +
-        'was switched. The function may hold the new image unpublished in $LATEST. Request the promotion again.',
+        }), not the promoted digest: no traffic was switched. ${describeCode(
+          promotion,
+          findings,
+        )} Request the promotion again.`,
     });
   }
 
@@ -557,7 +574,12 @@ export class PromotionExecutor {
           const version = await deployer.publishVersion(fn, {
             digest: promotion.digest,
             revisionId: latest.revisionId,
-            description: `Promoted from ${promotion.sourceEnvironment} (version ${promotion.sourceVersion}) by ${actor}, request ${id}`,
+            // Names the request, so that recovery finds this version after an interruption.
+            description: `Promoted from ${
+              promotion.sourceEnvironment
+            } (version ${promotion.sourceVersion}) by ${actor}, ${publishedFor(
+              id,
+            )}`,
           });
           return {
             value: version.version,

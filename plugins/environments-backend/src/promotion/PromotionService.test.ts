@@ -747,6 +747,48 @@ describe('PromotionService', () => {
       expect(h.fleet.functions.prod.alias.version).toBe('2');
     });
 
+    it('says live was rolled back when the kill left the rollback of a failed smoke check unrecorded', async () => {
+      const first = await createHarness({
+        instanceId: 'first',
+        annotations: {
+          'environments.io/smoke-url.prod': 'https://prod/health',
+        },
+        smokeCheck: async () => ({ ok: false, detail: '503' }),
+      });
+      const requested = await first.requestProd();
+      await approveAndRun(first, requested.id);
+      // As a kill during rollback-alias leaves it: UpdateAlias went through, its result is not recorded.
+      const rollbackStep = first
+        .knex('promotion_steps')
+        .where({ subject_id: requested.id, name: 'rollback-alias' });
+      await rollbackStep.update({ status: 'started', finished_at: null });
+      await first.knex('promotions').where({ id: requested.id }).update({
+        status: 'running',
+        lease_owner: 'first',
+        lease_expires_at: first.clock.now,
+      });
+      expect(first.fleet.functions.prod.alias.version).toBe('2');
+
+      h = await createHarness({
+        instanceId: 'second',
+        knex: first.knex,
+        fleet: first.fleet,
+        start: new Date(first.clock.now.getTime() + 60_000),
+      });
+      await h.sweep();
+      const done = await h.promotions.get(requested.id);
+      expect(done.status).toBe('rolled-back');
+      expect(done.statusReason).toBe(
+        "Interrupted during step 'rollback-alias', which went through (AWS shows live → version 2) after live had been switched; live serves version 2 again, as before the promotion. Request the promotion again.",
+      );
+      expect(
+        done.steps.find(step => step.name === 'rollback-alias'),
+      ).toMatchObject({
+        status: 'succeeded',
+        detail: 'live → version 2 (found after the interruption)',
+      });
+    });
+
     it('leaves a request alone while its instance still holds the lease', async () => {
       const first = await createHarness({
         instanceId: 'first',

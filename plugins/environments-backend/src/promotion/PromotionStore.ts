@@ -172,12 +172,17 @@ export interface PromotionStore {
     result?: { detail?: string; error?: string },
   ): Promise<void>;
   listSteps(subject: StepSubject): Promise<PromotionStep[]>;
-  /** Marks the steps still `started` as failed with `error` (their instance stopped mid-way). */
-  failStartedSteps(
+  /**
+   * Records the result of a step still `started` when its instance stopped, as found afterwards (e.g. by
+   * asking AWS what the step achieved); false when the step is no longer `started`.
+   */
+  finishInterruptedStep(
     subject: StepSubject,
+    sequence: number,
+    status: Exclude<PromotionStepStatus, 'started'>,
     at: string,
-    error: string,
-  ): Promise<void>;
+    result: { detail?: string; error?: string },
+  ): Promise<boolean>;
 
   addEvent(
     subject: StepSubject,
