@@ -2,7 +2,11 @@
  * Shared steps of the browser tests: signing in as a demo user, reading the truth from the AWS
  * emulator, and saving a screenshot of each page as a test artifact.
  */
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
 
@@ -37,14 +41,11 @@ export const ENVIRONMENT_TITLES: Record<DemoEnvironment, string> = {
   prod: 'Production',
 };
 
-/**
- * The digest AWS reports as live for a service in an environment: assumes the product's reader role in
- * the environment's account, as the backend does, and reads the `live` alias's CodeSha256.
- */
-export async function liveDigestFromAws(
-  component: string,
+/** A Lambda client acting in an environment's account through a role there, as the backend does. */
+async function lambdaIn(
   environment: DemoEnvironment,
-): Promise<string> {
+  roleName: string,
+): Promise<LambdaClient> {
   const accountId = DEMO_FLEET.accounts[environment];
   const main = { accessKeyId: 'test', secretAccessKey: 'test' };
   const sts = new STSClient({
@@ -54,11 +55,11 @@ export async function liveDigestFromAws(
   });
   const { Credentials } = await sts.send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/environments-reader`,
+      RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
       RoleSessionName: 'e2e-tests',
     }),
   );
-  const lambda = new LambdaClient({
+  return new LambdaClient({
     endpoint: EMULATOR_ENDPOINT,
     region: DEMO_FLEET.region,
     credentials: {
@@ -67,17 +68,48 @@ export async function liveDigestFromAws(
       sessionToken: Credentials!.SessionToken,
     },
   });
-  const functionName = `${DEMO_FLEET.project}-${component}-${environment}`;
+}
+
+function functionName(component: string, environment: DemoEnvironment) {
+  return `${DEMO_FLEET.project}-${component}-${environment}`;
+}
+
+/**
+ * The digest AWS reports as live for a service in an environment: assumes the product's reader role in
+ * the environment's account, as the backend does, and reads the `live` alias's CodeSha256.
+ */
+export async function liveDigestFromAws(
+  component: string,
+  environment: DemoEnvironment,
+): Promise<string> {
+  const lambda = await lambdaIn(environment, 'environments-reader');
+  const name = functionName(component, environment);
   const fn = await lambda.send(
-    new GetFunctionCommand({ FunctionName: functionName, Qualifier: 'live' }),
+    new GetFunctionCommand({ FunctionName: name, Qualifier: 'live' }),
   );
   const digest = fn.Configuration?.CodeSha256;
   if (!digest || !/^[0-9a-f]{64}$/.test(digest)) {
     throw new Error(
-      `${functionName}:live in ${accountId} has no image digest (CodeSha256 ${digest})`,
+      `${name}:live in ${DEMO_FLEET.accounts[environment]} has no image digest (CodeSha256 ${digest})`,
     );
   }
   return digest;
+}
+
+/** Points a service's `live` alias at a version, as a deployment outside the product would (the seeder's role). */
+export async function pointLiveAt(
+  component: string,
+  environment: DemoEnvironment,
+  version: string,
+): Promise<void> {
+  const lambda = await lambdaIn(environment, 'demo-fleet-seeder');
+  await lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: functionName(component, environment),
+      Name: 'live',
+      FunctionVersion: version,
+    }),
+  );
 }
 
 /** A user's Backstage token straight from the demo provider, for API calls outside the browser. */
