@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import {
   PromotionState,
+  PromotionStep,
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
 import { LiveAliasState } from '../aws/LambdaDeployer';
@@ -18,10 +19,10 @@ import { PromotionStore, StoredPromotion } from './PromotionStore';
 import { httpSmokeCheck, SmokeCheck } from './smokeCheck';
 import { StepFailedError, StepRecorder } from './StepRecorder';
 import {
-  describeCode,
   describeInterruption,
   publishedFor,
   settleInterruptedSteps,
+  settleNotServed,
 } from './interruptedSteps';
 import { evaluateWindows } from './windows';
 
@@ -291,99 +292,115 @@ export class PromotionExecutor {
     );
 
     if (Object.keys(alias.routing).length > 0) {
-      const writer = await deployers.forWrite(
-        location,
-        promotion.executedBy ?? promotion.requestedBy,
-      );
-      await recorder.run(
-        'rollback-alias',
-        `Ending the interrupted traffic shift on ${fn}:live`,
-        async () => {
-          await writer.switchAlias(fn, {
-            version: alias.version,
-            routing: {},
-            expectedRevisionId: alias.revisionId,
-          });
-          return {
-            value: undefined,
-            detail: `live → version ${alias.version} with all the traffic`,
-          };
-        },
-      );
-      await this.finish(promotion, 'rolled-back', {
-        statusReason:
-          `Interrupted${where} while shifting traffic; the shift was reverted and live serves version ` +
-          `${alias.version} again. Request the promotion again.`,
-      });
+      await this.revertInterruptedShift(promotion, recorder, alias, where);
       return;
     }
     if (digest === promotion.digest) {
-      // Live was switched, but the smoke check after the switch may never have passed: run it now.
-      const switchedAt = Math.max(
-        0,
-        ...steps.filter(s => s.name === 'switch-alias').map(s => s.sequence),
-      );
-      const smokePassed = steps.some(
-        step =>
-          step.name === 'smoke-check' &&
-          step.status === 'succeeded' &&
-          step.sequence > switchedAt,
-      );
-      if (promotion.smokeCheckUrl && !smokePassed) {
-        try {
-          await this.checkSmoke(recorder, promotion, 'after resuming');
-        } catch (error) {
-          const message = (error as Error).message.replace(/\.$/, '');
-          const reason = `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
-            1,
-          )}`;
-          if (!promotion.previousVersion) {
-            await this.finish(promotion, 'failed', {
-              statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
-            });
-          } else {
-            await this.rollBackLive(
-              promotion,
-              recorder,
-              {
-                version: promotion.previousVersion,
-                expectedRevisionId: alias.revisionId,
-              },
-              reason,
-            );
-          }
-          return;
-        }
-      }
-      await this.finish(promotion, 'succeeded', {
-        statusReason: `Resumed after an interruption${where}: live already serves the promoted digest (version ${
-          alias.version
-        })${
-          promotion.smokeCheckUrl && !smokePassed
-            ? ' and the smoke check passed'
-            : ''
-        }`,
-        publishedVersion: promotion.publishedVersion ?? alias.version,
-      });
+      await this.completeAlreadyLive(promotion, recorder, steps, alias, where);
       return;
     }
-    if (findings.switched && alias.version === promotion.previousVersion) {
-      await this.finish(promotion, 'rolled-back', {
-        statusReason:
-          `Interrupted${where} after live had been switched; live serves version ${alias.version} again, ` +
-          'as before the promotion. Request the promotion again.',
-      });
-      return;
-    }
-    await this.finish(promotion, 'failed', {
+    const { status, statusReason } = settleNotServed(promotion, findings, {
+      where,
+      version: alias.version,
+      digest,
+    });
+    await this.finish(promotion, status, { statusReason });
+  }
+
+  /** Ends a traffic shift an interrupted execution left half-done, and settles the request as rolled back. */
+  private async revertInterruptedShift(
+    promotion: StoredPromotion,
+    recorder: StepRecorder,
+    alias: LiveAliasState,
+    where: string,
+  ): Promise<void> {
+    const fn = promotion.target.functionName;
+    const writer = await this.options.deployers.forWrite(
+      {
+        accountId: promotion.target.accountId,
+        region: promotion.target.region,
+      },
+      promotion.executedBy ?? promotion.requestedBy,
+    );
+    await recorder.run(
+      'rollback-alias',
+      `Ending the interrupted traffic shift on ${fn}:live`,
+      async () => {
+        await writer.switchAlias(fn, {
+          version: alias.version,
+          routing: {},
+          expectedRevisionId: alias.revisionId,
+        });
+        return {
+          value: undefined,
+          detail: `live → version ${alias.version} with all the traffic`,
+        };
+      },
+    );
+    await this.finish(promotion, 'rolled-back', {
       statusReason:
-        `Interrupted${where} when the backend instance executing it stopped. Live still serves version ` +
-        `${alias.version} (${
-          digest ? shortDigest(digest) : 'unknown digest'
-        }), not the promoted digest: no traffic was switched. ${describeCode(
-          promotion,
-          findings,
-        )} Request the promotion again.`,
+        `Interrupted${where} while shifting traffic; the shift was reverted and live serves version ` +
+        `${alias.version} again. Request the promotion again.`,
+    });
+  }
+
+  /**
+   * Settles an interrupted request whose digest live already serves: succeeded, once the smoke check
+   * passed after the switch (run now when it never did; a failure points live back).
+   */
+  private async completeAlreadyLive(
+    promotion: StoredPromotion,
+    recorder: StepRecorder,
+    steps: PromotionStep[],
+    alias: LiveAliasState,
+    where: string,
+  ): Promise<void> {
+    const fn = promotion.target.functionName;
+    const switchedAt = Math.max(
+      0,
+      ...steps.filter(s => s.name === 'switch-alias').map(s => s.sequence),
+    );
+    const smokePassed = steps.some(
+      step =>
+        step.name === 'smoke-check' &&
+        step.status === 'succeeded' &&
+        step.sequence > switchedAt,
+    );
+    if (promotion.smokeCheckUrl && !smokePassed) {
+      try {
+        await this.checkSmoke(recorder, promotion, 'after resuming');
+      } catch (error) {
+        const message = (error as Error).message.replace(/\.$/, '');
+        const reason = `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
+          1,
+        )}`;
+        if (!promotion.previousVersion) {
+          await this.finish(promotion, 'failed', {
+            statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
+          });
+        } else {
+          await this.rollBackLive(
+            promotion,
+            recorder,
+            {
+              version: promotion.previousVersion,
+              expectedRevisionId: alias.revisionId,
+            },
+            reason,
+          );
+        }
+        return;
+      }
+    }
+    await this.finish(promotion, 'succeeded', {
+      statusReason: `Resumed after an interruption${where}: live already serves the promoted digest (version ${
+        alias.version
+      })${
+        promotion.smokeCheckUrl && !smokePassed
+          ? ' and the smoke check passed'
+          : ''
+      }`,
+      publishedVersion: promotion.publishedVersion ?? alias.version,
     });
   }
 

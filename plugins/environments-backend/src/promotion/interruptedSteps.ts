@@ -219,7 +219,7 @@ export function describeInterruption(
 }
 
 /** What the function's code is after an interrupted promotion that switched no traffic, in a sentence. */
-export function describeCode(
+function describeCode(
   promotion: StoredPromotion,
   findings: InterruptionFindings,
 ): string {
@@ -234,4 +234,35 @@ export function describeCode(
       ? shortDigest(findings.latestDigest)
       : 'an unknown digest'
   }: the function's code was not changed by this request.`;
+}
+
+/**
+ * How an interrupted request whose digest live does not serve ends: rolled back when live had been
+ * switched and serves the version from before again, failed otherwise; the reason says what AWS shows.
+ */
+export function settleNotServed(
+  promotion: StoredPromotion,
+  findings: InterruptionFindings,
+  live: { where: string; version: string; digest?: string },
+): { status: 'rolled-back' | 'failed'; statusReason: string } {
+  const { where, version, digest } = live;
+  if (findings.switched && version === promotion.previousVersion) {
+    return {
+      status: 'rolled-back',
+      statusReason:
+        `Interrupted${where} after live had been switched; live serves version ${version} again, ` +
+        'as before the promotion. Request the promotion again.',
+    };
+  }
+  return {
+    status: 'failed',
+    statusReason:
+      `Interrupted${where} when the backend instance executing it stopped. Live still serves version ` +
+      `${version} (${
+        digest ? shortDigest(digest) : 'unknown digest'
+      }), not the promoted digest: no traffic was switched. ${describeCode(
+        promotion,
+        findings,
+      )} Request the promotion again.`,
+  };
 }
