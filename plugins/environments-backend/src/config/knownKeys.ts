@@ -1,0 +1,151 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { loadConfigSchema } from '@backstage/config-loader';
+import { JsonValue } from '@backstage/types';
+import leven from 'leven';
+
+/** The part of a JSON schema that says which keys a config value may have. */
+export interface KeySchema {
+  properties?: Record<string, KeySchema>;
+  /** A schema: any key is allowed (a map such as `tags.allowedValues`). */
+  additionalProperties?: KeySchema | boolean;
+  items?: KeySchema;
+  anyOf?: KeySchema[];
+  type?: string | string[];
+}
+
+/** A key of the config that the schema does not declare. */
+export interface UnknownKey {
+  /** The full key path, e.g. `environments.definitions[2].promotion.aprovals`. */
+  path: string;
+  /** The keys declared where it was found. */
+  known: string[];
+}
+
+let environmentsSchema: Promise<KeySchema> | undefined;
+
+/**
+ * The schema of the `environments` section, compiled from the plugin's `config.d.ts` (the one place
+ * keys are declared) the way Backstage compiles every plugin's config schema. Compiled once a process.
+ */
+export function loadEnvironmentsKeySchema(): Promise<KeySchema> {
+  environmentsSchema ??= (async () => {
+    const schema = await loadConfigSchema({
+      dependencies: [],
+      packagePaths: [
+        resolvePackagePath(
+          '@internal/backstage-plugin-environments-backend',
+          'package.json',
+        ),
+      ],
+      excludePackageDependencies: true,
+    });
+    const [{ value }] = schema.serialize().schemas as Array<{
+      value: KeySchema;
+    }>;
+    const section = value.properties?.environments;
+    if (!section) {
+      throw new Error('config.d.ts declares no environments section');
+    }
+    return section;
+  })();
+  return environmentsSchema;
+}
+
+/** The keys of `value` (and below) that `schema` does not declare, each with its full path. */
+export function findUnknownKeys(
+  value: JsonValue | undefined,
+  schema: KeySchema,
+  path: string,
+): UnknownKey[] {
+  const branch = matchingBranch(value, schema);
+  if (Array.isArray(value)) {
+    return branch.items
+      ? value.flatMap((item, index) =>
+          findUnknownKeys(item, branch.items!, `${path}[${index}]`),
+        )
+      : [];
+  }
+  if (value === null || typeof value !== 'object') {
+    return [];
+  }
+  const properties = branch.properties ?? {};
+  const additional = branch.additionalProperties;
+  return Object.entries(value).flatMap(([key, child]) => {
+    const childSchema =
+      properties[key] ?? (typeof additional === 'object' ? additional : undefined);
+    if (childSchema) {
+      return findUnknownKeys(child, childSchema, `${path}.${key}`);
+    }
+    if (additional === true || branch.properties === undefined) {
+      return [];
+    }
+    return [{ path: `${path}.${key}`, known: Object.keys(properties) }];
+  });
+}
+
+/** Of a union (`HumanDuration | string`, `false | {…}`), the branch describing an object or an array. */
+function matchingBranch(value: JsonValue | undefined, schema: KeySchema) {
+  if (!schema.anyOf) {
+    return schema;
+  }
+  const wanted = Array.isArray(value) ? 'array' : 'object';
+  return (
+    schema.anyOf.find(branch =>
+      [branch.type].flat().includes(wanted),
+    ) ?? schema
+  );
+}
+
+/** The declared key most like `key`, when one is close enough to be a typo of it. */
+export function closestKey(key: string, known: string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = leven(key.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) {
+      best = { key: candidate, distance };
+    }
+  }
+  // Two edits (a swapped pair of letters is two) or a third of the word, whichever allows more.
+  const allowed = Math.max(2, Math.floor(key.length / 3));
+  return best && best.distance <= allowed ? best.key : undefined;
+}
+
+/** "<path> is not a known key; did you mean <closest>?", or the keys known there when none is close. */
+export function describeUnknownKey({ path, known }: UnknownKey): string {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  const closest = closestKey(key, known);
+  if (closest) {
+    return `${path} is not a known key; did you mean ${closest}?`;
+  }
+  return `${path} is not a known key; the keys there are ${
+    known.join(', ') || 'none'
+  }`;
+}
+
+/**
+ * Refuses a config whose `environments` section holds a key that `config.d.ts` does not declare: a
+ * typo in an optional key (`aprovals`) would otherwise silently fall back to its default. Throws an
+ * Error listing every unknown key with the closest known one. The `aws` section belongs to
+ * integration-aws-node and is not checked here.
+ */
+export async function assertKnownEnvironmentsKeys(
+  config: Config,
+): Promise<void> {
+  const section = config.getOptional('environments');
+  if (section === undefined) {
+    return;
+  }
+  const unknown = findUnknownKeys(
+    section,
+    await loadEnvironmentsKeySchema(),
+    'environments',
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `${unknown
+        .map(describeUnknownKey)
+        .join('; ')} (every key is described in docs/configuration.md)`,
+    );
+  }
+}
