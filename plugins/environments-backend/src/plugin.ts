@@ -17,6 +17,7 @@ import {
 import { createPromotions } from './promotion';
 import {
   ComplianceService,
+  createRequestEdge,
   createRouter,
   environmentCollectorServiceRef,
   RefreshService,
@@ -140,6 +141,7 @@ export const environmentsPlugin = createBackendPlugin({
           });
         }
 
+        httpRouter.use(createRequestEdge());
         httpRouter.use(
           await createRouter({
             httpAuth,

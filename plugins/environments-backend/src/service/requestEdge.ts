@@ -1,0 +1,121 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { CustomErrorBase, InputError } from '@backstage/errors';
+import { spec } from '../schema/openapi';
+
+/** The largest JSON body the API accepts, in bytes: its requests carry a few short fields. */
+export const REQUEST_BODY_LIMIT = 100 * 1024;
+
+/** A request body over {@link REQUEST_BODY_LIMIT}: answered 413. */
+export class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413 as const;
+}
+
+// Unicode control characters (C0, DEL, C1). PostgreSQL refuses NUL in text; none belongs in an
+// identifier. Free text in a body (a comment) may hold tabs and line breaks.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_LINE_BREAKS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * The checks every request of the plugin passes before any route sees it: the JSON body is parsed
+ * with a size limit (413 beyond it), and no string of the body, the query or the path may hold a
+ * control character (400 naming the field; path parameters are named after the OpenAPI spec's paths).
+ */
+export function createRequestEdge(): express.Router {
+  const templates = Object.keys(spec.paths).map(t => t.split('/'));
+  const router = Router();
+  router.use(express.json({ limit: REQUEST_BODY_LIMIT }));
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => next(bodyError(error)),
+  );
+  router.use((req, _res, next) => {
+    checkPath(req.path, templates);
+    checkStrings(req.query, 'request/query', CONTROL);
+    checkStrings(req.body, 'request/body', CONTROL_BUT_LINE_BREAKS);
+    next();
+  });
+  return router;
+}
+
+/** body-parser's errors as the API's: 413 with the limit, 400 saying the JSON is broken. */
+function bodyError(error: unknown): unknown {
+  const { type, length } = error as { type?: string; length?: number };
+  if (type === 'entity.too.large') {
+    return new PayloadTooLargeError(
+      `The request body ${
+        length ? `is ${formatBytes(length)}` : 'is too large'
+      }; the limit is ${formatBytes(REQUEST_BODY_LIMIT)}`,
+    );
+  }
+  if (type === 'entity.parse.failed') {
+    return new InputError(
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  return error;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+    : `${Math.ceil(bytes / 1024)} kB`;
+}
+
+/** Throws InputError naming the first string (or key) under `value` holding a control character. */
+function checkStrings(value: unknown, at: string, forbidden: RegExp): void {
+  if (typeof value === 'string') {
+    rejectControl(value, at, forbidden);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkStrings(item, `${at}/${i}`, forbidden));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      rejectControl(key, `${at} (a field name)`, CONTROL);
+      checkStrings(item, `${at}/${key}`, forbidden);
+    }
+  }
+}
+
+function rejectControl(text: string, at: string, forbidden: RegExp) {
+  const match = forbidden.exec(text);
+  if (match) {
+    const code = match[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new InputError(
+      `${at} must not contain control characters; found U+${code.padStart(
+        4,
+        '0',
+      )} at position ${match.index}`,
+    );
+  }
+}
+
+/** Each decoded path segment; a segment is named after its parameter when a template matches. */
+function checkPath(path: string, templates: string[][]): void {
+  const segments = path.split('/');
+  const template = templates.find(
+    t =>
+      t.length === segments.length &&
+      t.every((part, i) => part.startsWith('{') || part === segments[i]),
+  );
+  segments.forEach((segment, i) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw new InputError(
+        `request/path: '${segment}' is not valid percent-encoding`,
+      );
+    }
+    const part = template?.[i];
+    const name = part?.startsWith('{')
+      ? `request/path/${part.slice(1, -1)}`
+      : `request/path (segment ${i})`;
+    rejectControl(decoded, name, CONTROL);
+  });
+}
