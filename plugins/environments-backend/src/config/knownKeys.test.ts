@@ -61,7 +61,11 @@ const EVERY_KEY: JsonObject = {
     },
   ],
   discovery: { projectTag: 'p', componentTag: 'c', environmentTag: 'e' },
-  refresh: { frequency: '10m', timeout: { minutes: 15 }, newServicesFrequency: '30s' },
+  refresh: {
+    frequency: '10m',
+    timeout: { minutes: 15 },
+    newServicesFrequency: '30s',
+  },
   rateLimits: {
     getFunctionPerSecond: 5,
     lambdaControlPlanePerSecond: 5,

@@ -40,7 +40,8 @@ export function loadEnvironmentsKeySchema(): Promise<KeySchema> {
       ],
       excludePackageDependencies: true,
     });
-    const [{ value }] = schema.serialize().schemas as Array<{
+    // The serialized form holds each package's JSON schema as compiled from its config.d.ts.
+    const [{ value }] = schema.serialize().schemas as unknown as Array<{
       value: KeySchema;
     }>;
     const section = value.properties?.environments;
@@ -73,7 +74,8 @@ export function findUnknownKeys(
   const additional = branch.additionalProperties;
   return Object.entries(value).flatMap(([key, child]) => {
     const childSchema =
-      properties[key] ?? (typeof additional === 'object' ? additional : undefined);
+      properties[key] ??
+      (typeof additional === 'object' ? additional : undefined);
     if (childSchema) {
       return findUnknownKeys(child, childSchema, `${path}.${key}`);
     }
@@ -91,9 +93,7 @@ function matchingBranch(value: JsonValue | undefined, schema: KeySchema) {
   }
   const wanted = Array.isArray(value) ? 'array' : 'object';
   return (
-    schema.anyOf.find(branch =>
-      [branch.type].flat().includes(wanted),
-    ) ?? schema
+    schema.anyOf.find(branch => [branch.type].flat().includes(wanted)) ?? schema
   );
 }
 

@@ -4,8 +4,27 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { entityNotFound } from '../service/ServiceCatalog';
+
+/** A full entity ref (`checkout-api` means `component:default/checkout-api`); InputError naming `at`. */
+export function entityRefAt(value: string, at: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch (error) {
+    throw new InputError(
+      `${at} must be an entity ref such as component:default/checkout-api, got '${value}': ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
 
 /**
  * Reads the service a promotion or rollback is about, with the plugin's own credentials (the caller's
@@ -15,26 +34,12 @@ export async function getCatalogEntity(
   deps: { catalog: CatalogService; auth: AuthService },
   entityRef: string,
 ): Promise<Entity> {
-  let ref: string;
-  try {
-    ref = stringifyEntityRef(
-      parseEntityRef(entityRef, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      }),
-    );
-  } catch (error) {
-    throw new InputError(
-      `entityRef '${entityRef}' is not an entity ref: ${
-        (error as Error).message
-      }`,
-    );
-  }
+  const ref = entityRefAt(entityRef, 'entityRef');
   const entity = await deps.catalog.getEntityByRef(ref, {
     credentials: await deps.auth.getOwnServiceCredentials(),
   });
   if (!entity) {
-    throw new NotFoundError(`No catalog entity ${ref}`);
+    throw entityNotFound(ref);
   }
   return entity;
 }
