@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { loadConfigSchema } from '@backstage/config-loader';
@@ -22,35 +26,70 @@ export interface UnknownKey {
   known: string[];
 }
 
+const PACKAGE = '@internal/backstage-plugin-environments-backend';
+
 let environmentsSchema: Promise<KeySchema> | undefined;
 
 /**
  * The schema of the `environments` section, compiled from the plugin's `config.d.ts` (the one place
- * keys are declared) the way Backstage compiles every plugin's config schema. Compiled once a process.
+ * keys are declared) the way Backstage compiles every plugin's config schema. Compiling takes seconds
+ * (a TypeScript program), so the result is kept once a process, and on disk by config.d.ts's content.
  */
 export function loadEnvironmentsKeySchema(): Promise<KeySchema> {
   environmentsSchema ??= (async () => {
-    const schema = await loadConfigSchema({
-      dependencies: [],
-      packagePaths: [
-        resolvePackagePath(
-          '@internal/backstage-plugin-environments-backend',
-          'package.json',
-        ),
-      ],
-      excludePackageDependencies: true,
-    });
-    // The serialized form holds each package's JSON schema as compiled from its config.d.ts.
-    const [{ value }] = schema.serialize().schemas as unknown as Array<{
-      value: KeySchema;
-    }>;
-    const section = value.properties?.environments;
-    if (!section) {
-      throw new Error('config.d.ts declares no environments section');
+    const source = await fs.readFile(
+      resolvePackagePath(PACKAGE, 'config.d.ts'),
+      'utf8',
+    );
+    const cached = cacheFile(source);
+    try {
+      return JSON.parse(await fs.readFile(cached, 'utf8'));
+    } catch {
+      // Not compiled yet for this config.d.ts.
     }
+    const section = await compileEnvironmentsSchema();
+    const partial = `${cached}.${process.pid}`;
+    await fs
+      .mkdir(dirname(cached), { recursive: true })
+      .then(() => fs.writeFile(partial, JSON.stringify(section)))
+      .then(() => fs.rename(partial, cached))
+      .catch(() => undefined); // A read-only install compiles at each start.
     return section;
   })();
   return environmentsSchema;
+}
+
+/** Where the compiled schema of this config.d.ts is kept: node_modules/.cache, as build tools do. */
+function cacheFile(source: string): string {
+  const loader = require.resolve('@backstage/config-loader/package.json');
+  const hash = createHash('sha256')
+    .update(source)
+    .update(JSON.parse(readFileSync(loader, 'utf8')).version)
+    .digest('hex');
+  const nodeModules = resolve(dirname(loader), '..', '..');
+  return join(
+    nodeModules,
+    '.cache',
+    'environments-config-keys',
+    `${hash}.json`,
+  );
+}
+
+async function compileEnvironmentsSchema(): Promise<KeySchema> {
+  const schema = await loadConfigSchema({
+    dependencies: [],
+    packagePaths: [resolvePackagePath(PACKAGE, 'package.json')],
+    excludePackageDependencies: true,
+  });
+  // The serialized form holds each package's JSON schema as compiled from its config.d.ts.
+  const [{ value }] = schema.serialize().schemas as unknown as Array<{
+    value: KeySchema;
+  }>;
+  const section = value.properties?.environments;
+  if (!section) {
+    throw new Error('config.d.ts declares no environments section');
+  }
+  return section;
 }
 
 /** The keys of `value` (and below) that `schema` does not declare, each with its full path. */
