@@ -162,6 +162,22 @@ describe('promotion routes', () => {
     expect(malformed.body.error.message).toMatch(
       /^body\.entityRef must be an entity ref such as component:default\/checkout-api, got 'component:default\/'/,
     );
+    // A ref no catalog entity can have is refused here, not sent to the catalog (which refuses it too).
+    const impossible = await post('/rollbacks', 'carol', {
+      entityRef: 'component:default/check out',
+      environment: 'prod',
+    });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.error.message).toBe(
+      "body.entityRef: 'check out' is not an entity name (letters and digits, with -, _ or . between them, at most 63 characters)",
+    );
+    const versions = await request(app)
+      .get('/services/default/component/check%20out/environments/prod/versions')
+      .set('Authorization', as('carol'));
+    expect(versions.status).toBe(400);
+    expect(versions.body.error.message).toMatch(
+      /^request\/path\/name: 'check out' is not an entity name/,
+    );
     const unknownEnvironment = await post('/rollbacks', 'carol', {
       entityRef: 'component:default/nobody-knows',
       environment: 'production',
@@ -295,7 +311,7 @@ describe('promotion routes', () => {
       .set('Authorization', as('alice'));
     expect(status.status).toBe(400);
     expect(status.body.error.message).toMatch(
-      /^Unknown status done; one or more of requested, approved/,
+      /^Unknown status 'done'; one or more of requested, approved/,
     );
 
     const version = await request(app)

@@ -17,7 +17,7 @@ import {
 import { ServiceVisibility } from '../service/ServiceVisibility';
 import { Actor, requirePermission } from './permissionChecks';
 import { PromotionService } from './PromotionService';
-import { entityRefAt } from './catalogEntity';
+import { checkEntityRefParts, entityRefAt } from './catalogEntity';
 import {
   environmentAt,
   firstVisible,
@@ -133,9 +133,11 @@ export function createPromotionRoutes(
     const invalid = statuses?.filter(s => !PROMOTION_STATES.includes(s));
     if (invalid?.length) {
       throw new InputError(
-        `Unknown status ${invalid.join(
+        `Unknown status ${invalid
+          .map(status => `'${status}'`)
+          .join(', ')}; one or more of ${PROMOTION_STATES.join(
           ', ',
-        )}; one or more of ${PROMOTION_STATES.join(', ')}, comma-separated`,
+        )}, comma-separated`,
       );
     }
     const awaiting = optionalQuery(req, 'awaitingMyApproval');
@@ -280,7 +282,9 @@ export function createPromotionRoutes(
     '/services/:namespace/:kind/:name/environments/:environment/versions',
     async (req, res) => {
       const { namespace, kind, name, environment } = req.params;
-      const entityRef = stringifyEntityRef({ kind, namespace, name });
+      const ref = { kind, namespace, name };
+      checkEntityRefParts(ref, part => `request/path/${part}`);
+      const entityRef = stringifyEntityRef(ref);
       await visibility.getVisibleEntity(entityRef, await reader(req));
       const items = await rollbacks.listVersions(entityRef, environment);
       res.json({ items });

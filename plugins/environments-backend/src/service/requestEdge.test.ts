@@ -139,6 +139,18 @@ describe.each(databases.eachSupportedId())('the request edge on %p', id => {
     );
   });
 
+  it('answers 405 with the allowed methods for a method the spec does not list on a path', async () => {
+    const res = await request(backend.server).delete('/api/environments/fleet');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET');
+    expect(res.body.error).toMatchObject({
+      name: 'MethodNotAllowedError',
+      message: 'DELETE is not supported on /fleet; use GET',
+    });
+    const head = await request(backend.server).head('/api/environments/fleet');
+    expect(head.status).toBe(200);
+  });
+
   it('shows no stack trace in an error body outside development', async () => {
     const res = await request(backend.server).get(
       '/api/environments/services/default/component/broken/matrix',

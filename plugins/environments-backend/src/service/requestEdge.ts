@@ -12,19 +12,28 @@ export class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413 as const;
 }
 
+/** A method the spec does not list on a path it describes: answered 405. */
+export class MethodNotAllowedError extends CustomErrorBase {
+  name = 'MethodNotAllowedError' as const;
+  statusCode = 405 as const;
+}
+
 // Unicode control characters (C0, DEL, C1). PostgreSQL refuses NUL in text; none belongs in an
 // identifier. Free text in a body (a comment) may hold tabs and line breaks.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_BUT_LINE_BREAKS =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u;
+const CONTROL_BUT_LINE_BREAKS = /(?![\t\n\r])\p{Cc}/u;
 
 /**
  * The checks every request of the plugin passes before any route sees it: the JSON body is parsed
- * with a size limit (413 beyond it), and no string of the body, the query or the path may hold a
- * control character (400 naming the field; path parameters are named after the OpenAPI spec's paths).
+ * with a size limit (413 beyond it), no string of the body, the query or the path may hold a control
+ * character (400 naming the field; path parameters are named after the OpenAPI spec's paths), and a
+ * path of the spec answers 405 to a method the spec does not list on it.
  */
 export function createRequestEdge(): express.Router {
-  const templates = Object.keys(spec.paths).map(t => t.split('/'));
+  const templates = Object.entries(spec.paths).map(([path, operations]) => ({
+    segments: path.split('/'),
+    methods: Object.keys(operations).map(m => m.toUpperCase()),
+  }));
   const router = Router();
   router.use(express.json({ limit: REQUEST_BODY_LIMIT }));
   router.use(
@@ -35,13 +44,40 @@ export function createRequestEdge(): express.Router {
       next: express.NextFunction,
     ) => next(bodyError(error)),
   );
-  router.use((req, _res, next) => {
-    checkPath(req.path, templates);
+  router.use((req, res, next) => {
+    const segments = req.path.split('/');
+    const template = templates.find(t => matches(t.segments, segments));
+    checkPath(segments, template?.segments);
     checkStrings(req.query, 'request/query', CONTROL);
     checkStrings(req.body, 'request/body', CONTROL_BUT_LINE_BREAKS);
+    if (template && !allows(template.methods, req.method)) {
+      // RFC 9110: a method the resource does not support is a 405 listing those it does.
+      res.set('Allow', template.methods.join(', '));
+      throw new MethodNotAllowedError(
+        `${req.method} is not supported on ${
+          req.path
+        }; use ${template.methods.join(' or ')}`,
+      );
+    }
     next();
   });
   return router;
+}
+
+function matches(template: string[], segments: string[]): boolean {
+  return (
+    template.length === segments.length &&
+    template.every((part, i) => part.startsWith('{') || part === segments[i])
+  );
+}
+
+/** HEAD goes with GET, and Express answers OPTIONS itself. */
+function allows(methods: string[], method: string): boolean {
+  return (
+    methods.includes(method) ||
+    method === 'OPTIONS' ||
+    (method === 'HEAD' && methods.includes('GET'))
+  );
 }
 
 /** body-parser's errors as the API's: 413 with the limit, 400 saying the JSON is broken. */
@@ -96,13 +132,7 @@ function rejectControl(text: string, at: string, forbidden: RegExp) {
 }
 
 /** Each decoded path segment; a segment is named after its parameter when a template matches. */
-function checkPath(path: string, templates: string[][]): void {
-  const segments = path.split('/');
-  const template = templates.find(
-    t =>
-      t.length === segments.length &&
-      t.every((part, i) => part.startsWith('{') || part === segments[i]),
-  );
+function checkPath(segments: string[], template: string[] | undefined): void {
   segments.forEach((segment, i) => {
     let decoded: string;
     try {
