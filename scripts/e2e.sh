@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Browser tests: Playwright drives Debian's Chromium against the backend serving the built app, the AWS
-# emulator and the seeded demo fleet. Exits with Playwright's status. See docs/e2e.md.
+# Browser tests: Playwright drives Debian's Chromium against the backend serving the built app, on
+# PostgreSQL, with the AWS emulator and the seeded demo fleet. Exits with Playwright's status (and the
+# API fuzz's when it runs). See docs/e2e.md and docs/fuzz.md.
 # Usage: scripts/e2e.sh [playwright test arguments, e.g. a file or --grep]
 #   E2E_REBUILD=1 rebuilds the app even when its sources did not change.
+#   E2E_FUZZ=1 then fuzzes the API against the same backend (scripts/fuzz-api.sh); E2E_FUZZ=only skips
+#   the browser tests.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The tests use fixed ports (the emulator on 4566, the backend on 7007): runs from several clones on one
@@ -22,6 +25,7 @@ ensure_node
 ensure_dependencies
 ensure_emulator
 ensure_chromium
+if [ -n "${E2E_FUZZ:-}" ]; then ensure_fuzzer; fi
 
 # The tests would otherwise run against whatever answers there (a `scripts/start.sh` left running).
 if curl -fs -o /dev/null "$BACKEND_URL/.backstage/health/v1/liveness"; then
@@ -29,6 +33,8 @@ if curl -fs -o /dev/null "$BACKEND_URL/.backstage/health/v1/liveness"; then
 fi
 
 start_emulator "$EMULATOR_PORT"
+# A fresh database for each run, as in production (app-config.production.yaml): PostgreSQL.
+start_postgres "$(free_port)"
 
 cleanup() {
   if [ -n "${BACKEND_PID:-}" ]; then
@@ -43,6 +49,7 @@ cleanup() {
     wait "$BACKEND_PID" 2>/dev/null || true
   fi
   stop_emulator
+  stop_postgres
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -92,6 +99,7 @@ set -m
 # while the tests run must not restart the backend under them.
 NODE_TRANSFORM="$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
 (cd "$REPO_ROOT/packages/backend" && NODE_ENV=development APP_CONFIG_app_baseUrl="$BACKEND_URL" \
+  APP_CONFIG_backend_database_client=pg APP_CONFIG_backend_database_connection="$PG_CONNECTION" \
   exec node --enable-source-maps --require "$NODE_TRANSFORM" src/index.ts) >"$RUN_DIR/e2e-backend.log" 2>&1 &
 BACKEND_PID=$!
 set +m
@@ -104,8 +112,13 @@ curl -fs -o /dev/null "$BACKEND_URL/.backstage/health/v1/readiness" ||
   die "the backend did not become ready in 5 minutes (log: .run/e2e-backend.log)"
 log "The backend is ready ($SECONDS s since the start of the script)"
 
-log "Running the browser tests (report: e2e-test-report/index.html, screenshots: test-results/)"
 status=0
-CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}" EMULATOR_ENDPOINT="$EMULATOR_ENDPOINT" \
-  PLAYWRIGHT_URL="$BACKEND_URL" yarn_ playwright test "$@" || status=$?
+if [ "${E2E_FUZZ:-}" != only ]; then
+  log "Running the browser tests (report: e2e-test-report/index.html, screenshots: test-results/)"
+  CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}" EMULATOR_ENDPOINT="$EMULATOR_ENDPOINT" \
+    PLAYWRIGHT_URL="$BACKEND_URL" yarn_ playwright test "$@" || status=$?
+fi
+if [ -n "${E2E_FUZZ:-}" ]; then
+  bash "$REPO_ROOT/scripts/fuzz-api.sh" "$BACKEND_URL" || status=1
+fi
 exit "$status"

@@ -61,17 +61,29 @@ ensure_dependencies() {
   echo "$want" > "$stamp"
 }
 
-# The AWS emulator: moto in a project-local virtualenv, pinned in scripts/requirements-emulator.txt.
-ensure_emulator() {
-  local req="$REPO_ROOT/scripts/requirements-emulator.txt"
-  local stamp="$VENV_DIR/.requirements"
-  if [ -x "$VENV_DIR/bin/moto_server" ] && cmp -s "$req" "$stamp"; then
+# Installs a pinned requirements file of scripts/ into the project-local virtualenv .venv, unless that
+# same file was installed there last. $2 is the command it provides.
+ensure_venv_requirements() {
+  local req="$REPO_ROOT/scripts/$1"
+  local stamp="$VENV_DIR/.installed-$1"
+  if [ -x "$VENV_DIR/bin/$2" ] && cmp -s "$req" "$stamp"; then
     return
   fi
-  log "Installing the AWS emulator (moto) into .venv"
-  python3 -m venv "$VENV_DIR"
+  log "Installing $2 ($1) into .venv"
+  [ -x "$VENV_DIR/bin/pip" ] || python3 -m venv "$VENV_DIR"
   "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check -r "$req"
   cp "$req" "$stamp"
+}
+
+# The AWS emulator: moto, pinned in scripts/requirements-emulator.txt.
+ensure_emulator() { ensure_venv_requirements requirements-emulator.txt moto_server; }
+
+# The API fuzzer of the test command (docs/fuzz.md): schemathesis, pinned in scripts/requirements-fuzz.txt.
+ensure_fuzzer() { ensure_venv_requirements requirements-fuzz.txt schemathesis; }
+
+# A TCP port nothing listens on now, for a server that must not collide with another clone's.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # Starts moto on 127.0.0.1:$1 unless something already answers there; stop_emulator stops what we started.

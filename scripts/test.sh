@@ -21,9 +21,11 @@ CI=true yarn_ backstage-cli repo test 2>&1 | tee "$RUN_DIR/test.log" || status=$
 
 stop_postgres
 
-# The browser tests need the ports of the portal (4566, 7007); they start and stop their own.
-log "Browser tests (scripts/e2e.sh)"
-bash "$REPO_ROOT/scripts/e2e.sh" 2>&1 | tee "$RUN_DIR/e2e.log" || status=1
+# The browser tests need the ports of the portal (4566, 7007); they start and stop their own. The API fuzz
+# runs against the same backend afterwards (E2E_FUZZ=1, scripts/fuzz-api.sh, docs/fuzz.md).
+log "Browser tests and the API fuzz (scripts/e2e.sh)"
+rm -rf "$RUN_DIR/fuzz"
+E2E_FUZZ=1 bash "$REPO_ROOT/scripts/e2e.sh" 2>&1 | tee "$RUN_DIR/e2e.log" || status=1
 
 # One plain summary line for tools that read the end of the output: Jest's and Playwright's counts.
 # number FILE LINE-PATTERN WORD: the count before WORD on the last line of FILE matching LINE-PATTERN, or 0.
@@ -32,8 +34,22 @@ number() {
   line="$(sed 's/\x1b\[[0-9;]*m//g' "$1" 2>/dev/null | grep -E "$2" | tail -1 || true)"
   [[ "$line" =~ ([0-9]+)\ $3 ]] && echo "${BASH_REMATCH[1]}" || echo 0
 }
-passed=$(( $(number "$RUN_DIR/test.log" '^Tests: ' passed) + $(number "$RUN_DIR/e2e.log" '^ *[0-9]+ passed' passed) ))
-failed=$(( $(number "$RUN_DIR/test.log" '^Tests: ' failed) + $(number "$RUN_DIR/e2e.log" '^ *[0-9]+ failed' failed) ))
+# The fuzz counts one test per API operation of its JUnit report ("passed failed"); no report is a failure.
+fuzz_counts() {
+  python3 - "$RUN_DIR"/fuzz/junit-*.xml <<'PY'
+import sys, xml.etree.ElementTree as ET
+reports = [path for path in sys.argv[1:] if not path.endswith('*.xml')]
+if not reports:
+    print(0, 1)
+    sys.exit()
+suites = ET.parse(reports[0]).getroot()
+bad = sum(int(suites.get(key, 0)) for key in ('failures', 'errors'))
+print(int(suites.get('tests', 0)) - bad - int(suites.get('skipped', 0)), bad)
+PY
+}
+read -r fuzz_passed fuzz_failed < <(fuzz_counts)
+passed=$(( $(number "$RUN_DIR/test.log" '^Tests: ' passed) + $(number "$RUN_DIR/e2e.log" '^ *[0-9]+ passed' passed) + fuzz_passed ))
+failed=$(( $(number "$RUN_DIR/test.log" '^Tests: ' failed) + $(number "$RUN_DIR/e2e.log" '^ *[0-9]+ failed' failed) + fuzz_failed ))
 if [ "$status" = 0 ] && [ "$passed" = 0 ]; then
   log "no test ran"
   status=1

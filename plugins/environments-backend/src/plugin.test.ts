@@ -269,4 +269,13 @@ describe('environmentsPlugin', () => {
       "environments.definitions[2].locations[0].accountId must be a 12-digit AWS account id, got '33'",
     );
   });
+
+  it('does not start with a misspelt optional key (prod would otherwise need one approval, not two)', async () => {
+    const config = structuredClone(DEMO_CONFIG) as any;
+    config.environments.definitions[2].promotion = { aprovals: 2 };
+
+    await expect(start({ config })).rejects.toThrow(
+      'environments.definitions[2].promotion.aprovals is not a known key; did you mean approvals?',
+    );
+  });
 });

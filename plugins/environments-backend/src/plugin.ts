@@ -6,7 +6,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
-import { readEnvironmentsConfig } from './config';
+import { assertKnownEnvironmentsKeys, readEnvironmentsConfig } from './config';
 import { DatabaseMatrixStore } from './database';
 import {
   DatabaseFindingsStore,
@@ -17,6 +17,7 @@ import {
 import { createPromotions } from './promotion';
 import {
   ComplianceService,
+  createRequestEdge,
   createRouter,
   environmentCollectorServiceRef,
   RefreshService,
@@ -65,6 +66,7 @@ export const environmentsPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, scheduler, httpRouter, httpAuth } =
           deps;
+        await assertKnownEnvironmentsKeys(config);
         const { environments, refresh: schedule } =
           readEnvironmentsConfig(config);
         const complianceConfig = readComplianceConfig(config, environments);
@@ -139,6 +141,7 @@ export const environmentsPlugin = createBackendPlugin({
           });
         }
 
+        httpRouter.use(createRequestEdge());
         httpRouter.use(
           await createRouter({
             httpAuth,

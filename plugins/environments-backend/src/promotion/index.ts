@@ -176,6 +176,7 @@ export function createPromotions(options: PromotionsOptions): Promotions {
         }),
         promotions,
         rollbacks,
+        environments: config.environments,
       }),
     sweep: () => promotions.sweep(),
     stop: () => executor.stop(),

@@ -154,7 +154,128 @@ describe('promotion routes', () => {
       .get(`/promotions/${created.body.id}`)
       .set('Authorization', as('dave'));
     expect(read.status).toBe(404);
-    expect(read.body.error.message).toBe(`No entity ${ENTITY} in the catalog`);
+    // The answer to an id that does not exist: nothing says the request, or the service, exists.
+    expect(read.body.error.message).toBe(
+      `No promotion request with id '${created.body.id}'`,
+    );
+  });
+
+  it('answers 400 for bad input, then 404 for an unknown or hidden service, then 403', async () => {
+    // Carol may neither request nor roll back; dave may not even read checkout-api.
+    const noPermission = [
+      'environments.promotion.request',
+      'environments.promotion.approve',
+      'environments.rollback',
+    ];
+    await setup({
+      ...Object.fromEntries(
+        noPermission.map(name => [
+          name,
+          ['user:default/carol', 'user:default/dave'],
+        ]),
+      ),
+      'catalog.entity.read': ['user:default/dave'],
+    });
+    const post = (path: string, user: string, body: object) =>
+      request(app).post(path).set('Authorization', as(user)).send(body);
+
+    const malformed = await post('/promotions', 'carol', {
+      entityRef: 'component:default/',
+      targetEnvironment: 'prod',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(
+      /^body\.entityRef must be an entity ref such as component:default\/checkout-api, got 'component:default\/'/,
+    );
+    // A ref no catalog entity can have is refused here, not sent to the catalog (which refuses it too).
+    const impossible = await post('/rollbacks', 'carol', {
+      entityRef: 'component:default/check out',
+      environment: 'prod',
+    });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.error.message).toBe(
+      "body.entityRef: 'check out' is not an entity name (letters and digits, with -, _ or . between them, at most 63 characters)",
+    );
+    const versions = await request(app)
+      .get('/services/default/component/check%20out/environments/prod/versions')
+      .set('Authorization', as('carol'));
+    expect(versions.status).toBe(400);
+    expect(versions.body.error.message).toMatch(
+      /^request\/path\/name: 'check out' is not an entity name/,
+    );
+    const unknownEnvironment = await post('/rollbacks', 'carol', {
+      entityRef: 'component:default/nobody-knows',
+      environment: 'production',
+    });
+    expect(unknownEnvironment.status).toBe(400);
+    expect(unknownEnvironment.body.error.message).toBe(
+      "body.environment: no environment named 'production'; the environments are dev, staging, prod",
+    );
+
+    for (const path of ['/promotions', '/rollbacks']) {
+      const only = (fields: object) =>
+        path === '/promotions'
+          ? { ...fields, targetEnvironment: 'prod' }
+          : { ...fields, environment: 'prod' };
+      const unknown = await post(
+        path,
+        'carol',
+        only({ entityRef: 'component:default/nobody-knows' }),
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.message).toBe(
+        'No entity component:default/nobody-knows in the catalog',
+      );
+      const hidden = await post(
+        path,
+        'dave',
+        only({ entityRef: 'checkout-api' }),
+      );
+      expect(hidden.status).toBe(404);
+      expect(hidden.body.error.message).toBe(
+        `No entity ${ENTITY} in the catalog`,
+      );
+      const denied = await post(
+        path,
+        'carol',
+        only({ entityRef: 'checkout-api' }),
+      );
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toMatch(
+        new RegExp(
+          `^user:default/carol does not have the environments\\.(promotion\\.request|rollback) permission on ${ENTITY}$`,
+        ),
+      );
+    }
+
+    const created = await post('/promotions', 'alice', {
+      entityRef: ENTITY,
+      targetEnvironment: 'prod',
+    });
+    const badComment = await post(
+      `/promotions/${created.body.id}/approve`,
+      'carol',
+      {
+        comment: 42,
+      },
+    );
+    expect(badComment.status).toBe(400);
+    const hiddenRequest = await post(
+      `/promotions/${created.body.id}/approve`,
+      'dave',
+      {},
+    );
+    const unknownRequest = await post('/promotions/nope/approve', 'dave', {});
+    expect([hiddenRequest.status, unknownRequest.status]).toEqual([404, 404]);
+    expect(hiddenRequest.body.error.message).toBe(
+      `No promotion request with id '${created.body.id}'`,
+    );
+    expect(unknownRequest.body.error.message).toBe(
+      "No promotion request with id 'nope'",
+    );
+    expect(
+      (await post(`/promotions/${created.body.id}/reject`, 'carol', {})).status,
+    ).toBe(403);
   });
 
   it('answers 403 to self-approval although the policy allows it', async () => {
@@ -221,7 +342,7 @@ describe('promotion routes', () => {
       .set('Authorization', as('alice'));
     expect(status.status).toBe(400);
     expect(status.body.error.message).toMatch(
-      /^Unknown status done; one or more of requested, approved/,
+      /^Unknown status 'done'; one or more of requested, approved/,
     );
 
     const version = await request(app)

@@ -4,24 +4,37 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  isImageDigest,
   PROMOTION_STATES,
   PromotionState,
   promotionApprovePermission,
   promotionRequestPermission,
   rollbackPermission,
 } from '@internal/backstage-plugin-environments-common';
-import {
-  onlyVisible,
-  ServiceVisibility,
-  VisibleServices,
-} from '../service/ServiceVisibility';
+import { ServiceVisibility } from '../service/ServiceVisibility';
 import { Actor, requirePermission } from './permissionChecks';
 import { PromotionService } from './PromotionService';
+import { checkEntityRefParts, entityRefAt } from './catalogEntity';
+import {
+  environmentAt,
+  firstVisible,
+  listLimit,
+  optionalBoolean,
+  optionalEntityRefQuery,
+  optionalEnvironmentQuery,
+  optionalImageDigest,
+  optionalLimit,
+  optionalQuery,
+  optionalString,
+  readBody,
+  requiredString,
+} from './requestInput';
 import { RollbackService } from './RollbackService';
+
+export { firstVisible, listLimit } from './requestInput';
 
 /** What the promotion routes need. */
 export interface PromotionRoutesOptions {
@@ -31,147 +44,52 @@ export interface PromotionRoutesOptions {
   visibility: ServiceVisibility;
   promotions: PromotionService;
   rollbacks: RollbackService;
-}
-
-type Body = Record<string, unknown>;
-
-/** The JSON body as an object with only `allowed` keys; InputError naming what is wrong otherwise. */
-function readBody(req: express.Request, allowed: string[]): Body {
-  const body = req.body ?? {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new InputError('The request body must be a JSON object');
-  }
-  const unknown = Object.keys(body).filter(key => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new InputError(
-      `Unknown field${
-        unknown.length > 1 ? 's' : ''
-      } in the request body: ${unknown.join(', ')} ` +
-        `(allowed: ${allowed.join(', ') || 'none'})`,
-    );
-  }
-  return body as Body;
-}
-
-function requiredString(body: Body, key: string): string {
-  const value = body[key];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InputError(
-      `body.${key} is required and must be a non-empty string`,
-    );
-  }
-  return value.trim();
-}
-
-function optionalString(
-  body: Body,
-  key: string,
-  maxLength = 2000,
-): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new InputError(`body.${key} must be a string`);
-  }
-  if (value.length > maxLength) {
-    throw new InputError(
-      `body.${key} must be at most ${maxLength} characters, got ${value.length}`,
-    );
-  }
-  return value.trim() || undefined;
-}
-
-/** An optional image digest (`sha256:<64 hex>`), e.g. the one the user saw before requesting. */
-function optionalImageDigest(body: Body, key: string): string | undefined {
-  const value = optionalString(body, key, 80);
-  if (value !== undefined && !isImageDigest(value)) {
-    throw new InputError(
-      `body.${key} must be an image digest: sha256: and 64 lowercase hex digits, got '${value}'`,
-    );
-  }
-  return value;
-}
-
-function optionalBoolean(body: Body, key: string): boolean | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) {
-    return undefined;
-  }
-  if (typeof value !== 'boolean') {
-    throw new InputError(`body.${key} must be true or false`);
-  }
-  return value;
-}
-
-function optionalQuery(req: express.Request, key: string): string | undefined {
-  const value = req.query[key];
-  if (value === undefined) {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new InputError(`Query parameter ${key} must be given once`);
-  }
-  return value;
-}
-
-const DEFAULT_LIST_LIMIT = 100;
-const MAX_LIST_LIMIT = 500;
-
-/** The `limit` query parameter of a list: 1 to 500, or undefined (100). */
-function optionalLimit(req: express.Request): number | undefined {
-  const limitParam = optionalQuery(req, 'limit');
-  const limit = limitParam === undefined ? undefined : Number(limitParam);
-  if (
-    limit !== undefined &&
-    !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIST_LIMIT)
-  ) {
-    throw new InputError(
-      `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got '${limitParam}'`,
-    );
-  }
-  return limit;
+  /** The configured environment names, in promotion order. */
+  environments: string[];
 }
 
 /**
- * How many records to read for a list: the limit asked for, or, when the caller sees only some
- * services, as many as a list may hold, so that the limit counts visible records (see firstVisible).
- */
-export function listLimit(
-  limit: number | undefined,
-  visible: VisibleServices,
-): number {
-  return visible === 'all' ? limit ?? DEFAULT_LIST_LIMIT : MAX_LIST_LIMIT;
-}
-
-/** The first `limit` records about services the caller may see. */
-export function firstVisible<T extends { entityRef: string }>(
-  items: T[],
-  visible: VisibleServices,
-  limit: number | undefined,
-): T[] {
-  return onlyVisible(items, visible).slice(0, limit ?? DEFAULT_LIST_LIMIT);
-}
-
-/**
- * The promotion and rollback endpoints of the backend plugin. Mutating routes accept users only (a
- * service principal may not request, approve or roll back on its own; scaffolder actions call on behalf
- * of the user) and check their permission on the service's catalog entity first (403 otherwise).
+ * The promotion and rollback endpoints of the backend plugin. Every route answers in the same order:
+ * 400 for input that is wrong (what and where), then 404 for a service or record that does not exist
+ * or whose catalog entity the caller may not read (the same answer for both), then 403. Mutating routes
+ * accept users only (a service principal may not request, approve or roll back on its own; scaffolder
+ * actions call on behalf of the user) and check their permission on the service's catalog entity.
  */
 export function createPromotionRoutes(
   options: PromotionRoutesOptions,
 ): express.Router {
   const { httpAuth, permissions, visibility, promotions, rollbacks } = options;
+  const { environments } = options;
   const reader = (req: express.Request<any, any, any, any>) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
   const router = Router();
   router.use(express.json());
 
-  const actorOf = async (req: express.Request): Promise<Actor> => {
+  /** The signed-in user, once they hold `permission` on the service (403 otherwise). */
+  const actorWithPermission = async (
+    req: express.Request<any, any, any, any>,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<Actor> => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    return { userRef: credentials.principal.userEntityRef, credentials };
+    const actor = { userRef: credentials.principal.userEntityRef, credentials };
+    await requirePermission(permissions, permission, entityRef, actor);
+    return actor;
   };
+
+  /** The record, or the 404 of an unknown id when the caller may not read its service's entity. */
+  const visibleRecord = async <T extends { entityRef: string }>(
+    req: express.Request<any, any, any, any>,
+    record: T,
+    notFound: string,
+  ): Promise<T> => {
+    if (!(await visibility.isVisible(record.entityRef, await reader(req)))) {
+      throw new NotFoundError(notFound);
+    }
+    return record;
+  };
+  const unknownPromotion = (id: string) =>
+    `No promotion request with id '${id}'`;
 
   router.post('/promotions', async (req, res) => {
     const body = readBody(req, [
@@ -183,19 +101,29 @@ export function createPromotionRoutes(
       'digest',
     ]);
     const input = {
-      entityRef: requiredString(body, 'entityRef'),
-      targetEnvironment: requiredString(body, 'targetEnvironment'),
-      sourceEnvironment: optionalString(body, 'sourceEnvironment', 255),
+      entityRef: entityRefAt(
+        requiredString(body, 'entityRef'),
+        'body.entityRef',
+      ),
+      targetEnvironment: environmentAt(
+        requiredString(body, 'targetEnvironment'),
+        'body.targetEnvironment',
+        environments,
+      )!,
+      sourceEnvironment: environmentAt(
+        optionalString(body, 'sourceEnvironment', 255),
+        'body.sourceEnvironment',
+        environments,
+      ),
       digest: optionalImageDigest(body, 'digest'),
       comment: optionalString(body, 'comment'),
       overrideWindow: optionalBoolean(body, 'overrideWindow'),
     };
-    const actor = await actorOf(req);
-    await requirePermission(
-      permissions,
+    await visibility.getVisibleEntity(input.entityRef, await reader(req));
+    const actor = await actorWithPermission(
+      req,
       promotionRequestPermission,
       input.entityRef,
-      actor,
     );
     res.status(201).json(await promotions.request(input, actor));
   });
@@ -208,9 +136,11 @@ export function createPromotionRoutes(
     const invalid = statuses?.filter(s => !PROMOTION_STATES.includes(s));
     if (invalid?.length) {
       throw new InputError(
-        `Unknown status ${invalid.join(
+        `Unknown status ${invalid
+          .map(status => `'${status}'`)
+          .join(', ')}; one or more of ${PROMOTION_STATES.join(
           ', ',
-        )}; one or more of ${PROMOTION_STATES.join(', ')}, comma-separated`,
+        )}, comma-separated`,
       );
     }
     const awaiting = optionalQuery(req, 'awaitingMyApproval');
@@ -220,20 +150,26 @@ export function createPromotionRoutes(
       );
     }
     const limit = optionalLimit(req);
+    const filter = {
+      entityRef: optionalEntityRefQuery(req),
+      targetEnvironment: optionalEnvironmentQuery(
+        req,
+        'targetEnvironment',
+        environments,
+      ),
+      statuses,
+    };
     let awaitingApprovalBy: string | undefined;
     let credentials;
     if (awaiting === 'true') {
-      const actor = await actorOf(req);
-      awaitingApprovalBy = actor.userRef;
-      credentials = actor.credentials;
+      credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      awaitingApprovalBy = credentials.principal.userEntityRef;
     } else {
       credentials = await reader(req);
     }
     const visible = await visibility.visibleServices(credentials);
     const items = await promotions.list({
-      entityRef: optionalQuery(req, 'entityRef'),
-      targetEnvironment: optionalQuery(req, 'targetEnvironment'),
-      statuses,
+      ...filter,
       awaitingApprovalBy,
       limit: listLimit(limit, visible),
     });
@@ -246,59 +182,37 @@ export function createPromotionRoutes(
   });
 
   router.get('/promotions/:id', async (req, res) => {
-    const credentials = await reader(req);
-    const record = await promotions.get(req.params.id);
-    await visibility.assertVisible(record.entityRef, credentials);
-    res.json(record);
+    const { id } = req.params;
+    res.json(
+      await visibleRecord(req, await promotions.get(id), unknownPromotion(id)),
+    );
   });
 
-  /** The signed-in user, once they hold `permission` on the service the request is about. */
-  async function actorWithPermissionOnRequest(
+  /** The signed-in user acting on a request: 404 before 403, as for every route. */
+  async function actorOnRequest(
     req: express.Request<{ id: string }>,
     permission: ResourcePermission<'catalog-entity'>,
   ): Promise<Actor> {
-    const actor = await actorOf(req);
-    const entityRef = await promotions.entityRefOf(req.params.id);
-    await requirePermission(permissions, permission, entityRef, actor);
-    return actor;
+    const { id } = req.params;
+    const { entityRef } = await visibleRecord(
+      req,
+      { entityRef: await promotions.entityRefOf(id) },
+      unknownPromotion(id),
+    );
+    return actorWithPermission(req, permission, entityRef);
   }
 
-  router.post('/promotions/:id/approve', async (req, res) => {
-    const body = readBody(req, ['comment']);
-    const actor = await actorWithPermissionOnRequest(
-      req,
-      promotionApprovePermission,
-    );
-    res.json(
-      await promotions.approve(
-        req.params.id,
-        { comment: optionalString(body, 'comment') },
-        actor,
-      ),
-    );
-  });
-
-  router.post('/promotions/:id/reject', async (req, res) => {
-    const body = readBody(req, ['comment']);
-    const actor = await actorWithPermissionOnRequest(
-      req,
-      promotionApprovePermission,
-    );
-    res.json(
-      await promotions.reject(
-        req.params.id,
-        { comment: optionalString(body, 'comment') },
-        actor,
-      ),
-    );
-  });
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(`/promotions/:id/${decision}`, async (req, res) => {
+      const comment = optionalString(readBody(req, ['comment']), 'comment');
+      const actor = await actorOnRequest(req, promotionApprovePermission);
+      res.json(await promotions[decision](req.params.id, { comment }, actor));
+    });
+  }
 
   router.post('/promotions/:id/cancel', async (req, res) => {
     readBody(req, []);
-    const actor = await actorWithPermissionOnRequest(
-      req,
-      promotionRequestPermission,
-    );
+    const actor = await actorOnRequest(req, promotionRequestPermission);
     res.json(await promotions.cancel(req.params.id, actor));
   });
 
@@ -311,8 +225,15 @@ export function createPromotionRoutes(
       'dryRun',
     ]);
     const input = {
-      entityRef: requiredString(body, 'entityRef'),
-      environment: requiredString(body, 'environment'),
+      entityRef: entityRefAt(
+        requiredString(body, 'entityRef'),
+        'body.entityRef',
+      ),
+      environment: environmentAt(
+        requiredString(body, 'environment'),
+        'body.environment',
+        environments,
+      )!,
       targetVersion: optionalString(body, 'targetVersion', 32),
       comment: optionalString(body, 'comment'),
       dryRun: optionalBoolean(body, 'dryRun'),
@@ -325,12 +246,11 @@ export function createPromotionRoutes(
         `body.targetVersion must be a published version number, got '${input.targetVersion}'`,
       );
     }
-    const actor = await actorOf(req);
-    await requirePermission(
-      permissions,
+    await visibility.getVisibleEntity(input.entityRef, await reader(req));
+    const actor = await actorWithPermission(
+      req,
       rollbackPermission,
       input.entityRef,
-      actor,
     );
     const record = await rollbacks.rollback(input, actor);
     res.status(input.dryRun ? 200 : 201).json(record);
@@ -338,29 +258,37 @@ export function createPromotionRoutes(
 
   router.get('/rollbacks', async (req, res) => {
     const limit = optionalLimit(req);
+    const filter = {
+      entityRef: optionalEntityRefQuery(req),
+      environment: optionalEnvironmentQuery(req, 'environment', environments),
+    };
     const visible = await visibility.visibleServices(await reader(req));
     const items = await rollbacks.list({
-      entityRef: optionalQuery(req, 'entityRef'),
-      environment: optionalQuery(req, 'environment'),
+      ...filter,
       limit: listLimit(limit, visible),
     });
     res.json({ items: firstVisible(items, visible, limit) });
   });
 
   router.get('/rollbacks/:id', async (req, res) => {
-    const credentials = await reader(req);
-    const record = await rollbacks.get(req.params.id);
-    await visibility.assertVisible(record.entityRef, credentials);
-    res.json(record);
+    const { id } = req.params;
+    res.json(
+      await visibleRecord(
+        req,
+        await rollbacks.get(id),
+        `No rollback with id '${id}'`,
+      ),
+    );
   });
 
   router.get(
     '/services/:namespace/:kind/:name/environments/:environment/versions',
     async (req, res) => {
-      const credentials = await reader(req);
       const { namespace, kind, name, environment } = req.params;
-      const entityRef = `${kind}:${namespace}/${name}`;
-      await visibility.assertVisible(entityRef, credentials);
+      const ref = { kind, namespace, name };
+      checkEntityRefParts(ref, part => `request/path/${part}`);
+      const entityRef = stringifyEntityRef(ref);
+      await visibility.getVisibleEntity(entityRef, await reader(req));
       const items = await rollbacks.listVersions(entityRef, environment);
       res.json({ items });
     },

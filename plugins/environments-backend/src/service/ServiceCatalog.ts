@@ -49,6 +49,11 @@ export const FLEET_ENTITY_FILTER = {
   [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
 };
 
+/** What the API answers for an entity that is unknown, or hidden from the caller: the same. */
+export function entityNotFound(entityRef: string): NotFoundError {
+  return new NotFoundError(`No entity ${entityRef} in the catalog`);
+}
+
 /** Reads the services of the fleet from the catalog: Components with the project annotation. */
 export class ServiceCatalog {
   private readonly catalog: CatalogService;
@@ -106,7 +111,7 @@ export class ServiceCatalog {
     const entity = await this.catalog.getEntityByRef(ref, { credentials });
     const entityRef = stringifyEntityRef(ref);
     if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      throw entityNotFound(entityRef);
     }
     if (entity.kind.toLocaleLowerCase('en-US') !== 'component') {
       throw new NotFoundError(

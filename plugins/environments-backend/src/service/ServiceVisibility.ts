@@ -2,12 +2,11 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { FLEET_ENTITY_FILTER } from './ServiceCatalog';
+import { entityNotFound, FLEET_ENTITY_FILTER } from './ServiceCatalog';
 
 /** Every service, or only these entity refs. */
 export type VisibleServices = 'all' | ReadonlySet<string>;
@@ -58,18 +57,44 @@ export class ServiceVisibility {
     return new Set(items.map(entity => stringifyEntityRef(entity)));
   }
 
+  /** Whether the caller may read the service's catalog entity (`catalog.entity.read`). */
+  async isVisible(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const [decision] = await this.permissions.authorize(
+      [{ permission: catalogEntityReadPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
   /** Throws NotFoundError, as the catalog answers, when the caller may not read the service's entity. */
   async assertVisible(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<void> {
-    const [decision] = await this.permissions.authorize(
-      [{ permission: catalogEntityReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    if (!(await this.isVisible(entityRef, credentials))) {
+      throw entityNotFound(entityRef);
     }
+  }
+
+  /**
+   * The entity, read as the caller. The same NotFoundError whether it does not exist or the caller may
+   * not read it, so that nobody learns from Environments that a hidden entity exists.
+   */
+  async getVisibleEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    await this.assertVisible(entityRef, credentials);
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw entityNotFound(entityRef);
+    }
+    return entity;
   }
 }
 

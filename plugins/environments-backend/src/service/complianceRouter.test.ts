@@ -330,6 +330,18 @@ describe('the compliance API', () => {
       expect(detectors.detected).not.toContain('shop-inventory-service-prod');
     });
 
+    it('answers 404 for an unknown service before 403 for service credentials', async () => {
+      const res = await driftCheck('nobody-knows').set(
+        'Authorization',
+        mockCredentials.service.header(),
+      );
+
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe(
+        'No entity component:default/nobody-knows in the catalog',
+      );
+    });
+
     it('answers 404 naming the annotation for a Component without it', async () => {
       const res = await driftCheck('example-website');
 

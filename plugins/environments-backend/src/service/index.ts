@@ -13,6 +13,7 @@ export {
 export { RefreshService } from './RefreshService';
 export type { RefreshListener, ServiceSource } from './RefreshService';
 export { createRouter } from './router';
+export { createRequestEdge, REQUEST_BODY_LIMIT } from './requestEdge';
 export {
   SOURCE_LOCATION_ANNOTATION,
   ServiceCatalog,

@@ -172,6 +172,18 @@ describe('the environments API', () => {
         'resource:default/shop-db is a Resource: only Components have environments',
       );
     });
+
+    it('answers 400 naming the parameter for a name no catalog entity can have', async () => {
+      const res = await request(server).get(
+        `/api/environments/services/default/component/${encodeURIComponent(
+          'checkout api^',
+        )}/matrix`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /^request\/params\/name must match pattern/,
+      );
+    });
   });
 
   describe('GET /services/{namespace}/{kind}/{name}/environments/{environment}/history', () => {
@@ -329,6 +341,11 @@ describe('the environments API', () => {
       expect(
         res.body.items.map((i: { entityRef: string }) => i.entityRef),
       ).toEqual(['component:default/payments-api']);
+      const cleared = await request(server).get(
+        '/api/environments/fleet?search=',
+      );
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.totalItems).toBe(3);
       const ok = await request(server).get('/api/environments/fleet?status=ok');
       expect(
         ok.body.items.map((i: { entityRef: string }) => i.entityRef),

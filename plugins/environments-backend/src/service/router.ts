@@ -125,14 +125,16 @@ export async function createRouter(options: {
   });
 
   // Spends the CloudFormation quota of every account the service runs in: a person asks for it;
-  // the scheduled check covers the fleet otherwise.
+  // the scheduled check covers the fleet otherwise. An unknown service is a 404 before a service
+  // principal's 403, as on every route.
   router.post(
     '/services/:namespace/:kind/:name/drift-check',
     async (req, res) => {
       const service = await catalog.getService(
         req.params,
-        await httpAuth.credentials(req, { allow: ['user'] }),
+        await credentials(req),
       );
+      await httpAuth.credentials(req, { allow: ['user'] });
       res.json(toApiFindings(await compliance.checkDrift(service.entityRef)));
     },
   );

@@ -32,31 +32,43 @@ export const spec = {
         name: 'namespace',
         in: 'path',
         required: true,
-        description: "The entity's namespace, e.g. `default`.",
+        description:
+          "The entity's namespace, e.g. `default`: letters, digits and dashes, as the catalog's default rules allow (case does not matter).",
         schema: {
           type: 'string',
           minLength: 1,
+          maxLength: 63,
+          pattern: '^[a-zA-Z0-9]+(-+[a-zA-Z0-9]+)*$',
         },
+        example: 'default',
       },
       kind: {
         name: 'kind',
         in: 'path',
         required: true,
-        description: "The entity's kind, e.g. `component`.",
+        description:
+          "The entity's kind, e.g. `component`; a letter, then letters and digits.",
         schema: {
           type: 'string',
           minLength: 1,
+          maxLength: 63,
+          pattern: '^[a-zA-Z][a-zA-Z0-9]*$',
         },
+        example: 'component',
       },
       name: {
         name: 'name',
         in: 'path',
         required: true,
-        description: "The entity's name, e.g. `checkout-api`.",
+        description:
+          "The entity's name, e.g. `checkout-api`: letters and digits, with `-`, `_` and `.` between them, as the catalog's default rules allow.",
         schema: {
           type: 'string',
           minLength: 1,
+          maxLength: 63,
+          pattern: '^[a-zA-Z0-9]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$',
         },
+        example: 'checkout-api',
       },
       environment: {
         name: 'environment',
@@ -64,9 +76,9 @@ export const spec = {
         required: true,
         description: 'An environment name from the config, e.g. `prod`.',
         schema: {
-          type: 'string',
-          minLength: 1,
+          $ref: '#/components/schemas/EnvironmentName',
         },
+        example: 'prod',
       },
       owner: {
         name: 'owner',
@@ -76,9 +88,9 @@ export const spec = {
         description:
           'Only services owned by this entity, e.g. `group:default/team-checkout` or `team-checkout` (kind `group` and namespace `default` are the defaults).',
         schema: {
-          type: 'string',
-          minLength: 1,
+          $ref: '#/components/schemas/NonEmptyText',
         },
+        example: 'group:default/team-checkout',
       },
       system: {
         name: 'system',
@@ -88,9 +100,9 @@ export const spec = {
         description:
           'Only services of this system, e.g. `system:default/shop` or `shop`.',
         schema: {
-          type: 'string',
-          minLength: 1,
+          $ref: '#/components/schemas/NonEmptyText',
         },
+        example: 'shop',
       },
       status: {
         name: 'status',
@@ -107,11 +119,13 @@ export const spec = {
         in: 'query',
         required: false,
         allowReserved: true,
+        allowEmptyValue: true,
         description:
-          'Case-insensitive text found in the entity ref or the title.',
+          'Case-insensitive text found in the entity ref or the title; empty finds every service.',
         schema: {
-          type: 'string',
+          $ref: '#/components/schemas/Text',
         },
+        example: 'checkout',
       },
       offset: {
         name: 'offset',
@@ -156,11 +170,12 @@ export const spec = {
         name: 'environment',
         in: 'query',
         required: false,
-        description: 'Only findings in this environment, e.g. `prod`.',
+        description:
+          'Only findings in this environment, e.g. `prod`; 400 for one that is not configured.',
         schema: {
-          type: 'string',
-          minLength: 1,
+          $ref: '#/components/schemas/EnvironmentName',
         },
+        example: 'prod',
       },
     },
     requestBodies: {},
@@ -177,6 +192,24 @@ export const spec = {
       },
     },
     schemas: {
+      Text: {
+        type: 'string',
+        description:
+          'Any text without control characters (U+0000 to U+001F, U+007F to U+009F): the plugin answers 400 to a string of the path, the query or the body holding one (docs/api.md).',
+        pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]*$',
+      },
+      NonEmptyText: {
+        type: 'string',
+        description: 'Text (as above) of at least one character.',
+        pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]+$',
+      },
+      EnvironmentName: {
+        type: 'string',
+        description:
+          'An environment name as the config spells them (environments.definitions[].name): lower-case letters, digits and single dashes.',
+        minLength: 1,
+        pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+      },
       Error: {
         type: 'object',
         properties: {
