@@ -61,17 +61,27 @@ ensure_dependencies() {
   echo "$want" > "$stamp"
 }
 
-# The AWS emulator: moto in a project-local virtualenv, pinned in scripts/requirements-emulator.txt.
+# The AWS emulator: moto in a project-local virtualenv, pinned in scripts/requirements-emulator.txt, with
+# scripts/moto-cloudformation-lambda.patch applied: moto's CloudFormation drops an AWS::Lambda::Function's
+# PackageType, ImageConfig, Architectures and Tags, which AWS applies (docs/development.md).
 ensure_emulator() {
+  command -v patch >/dev/null || apt_install patch
   local req="$REPO_ROOT/scripts/requirements-emulator.txt"
+  local patch="$REPO_ROOT/scripts/moto-cloudformation-lambda.patch"
   local stamp="$VENV_DIR/.requirements"
-  if [ -x "$VENV_DIR/bin/moto_server" ] && cmp -s "$req" "$stamp"; then
+  if [ -x "$VENV_DIR/bin/moto_server" ] && cat "$req" "$patch" | cmp -s - "$stamp"; then
     return
   fi
   log "Installing the AWS emulator (moto) into .venv"
   python3 -m venv "$VENV_DIR"
+  # --force-reinstall: an earlier patched copy is replaced by the pristine release before patching.
+  "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+    "$(grep -E '^moto' "$req")"
   "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-  cp "$req" "$stamp"
+  local site
+  site="$("$VENV_DIR/bin/python" -c 'import moto, os; print(os.path.dirname(os.path.dirname(moto.__file__)))')"
+  patch --quiet --forward -p1 -d "$site" <"$patch" || die "could not apply $patch to moto in .venv"
+  cat "$req" "$patch" >"$stamp"
 }
 
 # Starts moto on 127.0.0.1:$1 unless something already answers there; stop_emulator stops what we started.
@@ -86,12 +96,18 @@ start_emulator() {
   log "Starting the AWS emulator at $EMULATOR_ENDPOINT"
   MOTO_LAMBDA_STUB_ECR=false "$VENV_DIR/bin/moto_server" -H 127.0.0.1 -p "$port" >"$RUN_DIR/emulator.log" 2>&1 &
   EMULATOR_PID=$!
+  wait_until_answering "the AWS emulator" "$EMULATOR_ENDPOINT/moto-api/" "$EMULATOR_PID" emulator.log
+}
+
+# wait_until_answering WHAT URL PID LOG: waits up to 30 s for URL to answer, dying with the log (in .run/)
+# when the process PID exits first.
+wait_until_answering() {
   for _ in $(seq 1 60); do
-    if curl -fs -o /dev/null "$EMULATOR_ENDPOINT/moto-api/"; then return; fi
-    kill -0 "$EMULATOR_PID" 2>/dev/null || { cat "$RUN_DIR/emulator.log" >&2; die "the AWS emulator exited"; }
+    if curl -fs -o /dev/null "$2"; then return; fi
+    kill -0 "$3" 2>/dev/null || { cat "$RUN_DIR/$4" >&2; die "$1 exited"; }
     sleep 0.5
   done
-  die "the AWS emulator did not answer on $EMULATOR_ENDPOINT (log: .run/emulator.log)"
+  die "$1 did not answer on $2 (log: .run/$4)"
 }
 
 stop_emulator() {
@@ -99,6 +115,36 @@ stop_emulator() {
     kill "$EMULATOR_PID" 2>/dev/null || true
     wait "$EMULATOR_PID" 2>/dev/null || true
     EMULATOR_PID=
+  fi
+}
+
+# The demo's Git server (packages/demo-git-server) on 127.0.0.1:$1, where "Create a new service" pushes
+# the repositories it creates and the catalog reads them. Like the emulator and the in-memory database it
+# starts empty: its repositories live in .run/git-repositories until the next start.
+start_git_server() {
+  local port="$1"
+  command -v git >/dev/null || apt_install git
+  GIT_SERVER_URL="http://127.0.0.1:$port"
+  export GIT_SERVER_URL
+  if curl -fs -o /dev/null "$GIT_SERVER_URL/"; then
+    die "something already answers on $GIT_SERVER_URL: stop it before starting the demo's Git server"
+  fi
+  rm -rf "$RUN_DIR/git-repositories"
+  log "Starting the demo's Git server at $GIT_SERVER_URL"
+  # Its own process group (yarn, tsx, node), so that stop_git_server ends all of it.
+  set -m
+  (cd "$REPO_ROOT" && exec node "$YARN_RELEASE" workspace @internal/demo-git-server start \
+    --port "$port" --dir "$RUN_DIR/git-repositories") >"$RUN_DIR/git-server.log" 2>&1 &
+  GIT_SERVER_PID=$!
+  set +m
+  wait_until_answering "the Git server" "$GIT_SERVER_URL/" "$GIT_SERVER_PID" git-server.log
+}
+
+stop_git_server() {
+  if [ -n "${GIT_SERVER_PID:-}" ]; then
+    kill -TERM -- -"$GIT_SERVER_PID" 2>/dev/null || true
+    wait "$GIT_SERVER_PID" 2>/dev/null || true
+    GIT_SERVER_PID=
   fi
 }
 

@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMatrixAction } from './actions/matrix';
 import { createPromoteAction } from './actions/promote';
+import { createPublishGitAction } from './actions/publishGit';
 import { createRollbackAction } from './actions/rollback';
 
 /** Registers the Environments actions with the scaffolder. */
@@ -24,6 +25,7 @@ export const scaffolderModule = createBackendModule({
           createMatrixAction({ auth, discovery }),
           createPromoteAction({ auth, discovery, config }),
           createRollbackAction({ auth, discovery, config }),
+          createPublishGitAction(),
         );
       },
     });
