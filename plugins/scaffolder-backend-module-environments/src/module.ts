@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMatrixAction } from './actions/matrix';
 import { createPromoteAction } from './actions/promote';
+import { createProvisionAction } from './actions/provision';
 import { createPublishGitAction } from './actions/publishGit';
 import { createRollbackAction } from './actions/rollback';
 
@@ -26,6 +27,7 @@ export const scaffolderModule = createBackendModule({
           createPromoteAction({ auth, discovery, config }),
           createRollbackAction({ auth, discovery, config }),
           createPublishGitAction(),
+          createProvisionAction({ auth, discovery }),
         );
       },
     });
