@@ -2,9 +2,29 @@
  * Shared steps of the browser tests: signing in as a demo user, reading the truth from the AWS
  * emulator, and saving a screenshot of each page as a test artifact.
  */
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateRepositoryCommand,
+  ECRClient,
+  PutImageCommand,
+  RepositoryAlreadyExistsException,
+} from '@aws-sdk/client-ecr';
+import {
+  GetFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
+import { releaseImage, SEEDER_ROLE_NAME } from '@internal/demo-fleet';
+import {
+  APIRequestContext,
+  expect,
+  Locator,
+  Page,
+  TestInfo,
+} from '@playwright/test';
 
 /** The emulator scripts/e2e.sh starts (app-config.yaml points the demo accounts there). */
 export const EMULATOR_ENDPOINT =
@@ -37,6 +57,82 @@ export const ENVIRONMENT_TITLES: Record<DemoEnvironment, string> = {
   prod: 'Production',
 };
 
+/** Client settings acting in an account of the emulator through a role, as on AWS. */
+async function actingIn(accountId: string, roleName: string) {
+  const main = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const sts = new STSClient({
+    endpoint: EMULATOR_ENDPOINT,
+    region: DEMO_FLEET.region,
+    credentials: main,
+  });
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+      RoleSessionName: 'e2e-tests',
+    }),
+  );
+  return {
+    endpoint: EMULATOR_ENDPOINT,
+    region: DEMO_FLEET.region,
+    credentials: {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken,
+    },
+  };
+}
+
+/**
+ * What a team's build pipeline does, which the demo has none of: pushes the image of `release` to the
+ * service's ECR repository in dev's account, deploys it to the dev function, publishes a version and
+ * points `live` at it. Returns the image's digest.
+ */
+export async function deployBuildToDev(
+  component: string,
+  release: string,
+): Promise<string> {
+  const config = await actingIn(DEMO_FLEET.accounts.dev, SEEDER_ROLE_NAME);
+  const ecr = new ECRClient(config);
+  const lambda = new LambdaClient(config);
+  const image = releaseImage(component, release);
+  await ecr
+    .send(new CreateRepositoryCommand({ repositoryName: component }))
+    .catch(error => {
+      if (!(error instanceof RepositoryAlreadyExistsException)) throw error;
+    });
+  await ecr.send(
+    new PutImageCommand({
+      repositoryName: component,
+      imageTag: release,
+      imageManifest: image.manifest,
+      imageManifestMediaType: image.mediaType,
+      imageDigest: image.digest,
+    }),
+  );
+  const functionName = `${DEMO_FLEET.project}-${component}-dev`;
+  await lambda.send(
+    new UpdateFunctionCodeCommand({
+      FunctionName: functionName,
+      ImageUri: `${DEMO_FLEET.accounts.dev}.dkr.ecr.${DEMO_FLEET.region}.amazonaws.com/${component}@${image.digest}`,
+    }),
+  );
+  await waitUntilFunctionUpdatedV2(
+    { client: lambda, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+    { FunctionName: functionName },
+  );
+  const { Version } = await lambda.send(
+    new PublishVersionCommand({ FunctionName: functionName, Description: release }),
+  );
+  await lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: functionName,
+      Name: 'live',
+      FunctionVersion: Version,
+    }),
+  );
+  return image.digest;
+}
+
 /**
  * The digest AWS reports as live for a service in an environment: assumes the product's reader role in
  * the environment's account, as the backend does, and reads the `live` alias's CodeSha256.
@@ -46,27 +142,9 @@ export async function liveDigestFromAws(
   environment: DemoEnvironment,
 ): Promise<string> {
   const accountId = DEMO_FLEET.accounts[environment];
-  const main = { accessKeyId: 'test', secretAccessKey: 'test' };
-  const sts = new STSClient({
-    endpoint: EMULATOR_ENDPOINT,
-    region: DEMO_FLEET.region,
-    credentials: main,
-  });
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/environments-reader`,
-      RoleSessionName: 'e2e-tests',
-    }),
+  const lambda = new LambdaClient(
+    await actingIn(accountId, 'environments-reader'),
   );
-  const lambda = new LambdaClient({
-    endpoint: EMULATOR_ENDPOINT,
-    region: DEMO_FLEET.region,
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken,
-    },
-  });
   const functionName = `${DEMO_FLEET.project}-${component}-${environment}`;
   const fn = await lambda.send(
     new GetFunctionCommand({ FunctionName: functionName, Qualifier: 'live' }),
@@ -118,4 +196,57 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+/** The matrix's Digest row, one entry per column title, with the text each cell shows. */
+export async function digestRow(matrix: Locator): Promise<Map<string, string>> {
+  const titles = await matrix.locator('thead th').allInnerTexts();
+  const row = matrix
+    .getByRole('row')
+    .filter({ has: matrix.page().getByRole('rowheader', { name: 'Digest' }) });
+  const cells = await row.getByRole('cell').allInnerTexts();
+  // The first head cell stands over the row labels.
+  return new Map(titles.slice(1).map((title, i) => [title.trim(), cells[i]]));
+}
+
+export function shownDigest(cellText: string | undefined): string | undefined {
+  return /\b[0-9a-f]{12}\b/.exec(cellText ?? '')?.[0];
+}
+
+export async function openEnvironmentsTab(page: Page, component: string) {
+  await page.goto(`/catalog/default/component/${component}/environments`);
+  const matrix = page.getByRole('table', {
+    name: `Environments of ${component}`,
+  });
+  await expect(matrix).toBeVisible();
+  return matrix;
+}
+
+/** The cell of the matrix's row `rowLabel` under the column titled `columnTitle`. */
+export async function matrixCell(
+  matrix: Locator,
+  rowLabel: string,
+  columnTitle: string,
+): Promise<Locator> {
+  const titles = (await matrix.locator('thead th').allInnerTexts()).map(t =>
+    t.trim(),
+  );
+  const index = titles.slice(1).indexOf(columnTitle);
+  expect(index, `a column titled ${columnTitle} in ${titles}`).toBeGreaterThan(
+    -1,
+  );
+  return matrix
+    .getByRole('row')
+    .filter({
+      has: matrix
+        .page()
+        .getByRole('rowheader', { name: rowLabel, exact: true }),
+    })
+    .getByRole('cell')
+    .nth(index);
+}
+
+/** The 12 characters the UI quotes of a digest. */
+export function short(digest: string) {
+  return digest.slice(0, 12);
 }

@@ -13,12 +13,25 @@ import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { useLocation } from 'react-router-dom';
+import { activeNavHref } from './activeNavItem';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
+      const { pathname } = useLocation();
+      // An item is active for its sub-paths too, unless a more specific item is the active one.
+      const active = activeNavHref(
+        navItems.clone().rest().map(item => item.href),
+        pathname,
+      );
       const nav = navItems.withComponent(item => (
-        <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
+        <SidebarItem
+          icon={() => item.icon}
+          to={item.href}
+          text={item.title}
+          end={item.href !== active}
+        />
       ));
 
       // Skipped items

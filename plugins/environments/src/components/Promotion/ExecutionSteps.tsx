@@ -31,7 +31,8 @@ export function ExecutionSteps(props: { steps: PromotionStep[] }) {
       <TableBody>
         {steps.map(step => (
           <TableRow key={step.sequence}>
-            <TableCell>{step.name}</TableCell>
+            {/* Step names are hyphenated words (switch-alias): never broken at the hyphen. */}
+            <TableCell style={{ whiteSpace: 'nowrap' }}>{step.name}</TableCell>
             <TableCell>
               <PromotionStatus status={step.status} />
             </TableCell>
