@@ -44,11 +44,12 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
 
   // The Create page: the card says what the template writes, envs/ENVIRONMENT/... included.
   await page.goto('/create');
-  const card = page.getByRole('article').filter({ hasText: 'Create a new service' }).first();
-  await expect(card).toContainText('envs/ENVIRONMENT/terraform.tfvars');
-  await expect(card).not.toContainText('envs//');
+  await expect(page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/)).toBeVisible();
+  await expect(page.getByRole('main')).not.toContainText('envs//');
   await atWidths(page, testInfo, 'create-cards');
-  await card.getByRole('button', { name: 'Choose' }).click();
+  await page.goto('/create/templates/default/create-service');
+  // The form header repeats the description.
+  await expect(page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/).first()).toBeVisible();
 
   // The form: a name that is taken is refused with the backend's words, on the field.
   await expect(page.getByText('The service', { exact: true }).first()).toBeVisible();
