@@ -12,11 +12,11 @@ import {
   matrixCell,
   openEnvironmentsTab,
   screenshot,
+  screenshotsAtWidths,
   short,
   shownDigest,
   signInAs,
 } from './fixtures';
-
 
 test.describe('signed in as alice (team-checkout)', () => {
   test('the demo sign-in makes alice the user every backend sees', async ({
@@ -133,7 +133,6 @@ test.describe('signed in as alice (team-checkout)', () => {
     await screenshot(page, testInfo, 'fleet');
   });
 });
-
 
 // Carol (team-platform) owns inventory-service, not checkout-api: the demo policy lets only a service's
 // owners request its promotions and roll it back, and the UI asks the permission framework before offering to.
@@ -291,7 +290,7 @@ test.describe('promotions', () => {
         .filter({ hasText: short(stagingDigest) });
       await expect(row).toContainText('alice');
       await expect(row).toContainText('0 of 1');
-      await screenshot(bob, testInfo, 'approvals-page');
+      await screenshotsAtWidths(bob, testInfo, 'approvals-page');
       await row.getByRole('link', { name: 'checkout-api' }).click();
       await expect(bob).toHaveURL(new RegExp(`${requestPath}$`));
 
@@ -303,7 +302,7 @@ test.describe('promotions', () => {
       ).toBeEnabled();
       await expect(bob.getByRole('note')).toHaveCount(0);
       await bob.getByLabel('Comment (optional)').fill('Looks good, ship it');
-      await screenshot(bob, testInfo, 'request-as-approver');
+      await screenshotsAtWidths(bob, testInfo, 'request-as-approver');
       await approve.click();
 
       // The approval completes the request: the page follows its execution until it succeeds.
@@ -404,7 +403,7 @@ test.describe('promotions', () => {
           .getByRole('row')
           .filter({ has: bob.getByRole('cell', { name: 'switch-alias' }) }),
       ).toContainText('succeeded');
-      await screenshot(bob, testInfo, 'rollback-succeeded');
+      await screenshotsAtWidths(bob, testInfo, 'rollback-succeeded');
 
       // AWS: prod serves the digest it served before the promotion, as seeded.
       expect(await liveDigestFromAws('checkout-api', 'prod')).toBe(prodDigest);
@@ -453,7 +452,7 @@ test.describe('promotions', () => {
       'succeeded',
       '“v1.4.0 passed staging”',
     ]);
-    await screenshot(page, testInfo, 'checkout-api-recent-changes');
+    await screenshotsAtWidths(page, testInfo, 'checkout-api-recent-changes');
 
     // The promotion leads to its request page.
     await history
@@ -480,6 +479,6 @@ test.describe('promotions', () => {
         .getByRole('table', { name: 'Execution steps' })
         .getByRole('cell', { name: 'switch-alias', exact: true }),
     ).toBeVisible();
-    await screenshot(page, testInfo, 'checkout-api-rollback-page');
+    await screenshotsAtWidths(page, testInfo, 'checkout-api-rollback-page');
   });
 });

@@ -121,7 +121,10 @@ export async function deployBuildToDev(
     { FunctionName: functionName },
   );
   const { Version } = await lambda.send(
-    new PublishVersionCommand({ FunctionName: functionName, Description: release }),
+    new PublishVersionCommand({
+      FunctionName: functionName,
+      Description: release,
+    }),
   );
   await lambda.send(
     new UpdateAliasCommand({
@@ -189,6 +192,23 @@ export async function signInAs(page: Page, displayName: string) {
       .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
   return session.backstageIdentity.token as string;
+}
+
+/**
+ * Saves full-page screenshots at the two widths pages are checked at, 1280 and 1920 px (`<name>-1280`,
+ * `<name>-1920`), and puts the viewport back.
+ */
+export async function screenshotsAtWidths(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+) {
+  const viewport = page.viewportSize();
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: viewport?.height ?? 900 });
+    await screenshot(page, testInfo, `${name}-${width}`);
+  }
+  if (viewport) await page.setViewportSize(viewport);
 }
 
 /** Saves a full-page screenshot as an artifact of the test (test-results/, and the HTML report). */

@@ -6,14 +6,14 @@
  * The file sorts after environments.test.ts on purpose: the fleet those tests count has five services,
  * and this one adds a sixth.
  */
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 import {
   deployBuildToDev,
   ENVIRONMENT_TITLES,
   liveDigestFromAws,
   matrixCell,
   openEnvironmentsTab,
-  screenshot,
+  screenshotsAtWidths,
   short,
   signInAs,
 } from './fixtures';
@@ -22,15 +22,11 @@ const COMPONENT = 'cart-api';
 /** The demo's Git server (scripts/e2e.sh), as the template's hidden gitServer parameter names it. */
 const GIT_SERVER = process.env.GIT_SERVER_URL ?? 'http://127.0.0.1:7010';
 
-async function atWidths(page: Page, testInfo: TestInfo, name: string) {
-  for (const width of [1280, 1920]) {
-    await page.setViewportSize({ width, height: 900 });
-    await screenshot(page, testInfo, `${name}-${width}`);
-  }
-}
-
 async function pick(page: Page, label: string, text: string, option: RegExp) {
-  const box = page.getByRole('combobox', { name: label }).or(page.getByLabel(label)).first();
+  const box = page
+    .getByRole('combobox', { name: label })
+    .or(page.getByLabel(label))
+    .first();
   await box.click();
   await box.fill(text);
   await page.getByRole('option', { name: option }).first().click();
@@ -44,15 +40,21 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
 
   // The Create page: the card says what the template writes, envs/ENVIRONMENT/... included.
   await page.goto('/create');
-  await expect(page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/)).toBeVisible();
+  await expect(
+    page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/),
+  ).toBeVisible();
   await expect(page.locator('body')).not.toContainText('envs//');
-  await atWidths(page, testInfo, 'create-cards');
+  await screenshotsAtWidths(page, testInfo, 'create-cards');
   await page.goto('/create/templates/default/create-service');
   // The form header repeats the description.
-  await expect(page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/).first()).toBeVisible();
+  await expect(
+    page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/).first(),
+  ).toBeVisible();
 
   // The form: a name that is taken is refused with the backend's words, on the field.
-  await expect(page.getByText('The service', { exact: true }).first()).toBeVisible();
+  await expect(
+    page.getByText('The service', { exact: true }).first(),
+  ).toBeVisible();
   await page.getByLabel('Component').fill('checkout-api');
   await pick(page, 'Owner', 'Checkout', /Team Checkout/);
   await pick(page, 'System', 'Shop', /ACME Shop/);
@@ -60,13 +62,15 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   await page.getByLabel('Cost center').fill('cc-100');
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(
-    page.getByText(/A service named 'checkout-api' already exists in the catalog/),
+    page.getByText(
+      /A service named 'checkout-api' already exists in the catalog/,
+    ),
   ).toBeVisible();
-  await atWidths(page, testInfo, 'create-form-refused');
+  await screenshotsAtWidths(page, testInfo, 'create-form-refused');
 
   await page.getByLabel('Component').fill(COMPONENT);
   await page.getByRole('button', { name: 'Review' }).click();
-  await atWidths(page, testInfo, 'create-review');
+  await screenshotsAtWidths(page, testInfo, 'create-review');
   await page.getByRole('button', { name: 'Create' }).click();
 
   // The result page: what was created, and the links to the service and its repository.
@@ -76,37 +80,42 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   await expect(main).toContainText(`shop-${COMPONENT}-dev`);
   await expect(main).toContainText('created');
   await expect(main).not.toContainText("task's workspace");
-  await atWidths(page, testInfo, 'create-result');
+  await screenshotsAtWidths(page, testInfo, 'create-result');
 
   // The repository is on the Git server, with what the template wrote and what was deployed.
-  const raw = await page.request.get(`${GIT_SERVER}/shop-${COMPONENT}/raw/main/catalog-info.yaml`);
+  const raw = await page.request.get(
+    `${GIT_SERVER}/shop-${COMPONENT}/raw/main/catalog-info.yaml`,
+  );
   expect(await raw.text()).toContain(`name: ${COMPONENT}`);
-  const stack = await page.request.get(`${GIT_SERVER}/shop-${COMPONENT}/raw/main/cloudformation/service.json`);
+  const stack = await page.request.get(
+    `${GIT_SERVER}/shop-${COMPONENT}/raw/main/cloudformation/service.json`,
+  );
   expect(await stack.text()).toContain('AWS::Lambda::Function');
 
   // The catalog has the service at once, owned by the chosen team.
   await open.click();
-  await expect(page).toHaveURL(new RegExp(`/catalog/default/component/${COMPONENT}`));
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/component/${COMPONENT}`),
+  );
   await expect(page.locator('body')).toContainText('Team Checkout');
 
   // Its environments, collected from AWS within a minute: dev runs the platform's initial image.
   const initial = await liveDigestFromAws(COMPONENT, 'dev');
   await expect(async () => {
     const matrix = await openEnvironmentsTab(page, COMPONENT);
-    await expect(await matrixCell(matrix, 'Digest', ENVIRONMENT_TITLES.dev)).toContainText(
-      short(initial),
-      { timeout: 2_000 },
-    );
+    await expect(
+      await matrixCell(matrix, 'Digest', ENVIRONMENT_TITLES.dev),
+    ).toContainText(short(initial), { timeout: 2_000 });
   }).toPass({ timeout: 90_000, intervals: [5_000] });
-  await atWidths(page, testInfo, 'new-service-environments');
+  await screenshotsAtWidths(page, testInfo, 'new-service-environments');
 
   // The team's first build reaches dev (its pipeline's job); then dev → staging, which needs no approval.
   const build = await deployBuildToDev(COMPONENT, '0.1.0');
   const matrix = await openEnvironmentsTab(page, COMPONENT);
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(await matrixCell(matrix, 'Digest', ENVIRONMENT_TITLES.dev)).toContainText(
-    short(build.replace(/^sha256:/, '')),
-  );
+  await expect(
+    await matrixCell(matrix, 'Digest', ENVIRONMENT_TITLES.dev),
+  ).toContainText(short(build.replace(/^sha256:/, '')));
   await (await matrixCell(matrix, 'Change', ENVIRONMENT_TITLES.staging))
     .getByRole('button', { name: 'Promote to staging', exact: true })
     .click();
@@ -114,8 +123,12 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   await dialog.getByLabel('Comment (optional)').fill('first build');
   await dialog.getByRole('button', { name: 'Request promotion' }).click();
   await dialog.getByRole('link', { name: 'Open the request page' }).click();
-  const heading = page.getByRole('heading', { name: `${COMPONENT}: dev → staging` });
-  await expect(heading.locator('xpath=..')).toContainText('succeeded', { timeout: 120_000 });
+  const heading = page.getByRole('heading', {
+    name: `${COMPONENT}: dev → staging`,
+  });
+  await expect(heading.locator('xpath=..')).toContainText('succeeded', {
+    timeout: 120_000,
+  });
   expect(`sha256:${await liveDigestFromAws(COMPONENT, 'staging')}`).toBe(build);
-  await atWidths(page, testInfo, 'new-service-promoted');
+  await screenshotsAtWidths(page, testInfo, 'new-service-promoted');
 });

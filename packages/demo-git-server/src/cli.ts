@@ -20,7 +20,9 @@ async function main() {
     repositoriesDir,
     logger: message => console.log(message),
   });
-  console.log(`Git server at ${server.url}, repositories in ${repositoriesDir}`);
+  console.log(
+    `Git server at ${server.url}, repositories in ${repositoriesDir}`,
+  );
   const stop = () => server.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -7,7 +7,11 @@ import { GitServer, startGitServer } from './server';
 
 const run = promisify(execFile);
 const git = (cwd: string, ...args: string[]) =>
-  run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd });
+  run(
+    'git',
+    ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args],
+    { cwd },
+  );
 
 describe('the demo Git server', () => {
   let server: GitServer;
@@ -15,7 +19,9 @@ describe('the demo Git server', () => {
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-git-'));
-    server = await startGitServer({ repositoriesDir: path.join(work, 'repositories') });
+    server = await startGitServer({
+      repositoriesDir: path.join(work, 'repositories'),
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -25,7 +31,10 @@ describe('the demo Git server', () => {
   it('creates a repository on its first push, clones it back and serves its raw files', async () => {
     const source = path.join(work, 'source');
     fs.mkdirSync(source);
-    fs.writeFileSync(path.join(source, 'catalog-info.yaml'), 'kind: Component\n');
+    fs.writeFileSync(
+      path.join(source, 'catalog-info.yaml'),
+      'kind: Component\n',
+    );
     await git(source, 'init', '-b', 'main');
     await git(source, 'add', '.');
     await git(source, 'commit', '-m', 'first');
@@ -37,7 +46,9 @@ describe('the demo Git server', () => {
       'kind: Component\n',
     );
 
-    const raw = await fetch(`${server.url}/shop-cart-api/raw/main/catalog-info.yaml`);
+    const raw = await fetch(
+      `${server.url}/shop-cart-api/raw/main/catalog-info.yaml`,
+    );
     expect(raw.status).toBe(200);
     expect(await raw.text()).toBe('kind: Component\n');
 
@@ -49,9 +60,16 @@ describe('the demo Git server', () => {
 
   it('answers 404 for an unknown repository, branch or file, without creating anything', async () => {
     await expect(
-      git(work, 'clone', `${server.url}/nothing-here.git`, path.join(work, 'x')),
+      git(
+        work,
+        'clone',
+        `${server.url}/nothing-here.git`,
+        path.join(work, 'x'),
+      ),
     ).rejects.toThrow(/not found|404/);
-    expect(fs.existsSync(path.join(server.repositoriesDir, 'nothing-here.git'))).toBe(false);
+    expect(
+      fs.existsSync(path.join(server.repositoriesDir, 'nothing-here.git')),
+    ).toBe(false);
 
     for (const url of [
       `/nothing-here/raw/main/catalog-info.yaml`,
@@ -60,7 +78,10 @@ describe('the demo Git server', () => {
       `/shop-cart-api/raw/main/../config`,
       `/Nested/path.git/info/refs?service=git-receive-pack`,
     ]) {
-      expect([url, (await fetch(`${server.url}${url}`)).status]).toEqual([url, 404]);
+      expect([url, (await fetch(`${server.url}${url}`)).status]).toEqual([
+        url,
+        404,
+      ]);
     }
   });
 });

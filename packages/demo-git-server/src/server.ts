@@ -28,7 +28,9 @@ export interface GitServerOptions {
 
 // One path segment: no nesting, no `..`, nothing git would read as an option.
 const NAME = '[a-z0-9][a-z0-9._-]*';
-const GIT_PATH = new RegExp(`^/(${NAME})\\.git/(info/refs|git-upload-pack|git-receive-pack|HEAD)$`);
+const GIT_PATH = new RegExp(
+  `^/(${NAME})\\.git/(info/refs|git-upload-pack|git-receive-pack|HEAD)$`,
+);
 const RAW_PATH = new RegExp(`^/(${NAME})/raw/([A-Za-z0-9._-]+)/(.+)$`);
 
 function send(res: http.ServerResponse, status: number, text: string) {
@@ -62,9 +64,21 @@ async function serveRawFile(
 }
 
 async function setDefaultBranchIfEmpty(gitDir: string, branch: string) {
-  const { stdout } = await run('git', ['--git-dir', gitDir, 'for-each-ref', '--count=1', 'refs/heads']);
+  const { stdout } = await run('git', [
+    '--git-dir',
+    gitDir,
+    'for-each-ref',
+    '--count=1',
+    'refs/heads',
+  ]);
   if (stdout.trim() === '') {
-    await run('git', ['--git-dir', gitDir, 'symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    await run('git', [
+      '--git-dir',
+      gitDir,
+      'symbolic-ref',
+      'HEAD',
+      `refs/heads/${branch}`,
+    ]);
   }
 }
 
@@ -91,7 +105,10 @@ export async function startGitServer(
   repos.on('push', async push => {
     logger?.(`push to ${push.repo} (${push.branch} → ${push.commit})`);
     // The first branch pushed becomes the default one (HEAD), as Git hosts do.
-    await setDefaultBranchIfEmpty(path.join(repositoriesDir, push.repo), push.branch);
+    await setDefaultBranchIfEmpty(
+      path.join(repositoriesDir, push.repo),
+      push.branch,
+    );
     push.accept();
   });
   let url = '';
@@ -111,7 +128,11 @@ export async function startGitServer(
     }
     const git = GIT_PATH.exec(pathname);
     if (!git) {
-      send(res, 404, 'Not a repository path: use /<name>.git (lower-case name)');
+      send(
+        res,
+        404,
+        'Not a repository path: use /<name>.git (lower-case name)',
+      );
       return;
     }
     // Only a push creates a repository; fetching an unknown one is an error, as on any Git host.

@@ -1,5 +1,8 @@
 import { isResourcePermission } from '@backstage/plugin-permission-common';
-import { environmentsPermissions, serviceProvisionPermission } from './permissions';
+import {
+  environmentsPermissions,
+  serviceProvisionPermission,
+} from './permissions';
 
 describe('Environments permissions', () => {
   it('are resource permissions on the catalog entity, so policies can limit them to owners', () => {

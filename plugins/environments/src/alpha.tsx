@@ -118,7 +118,9 @@ const newServiceNameField = FormFieldBlueprint.make({
   name: 'new-service-name',
   params: {
     field: () =>
-      import('./components/NewServiceName').then(m => m.newServiceNameFormField),
+      import('./components/NewServiceName').then(
+        m => m.newServiceNameFormField,
+      ),
   },
 });
 

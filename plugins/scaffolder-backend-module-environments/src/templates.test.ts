@@ -235,7 +235,11 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
   });
 
   it('have titles and descriptions a Markdown renderer shows as written (no <word> taken for HTML)', () => {
-    for (const name of ['create-service', 'promote-service', 'rollback-service']) {
+    for (const name of [
+      'create-service',
+      'promote-service',
+      'rollback-service',
+    ]) {
       const { metadata } = readTemplate(name).template;
       expect([name, `${metadata.title} ${metadata.description}`]).not.toEqual([
         name,
@@ -258,7 +262,9 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
           entityRef: `component:default/${body.component}`,
           status: 'planned',
           image: 'platform-hello:1.0.0',
-          template: { Resources: { Function: { Type: 'AWS::Lambda::Function' } } },
+          template: {
+            Resources: { Function: { Type: 'AWS::Lambda::Function' } },
+          },
           problems: [],
           environments: ['dev', 'staging', 'prod'].map(env => ({
             environment: env,
@@ -267,7 +273,9 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
             stackName: `${body.project}-${body.component}-${env}`,
             functionName: `${body.project}-${body.component}-${env}`,
             deploy: true,
-            parameters: { FunctionName: `${body.project}-${body.component}-${env}` },
+            parameters: {
+              FunctionName: `${body.project}-${body.component}-${env}`,
+            },
             status: 'planned',
           })),
         },
@@ -295,9 +303,13 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
             'Dry run: would create stack shop-cart-api-dev in dev (account 111111111111, eu-west-1) with function shop-cart-api-dev on platform-hello:1.0.0',
           ),
           expect.stringMatching(
-            new RegExp(`Dry run: would push \\d+ files to ${git.url}/shop-cart-api.git \\(branch main\\); nothing was pushed`),
+            new RegExp(
+              `Dry run: would push \\d+ files to ${git.url}/shop-cart-api.git \\(branch main\\); nothing was pushed`,
+            ),
           ),
-          expect.stringMatching(/Skipping because catalog:register does not support dry-run/),
+          expect.stringMatching(
+            /Skipping because catalog:register does not support dry-run/,
+          ),
         ]),
       );
       // Only the plan was asked for, and no repository was created.
@@ -305,14 +317,20 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
         ['POST', '/provisions', true],
       ]);
       expect(fs.readdirSync(repositories.path)).toEqual([]);
-      expect(JSON.parse(fileOf(response, 'cloudformation/service.json'))).toEqual({
+      expect(
+        JSON.parse(fileOf(response, 'cloudformation/service.json')),
+      ).toEqual({
         Resources: { Function: { Type: 'AWS::Lambda::Function' } },
       });
-      expect(fileOf(response, 'cloudformation/prod.parameters.json')).toContain('shop-cart-api-prod');
+      expect(fileOf(response, 'cloudformation/prod.parameters.json')).toContain(
+        'shop-cart-api-prod',
+      );
       expect(response.body.output.text[0].content).toContain(
         '| prod | `shop-cart-api-prod` | `shop-cart-api-prod` | planned |',
       );
-      expect(response.body.output.text[0].content).not.toContain("task's workspace");
+      expect(response.body.output.text[0].content).not.toContain(
+        "task's workspace",
+      );
     });
 
     it('fails the dry run on the problems the backend finds, as the real run would', async () => {
@@ -328,10 +346,14 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
           gitServer: git.url,
         },
         {
-          'POST /provisions': request => {
-            const answer = provisionRoutes['POST /provisions'](request);
+          'POST /provisions': received => {
+            const answer = provisionRoutes['POST /provisions'](received);
             (answer.body as { problems: object[] }).problems = [
-              { field: 'component', message: "A service named 'checkout-api' already exists in the catalog" },
+              {
+                field: 'component',
+                message:
+                  "A service named 'checkout-api' already exists in the catalog",
+              },
             ];
             return answer;
           },
@@ -346,7 +368,9 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
   });
 
   it('"Create a new service" renders a skeleton with the declared values and conventional names', async () => {
-    const git = await startGitServer({ repositoriesDir: createMockDirectory().path });
+    const git = await startGitServer({
+      repositoriesDir: createMockDirectory().path,
+    });
     const { response } = await dryRun(
       'create-service',
       {
@@ -360,7 +384,14 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
       },
       {
         'POST /provisions': () => ({
-          body: { entityRef: 'component:default/cart-api', status: 'planned', image: 'x:1', template: {}, problems: [], environments: [] },
+          body: {
+            entityRef: 'component:default/cart-api',
+            status: 'planned',
+            image: 'x:1',
+            template: {},
+            problems: [],
+            environments: [],
+          },
         }),
       },
     ).finally(() => git.stop());
@@ -469,7 +500,9 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
 
     // One line per environment: no hand-padded table that the names' lengths would misalign.
     const readme = fileOf(response, 'README.md');
-    expect(readme).toContain('- **prod**: function `shop-cart-api-prod`, values in');
+    expect(readme).toContain(
+      '- **prod**: function `shop-cart-api-prod`, values in',
+    );
     expect(readme).not.toMatch(/^\|/m);
   });
 

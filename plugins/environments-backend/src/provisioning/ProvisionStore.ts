@@ -1,6 +1,9 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { ProvisionedEnvironment, ServiceProvision } from '../schema/openapi/generated/models';
+import {
+  ProvisionedEnvironment,
+  ServiceProvision,
+} from '../schema/openapi/generated/models';
 
 const TABLE = 'service_provisions';
 
@@ -88,7 +91,9 @@ export class ProvisionStore {
   ) {}
 
   async get(entityRef: string): Promise<StoredProvision | undefined> {
-    const row = await this.knex<Row>(TABLE).where({ entity_ref: entityRef }).first();
+    const row = await this.knex<Row>(TABLE)
+      .where({ entity_ref: entityRef })
+      .first();
     return row ? fromRow(row) : undefined;
   }
 
@@ -116,7 +121,9 @@ export class ProvisionStore {
       updated_at: now,
       finished_at: null,
     };
-    const existing = await this.knex<Row>(TABLE).where({ entity_ref: input.entityRef }).first();
+    const existing = await this.knex<Row>(TABLE)
+      .where({ entity_ref: input.entityRef })
+      .first();
     if (existing) {
       const stale =
         existing.status === 'running' &&
@@ -125,14 +132,20 @@ export class ProvisionStore {
         return { held: fromRow(existing) };
       }
       await this.knex(TABLE)
-        .where({ id: existing.id, status: existing.status, updated_at: existing.updated_at })
+        .where({
+          id: existing.id,
+          status: existing.status,
+          updated_at: existing.updated_at,
+        })
         .delete();
     }
     try {
       await this.knex(TABLE).insert(row);
     } catch (error) {
       // Another replica recorded the service first (unique entity_ref): that one holds it.
-      const holder = await this.knex<Row>(TABLE).where({ entity_ref: input.entityRef }).first();
+      const holder = await this.knex<Row>(TABLE)
+        .where({ entity_ref: input.entityRef })
+        .first();
       if (!holder) throw error;
       return { held: fromRow(holder) };
     }
@@ -151,7 +164,9 @@ export class ProvisionStore {
       .update({
         environments: JSON.stringify(environments),
         updated_at: now,
-        ...(end ? { status: end.status, error: end.error ?? null, finished_at: now } : {}),
+        ...(end
+          ? { status: end.status, error: end.error ?? null, finished_at: now }
+          : {}),
       });
     const row = await this.knex<Row>(TABLE).where({ id }).first();
     return fromRow(row!);

@@ -34,7 +34,8 @@ export class ProvisioningLocation {
     readonly location: AwsLocation,
     credentials: Credentials,
     endpoint: string | undefined,
-    private readonly sleep = (ms: number) => new Promise(r => setTimeout(r, ms)),
+    private readonly sleep = (ms: number) =>
+      new Promise(r => setTimeout(r, ms)),
   ) {
     const config = {
       region: location.region,
@@ -47,10 +48,16 @@ export class ProvisioningLocation {
   }
 
   /** The digest of `repository:tag` in this account's ECR; undefined when there is no such image. */
-  async imageDigest(repository: string, tag: string): Promise<string | undefined> {
+  async imageDigest(
+    repository: string,
+    tag: string,
+  ): Promise<string | undefined> {
     try {
       const { imageDetails } = await this.ecr.send(
-        new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
+        new DescribeImagesCommand({
+          repositoryName: repository,
+          imageIds: [{ imageTag: tag }],
+        }),
       );
       return imageDetails?.[0]?.imageDigest;
     } catch (error) {
@@ -80,7 +87,9 @@ export class ProvisioningLocation {
 
   async functionExists(functionName: string): Promise<boolean> {
     try {
-      await this.lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+      await this.lambda.send(
+        new GetFunctionCommand({ FunctionName: functionName }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return false;
@@ -99,10 +108,12 @@ export class ProvisioningLocation {
       new CreateStackCommand({
         StackName: stackName,
         TemplateBody: JSON.stringify(template),
-        Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
-          ParameterKey,
-          ParameterValue,
-        })),
+        Parameters: Object.entries(parameters).map(
+          ([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          }),
+        ),
         Capabilities: ['CAPABILITY_IAM'],
         // What a failed creation leaves is deleted: a retry creates the stack anew.
         OnFailure: 'DELETE',
@@ -110,28 +121,39 @@ export class ProvisioningLocation {
     );
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
-      const status = (await this.stack(stackName))?.StackStatus ?? 'DELETE_COMPLETE';
+      const status =
+        (await this.stack(stackName))?.StackStatus ?? 'DELETE_COMPLETE';
       if (status === 'CREATE_COMPLETE') return;
       if (!status.endsWith('_IN_PROGRESS')) {
         const reason = (await this.stack(stackName))?.StackStatusReason;
-        throw new Error(`stack ${stackName} ended ${status}${reason ? `: ${reason}` : ''}`);
+        throw new Error(
+          `stack ${stackName} ended ${status}${reason ? `: ${reason}` : ''}`,
+        );
       }
       if (Date.now() > deadline) {
-        throw new Error(`stack ${stackName} was still ${status} after ${timeoutSeconds} s`);
+        throw new Error(
+          `stack ${stackName} was still ${status} after ${timeoutSeconds} s`,
+        );
       }
       await this.sleep(2000);
     }
   }
 
   /** The newest published version of the function and the digest it runs (hex, as Lambda reports it). */
-  async latestVersion(functionName: string): Promise<{ version: string; codeSha256?: string }> {
+  async latestVersion(
+    functionName: string,
+  ): Promise<{ version: string; codeSha256?: string }> {
     let latest: { version: string; codeSha256?: string } | undefined;
     for await (const page of paginateListVersionsByFunction(
       { client: this.lambda },
       { FunctionName: functionName },
     )) {
       for (const v of page.Versions ?? []) {
-        if (v.Version && v.Version !== '$LATEST' && (!latest || Number(v.Version) > Number(latest.version))) {
+        if (
+          v.Version &&
+          v.Version !== '$LATEST' &&
+          (!latest || Number(v.Version) > Number(latest.version))
+        ) {
           latest = { version: v.Version, codeSha256: v.CodeSha256 };
         }
       }
@@ -152,6 +174,11 @@ export class ProvisioningLocation {
   }
 }
 
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
+
 /** Options of {@link ProvisioningAccess}. */
 export interface ProvisioningAccessOptions {
   credentialsManager: AwsCredentialsManager;
@@ -170,23 +197,28 @@ export class ProvisioningAccess {
   constructor(private readonly options: ProvisioningAccessOptions) {}
 
   async forRead(location: AwsLocation): Promise<ProvisioningLocation> {
-    const { sdkCredentialProvider } = await this.options.credentialsManager.getCredentialProvider({
-      accountId: location.accountId,
-    });
+    const { sdkCredentialProvider } =
+      await this.options.credentialsManager.getCredentialProvider({
+        accountId: location.accountId,
+      });
     return this.create(location, sdkCredentialProvider);
   }
 
-  async forWrite(location: AwsLocation, userRef: string): Promise<ProvisioningLocation> {
+  async forWrite(
+    location: AwsLocation,
+    userRef: string,
+  ): Promise<ProvisioningLocation> {
     const { accountId, region } = location;
     const roleName =
-      this.options.writeRoles.byAccount.get(accountId) ?? this.options.writeRoles.defaultRoleName;
+      this.options.writeRoles.byAccount.get(accountId) ??
+      this.options.writeRoles.defaultRoleName;
     if (!roleName) {
       return this.forRead(location);
     }
     const { sdkCredentialProvider: masterCredentials } =
       await this.options.credentialsManager.getCredentialProvider();
     const endpoint = this.options.endpoints.get(accountId);
-    const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    const partition = partitionOf(region);
     return this.create(
       location,
       fromTemporaryCredentials({

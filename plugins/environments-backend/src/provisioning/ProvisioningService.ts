@@ -21,7 +21,11 @@ import {
 } from '../schema/openapi/generated/models';
 import { ProvisioningConfig } from './config';
 import { ProvisioningAccess } from './ProvisioningAws';
-import { ProvisionStore, StoredProvision, toServiceProvision } from './ProvisionStore';
+import {
+  ProvisionStore,
+  StoredProvision,
+  toServiceProvision,
+} from './ProvisionStore';
 import {
   PlanProblem,
   planServiceStacks,
@@ -61,7 +65,9 @@ export class ProvisioningService {
   ): Promise<ServiceProvision> {
     const { auth, permissions, config } = this.options;
     if (!auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError('Creating a service needs a signed-in user (on-behalf-of credentials)');
+      throw new NotAllowedError(
+        'Creating a service needs a signed-in user (on-behalf-of credentials)',
+      );
     }
     const userRef = credentials.principal.userEntityRef;
     const [decision] = await permissions.authorize(
@@ -85,7 +91,11 @@ export class ProvisioningService {
     });
     const owner = this.ownerRef(request.owner);
     const earlier = await this.options.store.get(entityRef);
-    const { plan, problems } = await this.check({ ...request, owner }, entityRef, earlier);
+    const { plan, problems } = await this.check(
+      { ...request, owner },
+      entityRef,
+      earlier,
+    );
     if (request.dryRun) {
       return { ...plan, problems };
     }
@@ -101,7 +111,10 @@ export class ProvisioningService {
   private ownerRef(owner: string): string {
     try {
       return stringifyEntityRef(
-        parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
       );
     } catch {
       return owner;
@@ -124,7 +137,11 @@ export class ProvisioningService {
       if (!NAME.test(request[field])) {
         problems.push({
           field,
-          message: `The ${field} '${request[field]}' breaks the naming convention: lower-case words joined by single dashes, starting with a letter (e.g. ${field === 'project' ? 'shop' : 'cart-api'})`,
+          message: `The ${field} '${
+            request[field]
+          }' breaks the naming convention: lower-case words joined by single dashes, starting with a letter (e.g. ${
+            field === 'project' ? 'shop' : 'cart-api'
+          })`,
         });
       }
     }
@@ -135,12 +152,19 @@ export class ProvisioningService {
       });
     }
     problems.push(...(await this.catalogProblems(request, entityRef)));
-    const planned = planServiceStacks(request, environments, config.deployTo, compliance);
+    const planned = planServiceStacks(
+      request,
+      environments,
+      config.deployTo,
+      compliance,
+    );
     // Names built from a token already refused would only repeat that problem.
     if (!problems.some(p => p.field === 'project' || p.field === 'component')) {
       problems.push(...planned.problems);
     }
-    const image = `${config.initialImage!.repository}:${config.initialImage!.tag}`;
+    const image = `${config.initialImage!.repository}:${
+      config.initialImage!.tag
+    }`;
     const plan: ServiceProvision = {
       entityRef,
       status: 'planned',
@@ -171,7 +195,11 @@ export class ProvisioningService {
     if (existing) {
       problems.push({
         field: 'component',
-        message: `A service named '${request.component}' already exists in the catalog (${entityRef}, owned by ${existing.spec?.owner ?? 'nobody'}): choose another name`,
+        message: `A service named '${
+          request.component
+        }' already exists in the catalog (${entityRef}, owned by ${
+          existing.spec?.owner ?? 'nobody'
+        }): choose another name`,
       });
     }
     const owner = await catalog.getEntityByRef(request.owner, { credentials });
@@ -184,12 +212,20 @@ export class ProvisioningService {
     if (request.system) {
       const system = await catalog
         .getEntityByRef(
-          stringifyEntityRef(parseEntityRef(request.system, { defaultKind: 'system', defaultNamespace: 'default' })),
+          stringifyEntityRef(
+            parseEntityRef(request.system, {
+              defaultKind: 'system',
+              defaultNamespace: 'default',
+            }),
+          ),
           { credentials },
         )
         .catch(() => undefined);
       if (!system) {
-        problems.push({ field: 'system', message: `The system '${request.system}' is not in the catalog` });
+        problems.push({
+          field: 'system',
+          message: `The system '${request.system}' is not in the catalog`,
+        });
       }
     }
     return problems;
@@ -203,19 +239,30 @@ export class ProvisioningService {
     const { repository, tag } = this.options.config.initialImage!;
     const problems: PlanProblem[] = [];
     for (const env of environments.filter(e => e.deploy)) {
-      const ours = earlier?.environments.find(e => e.environment === env.environment && e.status === 'created');
+      const ours = earlier?.environments.find(
+        e => e.environment === env.environment && e.status === 'created',
+      );
       if (ours) continue;
       const aws = await this.options.access.forRead(env);
       const where = `in ${env.environment} (account ${env.accountId}, ${env.region})`;
       const digest = await aws.imageDigest(repository, tag);
       if (!digest) {
-        problems.push({ field: 'environments', message: `The initial image ${repository}:${tag} is not in ECR ${where}` });
+        problems.push({
+          field: 'environments',
+          message: `The initial image ${repository}:${tag} is not in ECR ${where}`,
+        });
       }
       if (await aws.stack(env.stackName)) {
-        problems.push({ field: 'component', message: `A stack named ${env.stackName} already exists ${where}: choose another name` });
+        problems.push({
+          field: 'component',
+          message: `A stack named ${env.stackName} already exists ${where}: choose another name`,
+        });
       }
       if (await aws.functionExists(env.functionName)) {
-        problems.push({ field: 'component', message: `A function named ${env.functionName} already exists ${where}: choose another name` });
+        problems.push({
+          field: 'component',
+          message: `A function named ${env.functionName} already exists ${where}: choose another name`,
+        });
       }
     }
     return problems;
@@ -229,11 +276,20 @@ export class ProvisioningService {
   ): Promise<ServiceProvision> {
     const { store, logger, auditor } = this.options;
     const environments = plan.environments.map(
-      env => earlier?.environments.find(e => e.environment === env.environment && e.status === 'created') ?? env,
+      env =>
+        earlier?.environments.find(
+          e => e.environment === env.environment && e.status === 'created',
+        ) ?? env,
     );
     const { dryRun, ...recorded } = request;
     const claim = await store.claim(
-      { entityRef: plan.entityRef, requestedBy: userRef, request: recorded, environments, image: plan.image },
+      {
+        entityRef: plan.entityRef,
+        requestedBy: userRef,
+        request: recorded,
+        environments,
+        image: plan.image,
+      },
       STALE_AFTER_MS,
     );
     if ('held' in claim) {
@@ -251,31 +307,55 @@ export class ProvisioningService {
     });
     let stored = claim.claimed;
     try {
-      for (const env of environments.filter(e => e.deploy && e.status !== 'created')) {
+      for (const env of environments.filter(
+        e => e.deploy && e.status !== 'created',
+      )) {
         env.status = 'running';
         await store.update(stored.id, environments);
         await this.deploy(env, plan, userRef);
         stored = await store.update(stored.id, environments);
-        logger.info(`Created ${env.stackName} for ${plan.entityRef} in ${env.environment} (live → version ${env.liveVersion})`);
+        logger.info(
+          `Created ${env.stackName} for ${plan.entityRef} in ${env.environment} (live → version ${env.liveVersion})`,
+        );
       }
-      stored = await store.update(stored.id, environments, { status: 'succeeded' });
-      await event?.success({ meta: { environments: environments.filter(e => e.deploy).map(e => e.environment) } });
+      stored = await store.update(stored.id, environments, {
+        status: 'succeeded',
+      });
+      await event?.success({
+        meta: {
+          environments: environments
+            .filter(e => e.deploy)
+            .map(e => e.environment),
+        },
+      });
     } catch (error) {
       const failed = environments.find(e => e.status === 'running');
-      const message = `${failed ? `${failed.environment}: ` : ''}${(error as Error).message}`;
+      const message = `${failed ? `${failed.environment}: ` : ''}${
+        (error as Error).message
+      }`;
       if (failed) Object.assign(failed, { status: 'failed', error: message });
-      await store.update(stored.id, environments, { status: 'failed', error: message });
+      await store.update(stored.id, environments, {
+        status: 'failed',
+        error: message,
+      });
       await event?.fail({ error: error as Error });
-      throw new Error(`Could not create the environments of ${plan.entityRef}: ${message}`);
+      throw new Error(
+        `Could not create the environments of ${plan.entityRef}: ${message}`,
+      );
     }
     return toServiceProvision(stored, plan.template);
   }
 
-  private async deploy(env: ProvisionedEnvironment, plan: ServiceProvision, userRef: string) {
+  private async deploy(
+    env: ProvisionedEnvironment,
+    plan: ServiceProvision,
+    userRef: string,
+  ) {
     const { repository, tag } = this.options.config.initialImage!;
     const aws = await this.options.access.forWrite(env, userRef);
     const digest = await aws.imageDigest(repository, tag);
-    if (!digest) throw new Error(`the initial image ${repository}:${tag} is not in ECR`);
+    if (!digest)
+      throw new Error(`the initial image ${repository}:${tag} is not in ECR`);
     env.imageUri = aws.imageUri(repository, digest);
     await aws.createStack(
       env.stackName,
@@ -285,7 +365,9 @@ export class ProvisioningService {
     );
     const { version, codeSha256 } = await aws.latestVersion(env.functionName);
     if (codeSha256 && `sha256:${codeSha256}` !== digest) {
-      throw new Error(`${env.functionName} version ${version} runs sha256:${codeSha256}, not the initial image ${digest}`);
+      throw new Error(
+        `${env.functionName} version ${version} runs sha256:${codeSha256}, not the initial image ${digest}`,
+      );
     }
     await aws.createLiveAlias(env.functionName, version);
     Object.assign(env, { status: 'created', liveVersion: version });

@@ -17,7 +17,8 @@ export interface ProvisioningConfig {
   stackTimeoutSeconds: number;
 }
 
-const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+const REPOSITORY =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
@@ -35,7 +36,9 @@ export function readProvisioningConfig(
   for (const name of deployTo) {
     if (!names.includes(name)) {
       throw new Error(
-        `${key}.deployTo: '${name}' is not a configured environment (${names.join(', ')})`,
+        `${key}.deployTo: '${name}' is not a configured environment (${names.join(
+          ', ',
+        )})`,
       );
     }
   }

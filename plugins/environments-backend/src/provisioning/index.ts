@@ -45,7 +45,9 @@ export async function createProvisioningRouterFromConfig(options: {
     access:
       options.access ??
       new ProvisioningAccess({
-        credentialsManager: DefaultAwsCredentialsManager.fromConfig(options.config),
+        credentialsManager: DefaultAwsCredentialsManager.fromConfig(
+          options.config,
+        ),
         endpoints: readAwsAccessConfig(options.config).endpoints,
         writeRoles: readPromotionConfig(options.config).writeRoles,
       }),

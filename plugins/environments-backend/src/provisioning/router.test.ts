@@ -9,7 +9,10 @@ import { createProvisioningRouter } from './router';
 import { ProvisioningService } from './ProvisioningService';
 
 describe('POST /provisions', () => {
-  const provision = jest.fn(async (body: object) => ({ ...body, status: 'planned' }));
+  const provision = jest.fn(async (body: object) => ({
+    ...body,
+    status: 'planned',
+  }));
   let app: express.Express;
 
   beforeAll(async () => {
@@ -24,7 +27,13 @@ describe('POST /provisions', () => {
   });
   beforeEach(() => provision.mockClear());
 
-  const body = { project: 'shop', component: 'cart-api', owner: 'team-checkout', costCenter: 'cc-1', dryRun: true };
+  const body = {
+    project: 'shop',
+    component: 'cart-api',
+    owner: 'team-checkout',
+    costCenter: 'cc-1',
+    dryRun: true,
+  };
 
   it('passes a valid request on with the user who makes it', async () => {
     const response = await request(app)
@@ -34,7 +43,11 @@ describe('POST /provisions', () => {
     expect(response.status).toBe(200);
     expect(provision).toHaveBeenCalledWith(
       body,
-      expect.objectContaining({ principal: expect.objectContaining({ userEntityRef: 'user:default/alice' }) }),
+      expect.objectContaining({
+        principal: expect.objectContaining({
+          userEntityRef: 'user:default/alice',
+        }),
+      }),
     );
   });
 

@@ -10,7 +10,9 @@ export async function createProvisioningRouter(options: {
 }): Promise<express.Router> {
   const router = await createOpenApiRouter();
   router.post('/provisions', async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
     res.json(await options.provisioning.provision(req.body, credentials));
   });
   return router;

@@ -3,11 +3,18 @@ import { DEMO_ENVIRONMENTS } from '../__testUtils__/emulator';
 import { readComplianceConfig } from '../drift/config';
 import { planServiceStacks, serviceStackTemplate } from './serviceStack';
 
-const SERVICE = { project: 'shop', component: 'cart-api', owner: 'group:default/team-checkout', costCenter: 'cc-1' };
+const SERVICE = {
+  project: 'shop',
+  component: 'cart-api',
+  owner: 'group:default/team-checkout',
+  costCenter: 'cc-1',
+};
 
 function compliance(naming: Record<string, string>, tags: object = {}) {
   return readComplianceConfig(
-    new ConfigReader({ environments: { compliance: { naming: { conventions: naming }, tags } } }),
+    new ConfigReader({
+      environments: { compliance: { naming: { conventions: naming }, tags } },
+    }),
     DEMO_ENVIRONMENTS,
   );
 }
@@ -19,12 +26,26 @@ describe('planServiceStacks', () => {
       DEMO_ENVIRONMENTS,
       ['dev'],
       compliance(
-        { lambdaFunction: '{project}-{envLong}-{component}', cloudFormationStack: '{PROJECT}-{Component}-{env}' },
-        { allowedValues: { Environment: ['development', 'staging', 'production'] } },
+        {
+          lambdaFunction: '{project}-{envLong}-{component}',
+          cloudFormationStack: '{PROJECT}-{Component}-{env}',
+        },
+        {
+          allowedValues: {
+            Environment: ['development', 'staging', 'production'],
+          },
+        },
       ),
     );
     expect(problems).toEqual([]);
-    expect(stacks.map(s => [s.functionName, s.stackName, s.parameters.TagEnvironment, s.deploy])).toEqual([
+    expect(
+      stacks.map(s => [
+        s.functionName,
+        s.stackName,
+        s.parameters.TagEnvironment,
+        s.deploy,
+      ]),
+    ).toEqual([
       ['shop-development-cart-api', 'SHOP-CartApi-dev', 'development', true],
       ['shop-staging-cart-api', 'SHOP-CartApi-staging', 'staging', false],
       ['shop-production-cart-api', 'SHOP-CartApi-prod', 'production', false],
@@ -33,22 +54,37 @@ describe('planServiceStacks', () => {
 
   it('says when the convention needs a token a new service does not give, or a name is too long', () => {
     expect(
-      planServiceStacks(SERVICE, DEMO_ENVIRONMENTS, ['dev'], compliance({ lambdaFunction: '{project}-{env}-{component}-{purpose}' }))
-        .problems.map(p => p.message)[0],
+      planServiceStacks(
+        SERVICE,
+        DEMO_ENVIRONMENTS,
+        ['dev'],
+        compliance({ lambdaFunction: '{project}-{env}-{component}-{purpose}' }),
+      ).problems.map(p => p.message)[0],
     ).toBe(
       'The naming convention {project}-{env}-{component}-{purpose} needs a token a new service does not give: Function shop-dev-cart-api-{purpose} (dev)',
     );
     const long = { ...SERVICE, component: 'a'.repeat(60) };
-    expect(planServiceStacks(long, DEMO_ENVIRONMENTS, ['dev'], compliance({})).problems[0].message).toBe(
-      `Function shop-${'a'.repeat(60)}-dev (dev) is too long for AWS (69 characters, at most 64): shorten the project or the component`,
+    expect(
+      planServiceStacks(long, DEMO_ENVIRONMENTS, ['dev'], compliance({}))
+        .problems[0].message,
+    ).toBe(
+      `Function shop-${'a'.repeat(
+        60,
+      )}-dev (dev) is too long for AWS (69 characters, at most 64): shorten the project or the component`,
     );
   });
 
   it('refuses a tag value the rules do not allow, on the field it comes from', () => {
-    const { problems } = planServiceStacks(SERVICE, DEMO_ENVIRONMENTS, ['dev'], compliance({}, { allowedValues: { CostCenter: ['cc-100'] } }));
+    const { problems } = planServiceStacks(
+      SERVICE,
+      DEMO_ENVIRONMENTS,
+      ['dev'],
+      compliance({}, { allowedValues: { CostCenter: ['cc-100'] } }),
+    );
     expect(problems[0]).toEqual({
       field: 'costCenter',
-      message: "dev: Tag 'CostCenter' is 'cc-1', which is not one of the allowed values 'cc-100'",
+      message:
+        "dev: Tag 'CostCenter' is 'cc-1', which is not one of the allowed values 'cc-100'",
     });
   });
 });
@@ -61,6 +97,8 @@ describe('serviceStackTemplate', () => {
       'AWS::Lambda::Function',
       'AWS::Lambda::Version',
     ]);
-    expect(template.Resources.Function.Properties.Tags).toEqual([{ Key: 'Project', Value: { Ref: 'TagProject' } }]);
+    expect(template.Resources.Function.Properties.Tags).toEqual([
+      { Key: 'Project', Value: { Ref: 'TagProject' } },
+    ]);
   });
 });

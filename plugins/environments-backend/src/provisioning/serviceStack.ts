@@ -9,7 +9,10 @@ import {
   TagRules,
 } from '@internal/backstage-plugin-environments-common';
 import { ComplianceConfig } from '../drift/types';
-import { ProvisionedEnvironment, ProvisionProblem } from '../schema/openapi/generated/models';
+import {
+  ProvisionedEnvironment,
+  ProvisionProblem,
+} from '../schema/openapi/generated/models';
 
 /** What the platform knows of a new service. */
 export interface NewService {
@@ -23,7 +26,13 @@ export interface NewService {
 /** One environment's stack of a new service, before anything is deployed. */
 export type PlannedStack = Pick<
   ProvisionedEnvironment,
-  'environment' | 'accountId' | 'region' | 'stackName' | 'functionName' | 'deploy' | 'parameters'
+  | 'environment'
+  | 'accountId'
+  | 'region'
+  | 'stackName'
+  | 'functionName'
+  | 'deploy'
+  | 'parameters'
 >;
 
 /** One thing wrong with a new service's plan, naming the request field it concerns. */
@@ -44,11 +53,15 @@ const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
  */
 export function serviceStackTemplate(tagKeys: string[]) {
   const tagParameters = Object.fromEntries(
-    tagKeys.map(key => [tagParameter(key), { Type: 'String', Description: `The ${key} tag` }]),
+    tagKeys.map(key => [
+      tagParameter(key),
+      { Type: 'String', Description: `The ${key} tag` },
+    ]),
   );
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'A service environment of the Environments platform: its Lambda function and first version',
+    Description:
+      'A service environment of the Environments platform: its Lambda function and first version',
     Parameters: {
       FunctionName: { Type: 'String' },
       ImageUri: { Type: 'String', Description: 'The image, pinned by digest' },
@@ -95,9 +108,16 @@ export function serviceStackTemplate(tagKeys: string[]) {
           MemorySize: { Ref: 'MemorySize' },
           Timeout: { Ref: 'Timeout' },
           ReservedConcurrentExecutions: {
-            'Fn::If': ['ReservesConcurrency', { Ref: 'ReservedConcurrency' }, { Ref: 'AWS::NoValue' }],
+            'Fn::If': [
+              'ReservesConcurrency',
+              { Ref: 'ReservedConcurrency' },
+              { Ref: 'AWS::NoValue' },
+            ],
           },
-          Tags: tagKeys.map(key => ({ Key: key, Value: { Ref: tagParameter(key) } })),
+          Tags: tagKeys.map(key => ({
+            Key: key,
+            Value: { Ref: tagParameter(key) },
+          })),
         },
       },
       InitialVersion: {
@@ -119,12 +139,18 @@ export function tagParameter(key: string): string {
   return `Tag${key.replace(/[^A-Za-z0-9]/g, '')}`;
 }
 
-function convention(config: ComplianceConfig, type: 'lambda-function' | 'cloudformation-stack') {
+function convention(
+  config: ComplianceConfig,
+  type: 'lambda-function' | 'cloudformation-stack',
+) {
   return config.naming[type] ?? parseNamingConvention(DEFAULT_CONVENTION);
 }
 
 /** The tag value of the environment: the spelling the rules allow, else the short one. */
-function environmentTag(rules: TagRules, environment: EnvironmentDefinition): string {
+function environmentTag(
+  rules: TagRules,
+  environment: EnvironmentDefinition,
+): string {
   const allowed = rules.allowedValues[rules.catalogTags.environment];
   const spellings = [environment.shortName, environment.longName];
   return spellings.find(s => allowed?.includes(s)) ?? environment.shortName;
@@ -150,7 +176,14 @@ export function serviceTags(
 /** The tag keys of {@link serviceTags}, in order: the template's tag parameters. */
 export function serviceTagKeys(rules: TagRules): string[] {
   const keys = rules.catalogTags;
-  return [keys.project, keys.component, keys.environment, keys.owner, 'ManagedBy', 'CostCenter'];
+  return [
+    keys.project,
+    keys.component,
+    keys.environment,
+    keys.owner,
+    'ManagedBy',
+    'CostCenter',
+  ];
 }
 
 function nameProblems(
@@ -173,7 +206,10 @@ function nameProblems(
   if (!checked.ok) {
     return [{ field: 'component', message: checked.violation.message }];
   }
-  if (!valid.test(name) || (kind === 'Function' && name.length > FUNCTION_NAME_LIMIT)) {
+  if (
+    !valid.test(name) ||
+    (kind === 'Function' && name.length > FUNCTION_NAME_LIMIT)
+  ) {
     return [
       {
         field: 'component',
@@ -200,13 +236,23 @@ export function planServiceStacks(
 ): { stacks: PlannedStack[]; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const stacks = environments.map(environment => {
-    const context = { project: service.project, component: service.component, environment };
+    const context = {
+      project: service.project,
+      component: service.component,
+      environment,
+    };
     const functionConvention = convention(config, 'lambda-function');
     const stackConvention = convention(config, 'cloudformation-stack');
     const functionName = renderName(functionConvention, context);
     const stackName = renderName(stackConvention, context);
     problems.push(
-      ...nameProblems('Function', functionName, functionConvention, context, FUNCTION_NAME),
+      ...nameProblems(
+        'Function',
+        functionName,
+        functionConvention,
+        context,
+        FUNCTION_NAME,
+      ),
       ...nameProblems('Stack', stackName, stackConvention, context, STACK_NAME),
     );
     const tags = serviceTags(service, environment, config.tags);
@@ -224,7 +270,11 @@ export function planServiceStacks(
     const declared = config.declared[environment.name] ?? {};
     // Undeclared: Lambda's defaults (128 MB, 3 s) are rarely what a service wants; these are.
     const size = (key: string, fallback: number) =>
-      String(declared[key]?.value === undefined ? fallback : declared[key].value ?? -1);
+      String(
+        declared[key]?.value === undefined
+          ? fallback
+          : declared[key].value ?? -1,
+      );
     return {
       environment: environment.name,
       accountId: environment.locations[0].accountId,
@@ -238,7 +288,10 @@ export function planServiceStacks(
         Timeout: size('timeout', 30),
         ReservedConcurrency: size('reservedConcurrency', -1),
         ...Object.fromEntries(
-          Object.entries(tags).map(([key, value]) => [tagParameter(key), value]),
+          Object.entries(tags).map(([key, value]) => [
+            tagParameter(key),
+            value,
+          ]),
         ),
       },
     };

@@ -1,7 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 import { actionAgainstStandIn } from '../__testUtils__/actionAgainstStandIn';
-import { backendError, StandInRoutes } from '../__testUtils__/environmentsStandIn';
+import {
+  backendError,
+  StandInRoutes,
+} from '../__testUtils__/environmentsStandIn';
 import { createProvisionAction } from './provision';
 
 const INPUT = {
@@ -12,6 +15,11 @@ const INPUT = {
   costCenter: 'cc-100',
 };
 
+function plannedStatus(name: string, created: boolean) {
+  if (created) return 'created';
+  return name === 'dev' ? 'planned' : 'skipped';
+}
+
 function environment(name: string, account: string, created: boolean) {
   return {
     environment: name,
@@ -21,9 +29,12 @@ function environment(name: string, account: string, created: boolean) {
     functionName: `shop-cart-api-${name}`,
     deploy: name === 'dev',
     parameters: { FunctionName: `shop-cart-api-${name}`, MemorySize: '512' },
-    status: created ? 'created' : name === 'dev' ? 'planned' : 'skipped',
+    status: plannedStatus(name, created),
     ...(created
-      ? { imageUri: `${account}.dkr.ecr.eu-west-1.amazonaws.com/platform-hello@sha256:abc`, liveVersion: '1' }
+      ? {
+          imageUri: `${account}.dkr.ecr.eu-west-1.amazonaws.com/platform-hello@sha256:abc`,
+          liveVersion: '1',
+        }
       : {}),
   };
 }
@@ -72,18 +83,26 @@ describe('environments:provision', () => {
       'Created stack shop-cart-api-dev in dev (account 111111111111, eu-west-1): shop-cart-api-dev live → version 1 (111111111111.dkr.ecr.eu-west-1.amazonaws.com/platform-hello@sha256:abc)',
     );
     const dir = path.join(ctx.workspacePath, 'cloudformation');
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'service.json'), 'utf8'))).toEqual(
-      provision(false).template,
-    );
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'dev.parameters.json'), 'utf8'))).toEqual([
+    expect(
+      JSON.parse(fs.readFileSync(path.join(dir, 'service.json'), 'utf8')),
+    ).toEqual(provision(false).template);
+    expect(
+      JSON.parse(
+        fs.readFileSync(path.join(dir, 'dev.parameters.json'), 'utf8'),
+      ),
+    ).toEqual([
       { ParameterKey: 'FunctionName', ParameterValue: 'shop-cart-api-dev' },
       { ParameterKey: 'MemorySize', ParameterValue: '512' },
       {
         ParameterKey: 'ImageUri',
-        ParameterValue: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/platform-hello@sha256:abc',
+        ParameterValue:
+          '111111111111.dkr.ecr.eu-west-1.amazonaws.com/platform-hello@sha256:abc',
       },
     ]);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/cart-api');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/cart-api',
+    );
   });
 
   it('in a dry run logs the plan, as the backend returned it without changing anything', async () => {
@@ -102,8 +121,15 @@ describe('environments:provision', () => {
     const { action, context } = await setup({
       'POST /provisions': () => ({
         body: provision(true, [
-          { field: 'component', message: "A service named 'cart-api' already exists in the catalog" },
-          { field: 'owner', message: "The owner 'group:default/x' is not a team (Group) in the catalog" },
+          {
+            field: 'component',
+            message: "A service named 'cart-api' already exists in the catalog",
+          },
+          {
+            field: 'owner',
+            message:
+              "The owner 'group:default/x' is not a team (Group) in the catalog",
+          },
         ]),
       }),
     });
@@ -117,7 +143,11 @@ describe('environments:provision', () => {
   it("fails with the backend's own refusal", async () => {
     const { action, context } = await setup({
       'POST /provisions': () =>
-        backendError(403, 'NotAllowedError', 'user:default/alice may not create services (permission environments.service.provision)'),
+        backendError(
+          403,
+          'NotAllowedError',
+          'user:default/alice may not create services (permission environments.service.provision)',
+        ),
     });
     await expect(action.handler(context(INPUT))).rejects.toThrow(
       'Could not create the environments of cart-api: user:default/alice may not create services (permission environments.service.provision) (HTTP 403)',

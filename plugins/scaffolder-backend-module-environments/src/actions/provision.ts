@@ -32,16 +32,27 @@ interface ServiceProvision {
 }
 
 /** The repository's copy of what was deployed: the stack template and each environment's parameters. */
-async function writeInfrastructure(workspacePath: string, provision: ServiceProvision) {
+async function writeInfrastructure(
+  workspacePath: string,
+  provision: ServiceProvision,
+) {
   const dir = resolveSafeChildPath(workspacePath, 'cloudformation');
   await fs.mkdir(dir, { recursive: true });
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await fs.writeFile(path.join(dir, 'service.json'), json(provision.template));
   for (const env of provision.environments) {
-    const parameters = { ...env.parameters, ...(env.imageUri ? { ImageUri: env.imageUri } : {}) };
+    const parameters = {
+      ...env.parameters,
+      ...(env.imageUri ? { ImageUri: env.imageUri } : {}),
+    };
     await fs.writeFile(
       path.join(dir, `${env.environment}.parameters.json`),
-      json(Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }))),
+      json(
+        Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+          ParameterKey,
+          ParameterValue,
+        })),
+      ),
     );
   }
 }
@@ -81,8 +92,15 @@ export function createProvisionAction(deps: EnvironmentsActionDependencies) {
       input: {
         project: z => z.string().describe('The project token, e.g. shop'),
         component: z =>
-          z.string().describe("The component token and the service's catalog name, e.g. cart-api"),
-        owner: z => z.string().describe('The owning team, e.g. group:default/team-checkout'),
+          z
+            .string()
+            .describe(
+              "The component token and the service's catalog name, e.g. cart-api",
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe('The owning team, e.g. group:default/team-checkout'),
         system: z => z.string().optional().describe('The system, if any'),
         costCenter: z => z.string().describe('The CostCenter tag'),
       },
@@ -98,7 +116,9 @@ export function createProvisionAction(deps: EnvironmentsActionDependencies) {
                 status: z.string(),
               }),
             )
-            .describe('Per environment: its stack and function, and whether it was created'),
+            .describe(
+              'Per environment: its stack and function, and whether it was created',
+            ),
       },
     },
     async handler(ctx) {
@@ -112,26 +132,45 @@ export function createProvisionAction(deps: EnvironmentsActionDependencies) {
             credentials: await ctx.getInitiatorCredentials(),
             method: 'POST',
             path: '/provisions',
-            body: { project, component, owner, system, costCenter, dryRun: Boolean(ctx.isDryRun) },
+            body: {
+              project,
+              component,
+              owner,
+              system,
+              costCenter,
+              dryRun: Boolean(ctx.isDryRun),
+            },
             failure: `Could not create the environments of ${component}`,
             signal: ctx.signal,
           }),
       })) as unknown as ServiceProvision;
       if (provision.problems.length > 0) {
         throw new Error(
-          `Could not create the environments of ${component}: ${provision.problems.map(p => p.message).join('; ')}`,
+          `Could not create the environments of ${component}: ${provision.problems
+            .map(p => p.message)
+            .join('; ')}`,
         );
       }
       for (const env of provision.environments) {
         if (ctx.isDryRun) {
           ctx.logger.info(
             env.deploy
-              ? `Dry run: would create stack ${describe(env)} with function ${env.functionName} on ${provision.image} and point live at its first version; nothing was created`
-              : `Dry run: ${env.environment} is not deployed when a service is created (environments.provisioning.deployTo); its stack would be ${describe(env)}`,
+              ? `Dry run: would create stack ${describe(env)} with function ${
+                  env.functionName
+                } on ${
+                  provision.image
+                } and point live at its first version; nothing was created`
+              : `Dry run: ${
+                  env.environment
+                } is not deployed when a service is created (environments.provisioning.deployTo); its stack would be ${describe(
+                  env,
+                )}`,
           );
         } else if (env.status === 'created') {
           ctx.logger.info(
-            `Created stack ${describe(env)}: ${env.functionName} live → version ${env.liveVersion} (${env.imageUri})`,
+            `Created stack ${describe(env)}: ${
+              env.functionName
+            } live → version ${env.liveVersion} (${env.imageUri})`,
           );
         }
       }
@@ -139,12 +178,14 @@ export function createProvisionAction(deps: EnvironmentsActionDependencies) {
       ctx.output('entityRef', provision.entityRef);
       ctx.output(
         'environments',
-        provision.environments.map(({ environment, stackName, functionName, status }) => ({
-          environment,
-          stackName,
-          functionName,
-          status,
-        })),
+        provision.environments.map(
+          ({ environment, stackName, functionName, status }) => ({
+            environment,
+            stackName,
+            functionName,
+            status,
+          }),
+        ),
       );
     },
   });

@@ -1,6 +1,9 @@
 import fs from 'fs';
 import path from 'path';
-import { createMockDirectory, mockServices } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { GitServer, startGitServer } from '@internal/demo-git-server';
 import { createPublishGitAction } from './publishGit';
@@ -48,14 +51,18 @@ describe('publish:git against the demo Git server', () => {
       ([name]) => name === 'commitHash',
     )?.[1];
     expect(commitHash).toMatch(/^[0-9a-f]{40}$/);
-    const raw = await fetch(`${server.url}/shop-cart-api/raw/main/envs/dev/terraform.tfvars`);
+    const raw = await fetch(
+      `${server.url}/shop-cart-api/raw/main/envs/dev/terraform.tfvars`,
+    );
     expect(await raw.text()).toBe('function_name = "shop-cart-api-dev"\n');
   });
 
   it('refuses a repository that exists, in a dry run too', async () => {
     const remoteUrl = `${server.url}/shop-cart-api.git`;
     for (const dryRun of [false, true]) {
-      await expect(action.handler(context({ remoteUrl }, dryRun).ctx)).rejects.toThrow(
+      await expect(
+        action.handler(context({ remoteUrl }, dryRun).ctx),
+      ).rejects.toThrow(
         `publish:git: the repository ${remoteUrl} already exists; choose another name`,
       );
     }
@@ -69,7 +76,9 @@ describe('publish:git against the demo Git server', () => {
       `Dry run: would push 2 files to ${remoteUrl} (branch main); nothing was pushed`,
     );
     expect(ctx.output).toHaveBeenCalledWith('commitHash', 'dry-run');
-    expect(fs.existsSync(path.join(repositories.path, 'shop-orders-api.git'))).toBe(false);
+    expect(
+      fs.existsSync(path.join(repositories.path, 'shop-orders-api.git')),
+    ).toBe(false);
   });
 
   it('names the input when the URL is not a repository URL', async () => {

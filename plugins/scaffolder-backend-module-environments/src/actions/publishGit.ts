@@ -10,7 +10,8 @@ import {
 const ACTION_ID = 'publish:git';
 
 /** `http(s)://host[:port][/prefix]/<name>.git` */
-const REMOTE_URL = /^(https?:\/\/[^/?#]+(?:\/[^?#]*)?)\/([a-z0-9][a-z0-9._-]*)\.git$/;
+const REMOTE_URL =
+  /^(https?:\/\/[^/?#]+(?:\/[^?#]*)?)\/([a-z0-9][a-z0-9._-]*)\.git$/;
 
 /** Where a repository is cloned from and where its files are read raw (the demo Git server's layout). */
 export function gitRepositoryUrls(remoteUrl: string, branch: string) {
@@ -32,7 +33,9 @@ async function repositoryExists(remoteUrl: string, signal?: AbortSignal) {
     { signal },
   ).catch(error => {
     throw new Error(
-      `${ACTION_ID}: cannot reach the Git server at ${remoteUrl} (${error.cause?.message ?? error.message})`,
+      `${ACTION_ID}: cannot reach the Git server at ${remoteUrl} (${
+        error.cause?.message ?? error.message
+      })`,
     );
   });
   return response.ok;
@@ -44,7 +47,8 @@ function countFiles(dir: string): number {
     .filter(entry => entry.name !== '.git')
     .reduce(
       (count, entry) =>
-        count + (entry.isDirectory() ? countFiles(path.join(dir, entry.name)) : 1),
+        count +
+        (entry.isDirectory() ? countFiles(path.join(dir, entry.name)) : 1),
       0,
     );
 }
@@ -76,9 +80,7 @@ export function createPublishGitAction() {
     schema: {
       input: {
         remoteUrl: z =>
-          z
-            .string()
-            .describe('The new repository, http(s)://host/<name>.git'),
+          z.string().describe('The new repository, http(s)://host/<name>.git'),
         defaultBranch: z =>
           z.string().optional().describe("The branch to push; default 'main'"),
         gitCommitMessage: z =>
@@ -89,7 +91,9 @@ export function createPublishGitAction() {
           z
             .string()
             .optional()
-            .describe('The workspace folder to publish; default the whole workspace'),
+            .describe(
+              'The workspace folder to publish; default the whole workspace',
+            ),
       },
       output: {
         remoteUrl: z => z.string().describe('The clone URL'),
@@ -97,7 +101,7 @@ export function createPublishGitAction() {
           z
             .string()
             .describe(
-              "Raw files of the branch: with catalogInfoPath, what catalog:register reads",
+              'Raw files of the branch: with catalogInfoPath, what catalog:register reads',
             ),
         commitHash: z =>
           z.string().describe("The pushed commit ('dry-run' in a dry run)"),
@@ -107,7 +111,10 @@ export function createPublishGitAction() {
       const { remoteUrl } = ctx.input;
       const defaultBranch = ctx.input.defaultBranch || 'main';
       const { repoContentsUrl } = gitRepositoryUrls(remoteUrl, defaultBranch);
-      const dir = getRepoSourceDirectory(ctx.workspacePath, ctx.input.sourcePath);
+      const dir = getRepoSourceDirectory(
+        ctx.workspacePath,
+        ctx.input.sourcePath,
+      );
       ctx.output('remoteUrl', remoteUrl);
       ctx.output('repoContentsUrl', repoContentsUrl);
 
@@ -121,7 +128,9 @@ export function createPublishGitAction() {
           }
           if (ctx.isDryRun) {
             ctx.logger.info(
-              `Dry run: would push ${countFiles(dir)} files to ${remoteUrl} (branch ${defaultBranch}); nothing was pushed`,
+              `Dry run: would push ${countFiles(
+                dir,
+              )} files to ${remoteUrl} (branch ${defaultBranch}); nothing was pushed`,
             );
             return 'dry-run';
           }

@@ -9,6 +9,8 @@ export function activeNavHref(
 ): string | undefined {
   const path = pathname.replace(/\/+$/, '') || '/';
   return hrefs
-    .filter(href => path === href || path.startsWith(href === '/' ? '/' : `${href}/`))
+    .filter(
+      href => path === href || path.startsWith(href === '/' ? '/' : `${href}/`),
+    )
     .sort((a, b) => b.length - a.length)[0];
 }

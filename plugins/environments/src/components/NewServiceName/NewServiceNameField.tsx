@@ -7,7 +7,9 @@ import TextField from '@material-ui/core/TextField';
 export const NEW_SERVICE_NAME_FIELD = 'NewServiceName';
 
 /** The text box of a new service's name (the component token); the checks are in {@link validateNewServiceName}. */
-export function NewServiceNameField(props: FieldExtensionComponentProps<string>) {
+export function NewServiceNameField(
+  props: FieldExtensionComponentProps<string>,
+) {
   const { onChange, rawErrors, required, formData, schema, idSchema } = props;
   return (
     <TextField
@@ -38,7 +40,10 @@ export async function validateNewServiceName(
   validation: { addError(message: string): void },
   context: { apiHolder: ApiHolder; formData: Record<string, unknown> },
 ): Promise<void> {
-  const { project, owner, costCenter, system } = context.formData as Record<string, string | undefined>;
+  const { project, owner, costCenter, system } = context.formData as Record<
+    string,
+    string | undefined
+  >;
   if (!component || !project || !owner || !costCenter) {
     return;
   }
@@ -47,11 +52,20 @@ export async function validateNewServiceName(
   const response = await fetchApi.fetch('plugin://environments/provisions', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ project, component, owner, costCenter, system: system || undefined, dryRun: true }),
+    body: JSON.stringify({
+      project,
+      component,
+      owner,
+      costCenter,
+      system: system || undefined,
+      dryRun: true,
+    }),
   });
   if (!response.ok) {
     const error = await ResponseError.fromResponse(response);
-    validation.addError(`The name could not be checked: ${error.body.error.message}`);
+    validation.addError(
+      `The name could not be checked: ${error.body.error.message}`,
+    );
     return;
   }
   const { problems } = (await response.json()) as { problems: Problem[] };

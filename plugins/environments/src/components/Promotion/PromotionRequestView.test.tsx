@@ -229,7 +229,9 @@ describe('PromotionRequestView', () => {
     expect(api.approvePromotion).toHaveBeenCalledWith('p-1', 'LGTM');
     const decisions = await screen.findByRole('list', { name: 'Decisions' });
     expect(decisions).toHaveTextContent('bob approved: “LGTM”');
-    expect(within(decisions).getByRole('link', { name: 'bob' })).toBeInTheDocument();
+    expect(
+      within(decisions).getByRole('link', { name: 'bob' }),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(
         textContentMatcher('1 of 1 approvals from members of team-checkout'),
