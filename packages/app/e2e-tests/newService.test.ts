@@ -61,11 +61,10 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   await page.getByLabel('Description').fill('Keeps the shopping cart');
   await page.getByLabel('Cost center').fill('cc-100');
   await page.getByRole('button', { name: 'Review' }).click();
-  await expect(
-    page.getByText(
-      /A service named 'checkout-api' already exists in the catalog/,
-    ),
-  ).toBeVisible();
+  // Under the field itself (and in the form's list of errors).
+  await expect(page.locator('#root_component__error')).toContainText(
+    "A service named 'checkout-api' already exists in the catalog",
+  );
   await screenshotsAtWidths(page, testInfo, 'create-form-refused');
 
   await page.getByLabel('Component').fill(COMPONENT);

@@ -101,7 +101,7 @@ export function createPublishGitAction() {
           z
             .string()
             .describe(
-              'Raw files of the branch: with catalogInfoPath, what catalog:register reads',
+              'Raw files of the branch; catalog:register reads <repoContentsUrl>catalog-info.yaml as its catalogInfoUrl',
             ),
         commitHash: z =>
           z.string().describe("The pushed commit ('dry-run' in a dry run)"),
