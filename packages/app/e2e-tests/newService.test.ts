@@ -91,12 +91,18 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   );
   expect(await stack.text()).toContain('AWS::Lambda::Function');
 
-  // The catalog has the service at once, owned by the chosen team.
+  // The catalog has the service within seconds (its processing loop reads the registered location),
+  // owned by the chosen team.
   await open.click();
   await expect(page).toHaveURL(
     new RegExp(`/catalog/default/component/${COMPONENT}`),
   );
-  await expect(page.locator('body')).toContainText('Team Checkout');
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('body')).toContainText('Team Checkout', {
+      timeout: 3_000,
+    });
+  }).toPass({ timeout: 60_000, intervals: [2_000] });
 
   // Its environments, collected from AWS within a minute: dev runs the platform's initial image.
   const initial = await liveDigestFromAws(COMPONENT, 'dev');
