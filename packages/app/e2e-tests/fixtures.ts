@@ -84,30 +84,34 @@ async function actingIn(accountId: string, roleName: string) {
 
 /**
  * What a team's build pipeline does, which the demo has none of: pushes the image of `release` to the
- * service's ECR repository in dev's account, deploys it to the dev function, publishes a version and
- * points `live` at it. Returns the image's digest.
+ * service's ECR repository in every account (as ECR replication would: promotions deploy the same digest
+ * from each account's own registry), deploys it to the dev function, publishes a version and points
+ * `live` at it. Returns the image's digest.
  */
 export async function deployBuildToDev(
   component: string,
   release: string,
 ): Promise<string> {
-  const config = await actingIn(DEMO_FLEET.accounts.dev, SEEDER_ROLE_NAME);
-  const ecr = new ECRClient(config);
-  const lambda = new LambdaClient(config);
   const image = releaseImage(component, release);
-  await ecr
-    .send(new CreateRepositoryCommand({ repositoryName: component }))
-    .catch(error => {
-      if (!(error instanceof RepositoryAlreadyExistsException)) throw error;
-    });
-  await ecr.send(
-    new PutImageCommand({
-      repositoryName: component,
-      imageTag: release,
-      imageManifest: image.manifest,
-      imageManifestMediaType: image.mediaType,
-      imageDigest: image.digest,
-    }),
+  for (const accountId of Object.values(DEMO_FLEET.accounts)) {
+    const ecr = new ECRClient(await actingIn(accountId, SEEDER_ROLE_NAME));
+    await ecr
+      .send(new CreateRepositoryCommand({ repositoryName: component }))
+      .catch(error => {
+        if (!(error instanceof RepositoryAlreadyExistsException)) throw error;
+      });
+    await ecr.send(
+      new PutImageCommand({
+        repositoryName: component,
+        imageTag: release,
+        imageManifest: image.manifest,
+        imageManifestMediaType: image.mediaType,
+        imageDigest: image.digest,
+      }),
+    );
+  }
+  const lambda = new LambdaClient(
+    await actingIn(DEMO_FLEET.accounts.dev, SEEDER_ROLE_NAME),
   );
   const functionName = `${DEMO_FLEET.project}-${component}-dev`;
   await lambda.send(

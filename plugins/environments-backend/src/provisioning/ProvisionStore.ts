@@ -83,7 +83,7 @@ export function toServiceProvision(
   };
 }
 
-/** Provisions of new services in the plugin's database (migrations/20261201_01_provisions.js). */
+/** Provisions of new services in the plugin's database (migrations/20261202_01_provisions.js). */
 export class ProvisionStore {
   constructor(
     private readonly knex: Knex,
