@@ -8,9 +8,11 @@ import {
   DemoEnvironment,
   digestRow,
   ENVIRONMENT_TITLES,
+  demoUserToken,
   liveDigestFromAws,
   matrixCell,
   openEnvironmentsTab,
+  pointLiveAt,
   screenshot,
   screenshotsAtWidths,
   short,
@@ -480,5 +482,58 @@ test.describe('promotions', () => {
         .getByRole('cell', { name: 'switch-alias', exact: true }),
     ).toBeVisible();
     await screenshotsAtWidths(page, testInfo, 'checkout-api-rollback-page');
+  });
+
+  test('the Promote dialog promotes what it shows: when staging moves on meanwhile, it says what changed and the matrix shows it after closing', async ({
+    page,
+    request,
+  }, testInfo) => {
+    const seen = await liveDigestFromAws('checkout-api', 'staging');
+    await signInAs(page, 'Alice Martin');
+    const matrix = await openEnvironmentsTab(page, 'checkout-api');
+    await (await matrixCell(matrix, 'Change', ENVIRONMENT_TITLES.prod))
+      .getByRole('button', { name: 'Promote to prod', exact: true })
+      .click();
+    const promoteDialog = page.getByRole('dialog');
+    await expect(promoteDialog).toContainText(`→ ${short(seen)}`);
+
+    // Someone deploys staging while the dialog is open: its live alias goes back to v1.3.1 (version 1).
+    await pointLiveAt('checkout-api', 'staging', '1');
+    try {
+      const now = await liveDigestFromAws('checkout-api', 'staging');
+      expect(now).not.toBe(seen);
+      await promoteDialog
+        .getByRole('button', { name: 'Request promotion' })
+        .click();
+      await expect(promoteDialog).toContainText(
+        `The promotion could not be requested: staging no longer runs the digest you saw: seen sha256:${seen}, now sha256:${now} (version 1)`,
+      );
+      for (const width of [1280, 1920]) {
+        await page.setViewportSize({ width, height: 900 });
+        await screenshot(
+          page,
+          testInfo,
+          `promote-dialog-source-moved-${width}`,
+        );
+      }
+      await promoteDialog.getByRole('button', { name: 'Cancel' }).click();
+      // Closing read the service again from AWS: the matrix shows what staging runs now.
+      await expect
+        .poll(async () =>
+          shownDigest(
+            (await digestRow(matrix)).get(ENVIRONMENT_TITLES.staging),
+          ),
+        )
+        .toBe(short(now));
+    } finally {
+      // Staging as the seed made it, and the backend's copy too.
+      await pointLiveAt('checkout-api', 'staging', '3');
+      const token = await demoUserToken(request, 'alice');
+      const refreshed = await request.post(
+        '/api/environments/services/default/component/checkout-api/refresh',
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      expect(refreshed.ok(), await refreshed.text()).toBeTruthy();
+    }
   });
 });

@@ -57,7 +57,7 @@ export const ENVIRONMENT_TITLES: Record<DemoEnvironment, string> = {
   prod: 'Production',
 };
 
-/** Client settings acting in an account of the emulator through a role, as on AWS. */
+/** Client settings acting in an account of the emulator through a role there, as on AWS. */
 async function actingIn(accountId: string, roleName: string) {
   const main = { accessKeyId: 'test', secretAccessKey: 'test' };
   const sts = new STSClient({
@@ -80,6 +80,20 @@ async function actingIn(accountId: string, roleName: string) {
       sessionToken: Credentials!.SessionToken,
     },
   };
+}
+
+/** A Lambda client acting in an environment's account through a role there, as the backend does. */
+async function lambdaIn(
+  environment: DemoEnvironment,
+  roleName: string,
+): Promise<LambdaClient> {
+  return new LambdaClient(
+    await actingIn(DEMO_FLEET.accounts[environment], roleName),
+  );
+}
+
+function functionName(component: string, environment: DemoEnvironment) {
+  return `${DEMO_FLEET.project}-${component}-${environment}`;
 }
 
 /**
@@ -110,29 +124,27 @@ export async function deployBuildToDev(
       }),
     );
   }
-  const lambda = new LambdaClient(
-    await actingIn(DEMO_FLEET.accounts.dev, SEEDER_ROLE_NAME),
-  );
-  const functionName = `${DEMO_FLEET.project}-${component}-dev`;
+  const lambda = await lambdaIn('dev', SEEDER_ROLE_NAME);
+  const name = functionName(component, 'dev');
   await lambda.send(
     new UpdateFunctionCodeCommand({
-      FunctionName: functionName,
+      FunctionName: name,
       ImageUri: `${DEMO_FLEET.accounts.dev}.dkr.ecr.${DEMO_FLEET.region}.amazonaws.com/${component}@${image.digest}`,
     }),
   );
   await waitUntilFunctionUpdatedV2(
     { client: lambda, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
-    { FunctionName: functionName },
+    { FunctionName: name },
   );
   const { Version } = await lambda.send(
     new PublishVersionCommand({
-      FunctionName: functionName,
+      FunctionName: name,
       Description: release,
     }),
   );
   await lambda.send(
     new UpdateAliasCommand({
-      FunctionName: functionName,
+      FunctionName: name,
       Name: 'live',
       FunctionVersion: Version,
     }),
@@ -148,21 +160,34 @@ export async function liveDigestFromAws(
   component: string,
   environment: DemoEnvironment,
 ): Promise<string> {
-  const accountId = DEMO_FLEET.accounts[environment];
-  const lambda = new LambdaClient(
-    await actingIn(accountId, 'environments-reader'),
-  );
-  const functionName = `${DEMO_FLEET.project}-${component}-${environment}`;
+  const lambda = await lambdaIn(environment, 'environments-reader');
+  const name = functionName(component, environment);
   const fn = await lambda.send(
-    new GetFunctionCommand({ FunctionName: functionName, Qualifier: 'live' }),
+    new GetFunctionCommand({ FunctionName: name, Qualifier: 'live' }),
   );
   const digest = fn.Configuration?.CodeSha256;
   if (!digest || !/^[0-9a-f]{64}$/.test(digest)) {
     throw new Error(
-      `${functionName}:live in ${accountId} has no image digest (CodeSha256 ${digest})`,
+      `${name}:live in ${DEMO_FLEET.accounts[environment]} has no image digest (CodeSha256 ${digest})`,
     );
   }
   return digest;
+}
+
+/** Points a service's `live` alias at a version, as a deployment outside the product would (the seeder's role). */
+export async function pointLiveAt(
+  component: string,
+  environment: DemoEnvironment,
+  version: string,
+): Promise<void> {
+  const lambda = await lambdaIn(environment, 'demo-fleet-seeder');
+  await lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: functionName(component, environment),
+      Name: 'live',
+      FunctionVersion: version,
+    }),
+  );
 }
 
 /** A user's Backstage token straight from the demo provider, for API calls outside the browser. */

@@ -35,3 +35,8 @@ export function normaliseCodeDigest(options: {
 export function shortDigest(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
 }
+
+/** Whether `value` is an image digest as the product writes one: `sha256:` and 64 lowercase hex digits. */
+export function isImageDigest(value: string): boolean {
+  return /^sha256:[a-f0-9]{64}$/.test(value);
+}

@@ -183,6 +183,30 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
     );
   });
 
+  it('"Promote a service" warns in the dry run when the previous environment runs another digest than the one expected', async () => {
+    const expected = `sha256:${'e'.repeat(64)}`;
+    const { response, messages } = await dryRun(
+      'promote-service',
+      {
+        service: 'component:default/checkout-api',
+        targetEnvironment: 'prod',
+        digest: expected,
+        wait: 'none',
+      },
+      {
+        'GET /services/default/component/checkout-api/matrix': () => ({
+          body: checkoutMatrix,
+        }),
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(messages).toContainEqual(
+      expect.stringContaining(
+        `Dry run: staging runs sha256:v140, not the digest given (${expected}): the request would be refused unless staging runs ${expected} when it is made`,
+      ),
+    );
+  });
+
   it('"Promote a service" fails the dry run with the backend\'s message for a service without environments', async () => {
     const { response, received } = await dryRun('promote-service', {
       service: 'component:default/example-website',

@@ -29,8 +29,17 @@ function motoAvailable(): boolean {
   }
 }
 
-/** `describe` for suites that need the AWS emulator; a bare `package test` without .venv skips them. */
-export const describeWithMoto = motoAvailable() ? describe : describe.skip;
+/**
+ * `describe` for suites that need the AWS emulator; a bare `package test` without .venv skips them.
+ * Undefined outside Jest (a backend instance a test runs in a process of its own loads this module too).
+ */
+function describeIfMoto(): jest.Describe {
+  if (typeof describe === 'undefined') {
+    return undefined as unknown as jest.Describe;
+  }
+  return motoAvailable() ? describe : describe.skip;
+}
+export const describeWithMoto = describeIfMoto();
 
 /**
  * Starts a fresh emulator and points STS at it, as scripts/start.sh does for the backend, so that the

@@ -99,6 +99,67 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('records an approval only once per approver while it counts, and completes the request with the approval that makes it enough', async () => {
+      const id = '11111111-0000-0000-0000-000000000009';
+      await store.insertPromotion(
+        promotion(id, {
+          status: 'requested',
+          policy: { ...promotion(id).policy, approvals: 2 },
+        }),
+      );
+      const approve = (approver: string, at: string, mayExecute = true) =>
+        store.recordApproval(
+          id,
+          {
+            approver: `user:default/${approver}`,
+            decision: 'approved',
+            decidedAt: at,
+            expiresAt: new Date(Date.parse(at) + 3600_000).toISOString(),
+            mayExecute,
+          },
+          { now: at, statusReason: approvers => `By ${approvers.join(' & ')}` },
+        );
+      await expect(approve('bob', '2026-11-24T10:00:00.000Z')).resolves.toEqual(
+        {
+          outcome: 'recorded',
+          approvers: ['user:default/bob'],
+          completed: false,
+        },
+      );
+      await expect(approve('bob', '2026-11-24T10:30:00.000Z')).resolves.toEqual(
+        { outcome: 'already-approved' },
+      );
+      // Bob's approval expired at 11:00: his new one replaces it and counts again.
+      await expect(approve('bob', '2026-11-24T11:30:00.000Z')).resolves.toEqual(
+        {
+          outcome: 'recorded',
+          approvers: ['user:default/bob'],
+          completed: false,
+        },
+      );
+      await expect(
+        approve('erin', '2026-11-24T11:40:00.000Z', false),
+      ).resolves.toEqual({ outcome: 'may-not-execute' });
+      expect(
+        (await store.listApprovals(id)).map(a => [a.approver, a.decidedAt]),
+      ).toEqual([['user:default/bob', '2026-11-24T11:30:00.000Z']]);
+      await expect(
+        approve('erin', '2026-11-24T11:45:00.000Z'),
+      ).resolves.toEqual({
+        outcome: 'recorded',
+        approvers: ['user:default/bob', 'user:default/erin'],
+        completed: true,
+      });
+      await expect(store.getPromotion(id)).resolves.toMatchObject({
+        status: 'approved',
+        statusReason: 'By user:default/bob & user:default/erin',
+        executedBy: 'user:default/erin',
+      });
+      await expect(
+        approve('carol', '2026-11-24T11:50:00.000Z'),
+      ).resolves.toEqual({ outcome: 'not-requested', status: 'approved' });
+    });
+
     it('only lets the lease holder finish a running request, and another instance take over an expired lease', async () => {
       const id = '11111111-0000-0000-0000-000000000003';
       await store.insertPromotion(
@@ -214,11 +275,25 @@ describe.each(databases.eachSupportedId())(
         'wait-for-update',
         '2026-11-24T10:02:02.000Z',
       );
-      await store.failStartedSteps(
-        subject,
-        '2026-11-24T10:09:00.000Z',
-        'Interrupted',
-      );
+      // Recovery records what AWS shows the interrupted step achieved, once.
+      expect(
+        await store.finishInterruptedStep(
+          subject,
+          2,
+          'failed',
+          '2026-11-24T10:09:00.000Z',
+          { error: 'Interrupted' },
+        ),
+      ).toBe(true);
+      expect(
+        await store.finishInterruptedStep(
+          subject,
+          2,
+          'succeeded',
+          '2026-11-24T10:10:00.000Z',
+          { detail: 'again' },
+        ),
+      ).toBe(false);
       expect(second.sequence).toBe(2);
       expect(await store.listSteps(subject)).toEqual([
         {

@@ -7,6 +7,12 @@ import {
   PromotionStepStatus,
 } from '@internal/backstage-plugin-environments-common';
 import {
+  readApprovals,
+  recordApprovalInTransaction,
+  upsertApprovalRow,
+} from './approvalRows';
+import {
+  ApprovalOutcome,
   PromotionFilter,
   PromotionPatch,
   PromotionStore,
@@ -302,31 +308,19 @@ export class DatabasePromotionStore implements PromotionStore {
     promotionId: string,
     approval: StoredApproval,
   ): Promise<void> {
-    await this.db('promotion_approvals')
-      .insert({
-        promotion_id: promotionId,
-        approver: approval.approver,
-        decision: approval.decision,
-        comment: approval.comment ?? null,
-        decided_at: new Date(approval.decidedAt),
-        expires_at: date(approval.expiresAt) ?? null,
-      })
-      .onConflict(['promotion_id', 'approver'])
-      .merge(['decision', 'comment', 'decided_at', 'expires_at']);
+    await upsertApprovalRow(this.db, promotionId, approval);
   }
 
-  async listApprovals(promotionId: string): Promise<StoredApproval[]> {
-    const rows = await this.db('promotion_approvals')
-      .where({ promotion_id: promotionId })
-      .orderBy('decided_at', 'asc')
-      .orderBy('id', 'asc');
-    return rows.map(row => ({
-      approver: row.approver,
-      decision: row.decision,
-      comment: optional(row.comment),
-      decidedAt: iso(row.decided_at)!,
-      expiresAt: iso(row.expires_at),
-    }));
+  recordApproval(
+    promotionId: string,
+    approval: StoredApproval & { decision: 'approved'; mayExecute: boolean },
+    options: { now: string; statusReason: (approvers: string[]) => string },
+  ): Promise<ApprovalOutcome> {
+    return recordApprovalInTransaction(this.db, promotionId, approval, options);
+  }
+
+  listApprovals(promotionId: string): Promise<StoredApproval[]> {
+    return readApprovals(this.db, promotionId);
   }
 
   async startStep(
@@ -389,18 +383,29 @@ export class DatabasePromotionStore implements PromotionStore {
     }));
   }
 
-  async failStartedSteps(
+  async finishInterruptedStep(
     subject: StepSubject,
+    sequence: number,
+    status: Exclude<PromotionStepStatus, 'started'>,
     at: string,
-    error: string,
-  ): Promise<void> {
-    await this.db('promotion_steps')
+    result: { detail?: string; error?: string },
+  ): Promise<boolean> {
+    const changed = await this.db('promotion_steps')
       .where({
         subject_type: subject.type,
         subject_id: subject.id,
+        sequence,
         status: 'started',
       })
-      .update({ status: 'failed', finished_at: new Date(at), error });
+      .update(
+        defined({
+          status,
+          finished_at: new Date(at),
+          detail: result.detail,
+          error: result.error,
+        }),
+      );
+    return changed === 1;
   }
 
   async addEvent(

@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import {
   PromotionState,
+  PromotionStep,
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
 import { LiveAliasState } from '../aws/LambdaDeployer';
@@ -17,6 +18,12 @@ import { PromotionActivity } from './PromotionActivity';
 import { PromotionStore, StoredPromotion } from './PromotionStore';
 import { httpSmokeCheck, SmokeCheck } from './smokeCheck';
 import { StepFailedError, StepRecorder } from './StepRecorder';
+import {
+  describeInterruption,
+  publishedFor,
+  settleInterruptedSteps,
+  settleNotServed,
+} from './interruptedSteps';
 import { evaluateWindows } from './windows';
 
 /** Options of {@link PromotionExecutor}. */
@@ -53,8 +60,8 @@ class LeaseLostError extends Error {
  * Executes approved promotion requests on Lambda, exactly once across backend instances: a request is
  * claimed with a compare-and-set from `approved` to `running` and then held with a lease that the
  * executing instance renews. A request whose lease expired (its instance stopped) is taken over by
- * {@link PromotionExecutor.recoverInterrupted}, which completes it when the alias already serves the
- * digest and otherwise fails it, saying where it stopped.
+ * {@link PromotionExecutor.recoverInterrupted}, which records what AWS shows each interrupted step achieved,
+ * then completes it when the alias already serves the digest and otherwise fails it, saying what AWS did.
  */
 export class PromotionExecutor {
   private readonly options: PromotionExecutorOptions;
@@ -228,21 +235,27 @@ export class PromotionExecutor {
     const { store, deployers, activity } = this.options;
     const subject = { type: 'promotion' as const, id: promotion.id };
     const steps = await store.listSteps(subject);
-    const started = steps.find(step => step.status === 'started');
-    const last = steps[steps.length - 1];
-    let where = ' before its first step';
-    if (started) {
-      where = ` during step '${started.name}'`;
-    } else if (last) {
-      where = ` after step '${last.name}'`;
-    }
     const at = this.now().toISOString();
-    // A step left `started` never recorded its result: say so on the step itself.
-    await store.failStartedSteps(
-      subject,
+    const location = {
+      accountId: promotion.target.accountId,
+      region: promotion.target.region,
+    };
+    const reader = await deployers.forRead(location);
+    // A step left `started` never recorded its result: ask AWS what it achieved, and record that on it.
+    const findings = await settleInterruptedSteps({
+      store,
+      activity,
+      promotion,
+      reader,
+      steps,
       at,
-      'Interrupted: the backend instance executing it stopped before recording its result',
-    );
+    });
+    const where = describeInterruption(steps, findings);
+    if (findings.publishedVersion && !promotion.publishedVersion) {
+      await this.patch(promotion, {
+        publishedVersion: findings.publishedVersion,
+      });
+    }
     await activity.record({
       subject,
       entityRef: promotion.entityRef,
@@ -255,12 +268,7 @@ export class PromotionExecutor {
     });
 
     const recorder = this.recorder(promotion);
-    const location = {
-      accountId: promotion.target.accountId,
-      region: promotion.target.region,
-    };
     const fn = promotion.target.functionName;
-    const reader = await deployers.forRead(location);
     const { alias, digest } = await recorder.run(
       'recover',
       `Reading what ${fn}:live serves after the interruption`,
@@ -284,89 +292,115 @@ export class PromotionExecutor {
     );
 
     if (Object.keys(alias.routing).length > 0) {
-      const writer = await deployers.forWrite(
-        location,
-        promotion.executedBy ?? promotion.requestedBy,
-      );
-      await recorder.run(
-        'rollback-alias',
-        `Ending the interrupted traffic shift on ${fn}:live`,
-        async () => {
-          await writer.switchAlias(fn, {
-            version: alias.version,
-            routing: {},
-            expectedRevisionId: alias.revisionId,
-          });
-          return {
-            value: undefined,
-            detail: `live → version ${alias.version} with all the traffic`,
-          };
-        },
-      );
-      await this.finish(promotion, 'rolled-back', {
-        statusReason:
-          `Interrupted${where} while shifting traffic; the shift was reverted and live serves version ` +
-          `${alias.version} again. Request the promotion again.`,
-      });
+      await this.revertInterruptedShift(promotion, recorder, alias, where);
       return;
     }
     if (digest === promotion.digest) {
-      // Live was switched, but the smoke check after the switch may never have passed: run it now.
-      const switchedAt = Math.max(
-        0,
-        ...steps.filter(s => s.name === 'switch-alias').map(s => s.sequence),
-      );
-      const smokePassed = steps.some(
-        step =>
-          step.name === 'smoke-check' &&
-          step.status === 'succeeded' &&
-          step.sequence > switchedAt,
-      );
-      if (promotion.smokeCheckUrl && !smokePassed) {
-        try {
-          await this.checkSmoke(recorder, promotion, 'after resuming');
-        } catch (error) {
-          const message = (error as Error).message.replace(/\.$/, '');
-          const reason = `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
-            1,
-          )}`;
-          if (!promotion.previousVersion) {
-            await this.finish(promotion, 'failed', {
-              statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
-            });
-          } else {
-            await this.rollBackLive(
-              promotion,
-              recorder,
-              {
-                version: promotion.previousVersion,
-                expectedRevisionId: alias.revisionId,
-              },
-              reason,
-            );
-          }
-          return;
-        }
-      }
-      await this.finish(promotion, 'succeeded', {
-        statusReason: `Resumed after an interruption${where}: live already serves the promoted digest (version ${
-          alias.version
-        })${
-          promotion.smokeCheckUrl && !smokePassed
-            ? ' and the smoke check passed'
-            : ''
-        }`,
-        publishedVersion: promotion.publishedVersion ?? alias.version,
-      });
+      await this.completeAlreadyLive(promotion, recorder, steps, alias, where);
       return;
     }
-    await this.finish(promotion, 'failed', {
+    const { status, statusReason } = settleNotServed(promotion, findings, {
+      where,
+      version: alias.version,
+      digest,
+    });
+    await this.finish(promotion, status, { statusReason });
+  }
+
+  /** Ends a traffic shift an interrupted execution left half-done, and settles the request as rolled back. */
+  private async revertInterruptedShift(
+    promotion: StoredPromotion,
+    recorder: StepRecorder,
+    alias: LiveAliasState,
+    where: string,
+  ): Promise<void> {
+    const fn = promotion.target.functionName;
+    const writer = await this.options.deployers.forWrite(
+      {
+        accountId: promotion.target.accountId,
+        region: promotion.target.region,
+      },
+      promotion.executedBy ?? promotion.requestedBy,
+    );
+    await recorder.run(
+      'rollback-alias',
+      `Ending the interrupted traffic shift on ${fn}:live`,
+      async () => {
+        await writer.switchAlias(fn, {
+          version: alias.version,
+          routing: {},
+          expectedRevisionId: alias.revisionId,
+        });
+        return {
+          value: undefined,
+          detail: `live → version ${alias.version} with all the traffic`,
+        };
+      },
+    );
+    await this.finish(promotion, 'rolled-back', {
       statusReason:
-        `Interrupted${where} when the backend instance executing it stopped. Live still serves version ` +
-        `${alias.version} (${
-          digest ? shortDigest(digest) : 'unknown digest'
-        }), not the promoted digest: no traffic ` +
-        'was switched. The function may hold the new image unpublished in $LATEST. Request the promotion again.',
+        `Interrupted${where} while shifting traffic; the shift was reverted and live serves version ` +
+        `${alias.version} again. Request the promotion again.`,
+    });
+  }
+
+  /**
+   * Settles an interrupted request whose digest live already serves: succeeded, once the smoke check
+   * passed after the switch (run now when it never did; a failure points live back).
+   */
+  private async completeAlreadyLive(
+    promotion: StoredPromotion,
+    recorder: StepRecorder,
+    steps: PromotionStep[],
+    alias: LiveAliasState,
+    where: string,
+  ): Promise<void> {
+    const fn = promotion.target.functionName;
+    const switchedAt = Math.max(
+      0,
+      ...steps.filter(s => s.name === 'switch-alias').map(s => s.sequence),
+    );
+    const smokePassed = steps.some(
+      step =>
+        step.name === 'smoke-check' &&
+        step.status === 'succeeded' &&
+        step.sequence > switchedAt,
+    );
+    if (promotion.smokeCheckUrl && !smokePassed) {
+      try {
+        await this.checkSmoke(recorder, promotion, 'after resuming');
+      } catch (error) {
+        const message = (error as Error).message.replace(/\.$/, '');
+        const reason = `Interrupted${where}; ${message[0].toLowerCase()}${message.slice(
+          1,
+        )}`;
+        if (!promotion.previousVersion) {
+          await this.finish(promotion, 'failed', {
+            statusReason: `${reason}. The version live served before is unknown: check ${fn}:live now.`,
+          });
+        } else {
+          await this.rollBackLive(
+            promotion,
+            recorder,
+            {
+              version: promotion.previousVersion,
+              expectedRevisionId: alias.revisionId,
+            },
+            reason,
+          );
+        }
+        return;
+      }
+    }
+    await this.finish(promotion, 'succeeded', {
+      statusReason: `Resumed after an interruption${where}: live already serves the promoted digest (version ${
+        alias.version
+      })${
+        promotion.smokeCheckUrl && !smokePassed
+          ? ' and the smoke check passed'
+          : ''
+      }`,
+      publishedVersion: promotion.publishedVersion ?? alias.version,
     });
   }
 
@@ -557,7 +591,12 @@ export class PromotionExecutor {
           const version = await deployer.publishVersion(fn, {
             digest: promotion.digest,
             revisionId: latest.revisionId,
-            description: `Promoted from ${promotion.sourceEnvironment} (version ${promotion.sourceVersion}) by ${actor}, request ${id}`,
+            // Names the request, so that recovery finds this version after an interruption.
+            description: `Promoted from ${
+              promotion.sourceEnvironment
+            } (version ${promotion.sourceVersion}) by ${actor}, ${publishedFor(
+              id,
+            )}`,
           });
           return {
             value: version.version,

@@ -222,6 +222,55 @@ describe('PromotionService', () => {
     );
   });
 
+  it('lets the sweep complete and start a request that holds enough approvals, as an approver who may execute', async () => {
+    h = await createHarness({
+      config: environmentsConfig({ prod: { approvals: 2 } }),
+    });
+    const requested = await h.requestProd();
+    // Two approvals recorded without either completing the request, as concurrent ones once were.
+    const approve = (name: string, mayExecute: boolean) =>
+      h.store.upsertApproval(requested.id, {
+        approver: `user:default/${name}`,
+        decision: 'approved',
+        decidedAt: h.clock.now.toISOString(),
+        expiresAt: new Date(h.clock.now.getTime() + HOUR).toISOString(),
+        mayExecute,
+      });
+    await approve('bob', true);
+    await approve('erin', false);
+    expect((await h.promotions.get(requested.id)).policy.approvalsGiven).toBe(
+      2,
+    );
+
+    await h.sweep();
+    const done = await h.promotions.get(requested.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.executedBy).toBe('user:default/bob');
+    expect(h.fleet.writers).toEqual(['user:default/bob']);
+    expect(done.history.filter(e => e.event === 'ready')).toEqual([
+      expect.objectContaining({
+        detail:
+          'Approved by user:default/bob, user:default/erin (completed by the periodic sweep); executing as user:default/bob',
+      }),
+    ]);
+    expect(done.approvals[0]).not.toHaveProperty('mayExecute');
+  });
+
+  it('leaves a fully approved request to expire when none of its approvers may execute it', async () => {
+    h = await createHarness();
+    const requested = await h.requestProd();
+    await h.store.upsertApproval(requested.id, {
+      approver: 'user:default/bob',
+      decision: 'approved',
+      decidedAt: h.clock.now.toISOString(),
+      expiresAt: new Date(h.clock.now.getTime() + HOUR).toISOString(),
+      mayExecute: false,
+    });
+    await h.sweep();
+    expect((await h.promotions.get(requested.id)).status).toBe('requested');
+    expect(h.fleet.functions.prod.calls).not.toContain('UpdateFunctionCode');
+  });
+
   it('expires a request past its TTL, on read and by the sweep', async () => {
     h = await createHarness({
       config: environmentsConfig({ prod: { requestTtl: { hours: 4 } } }),
@@ -485,6 +534,29 @@ describe('PromotionService', () => {
     expect(h.fleet.functions.prod.liveDigest).toBe(STAGING_DIGEST);
   });
 
+  it('promotes the digest the user saw, and refuses when staging moved on since, without requesting anything', async () => {
+    h = await createHarness();
+    const staging = h.fleet.functions.staging;
+    staging.versions.set('4', {
+      ...staging.versions.get('3')!,
+      codeSha256: digestOf('v1.5.0').replace('sha256:', ''),
+    });
+    // The user saw v1.4.0 (version 3); staging was deployed v1.5.0 (version 4) before they clicked.
+    staging.alias.version = '4';
+    await expect(h.requestProd({ digest: STAGING_DIGEST })).rejects.toThrow(
+      new ConflictError(
+        `staging no longer runs the digest you saw: seen ${STAGING_DIGEST}, now ${digestOf(
+          'v1.5.0',
+        )} (version 4). Nothing was requested; look at what staging runs now and request again.`,
+      ),
+    );
+    expect(await h.promotions.list({})).toEqual([]);
+
+    staging.alias.version = '3';
+    const requested = await h.requestProd({ digest: STAGING_DIGEST });
+    expect(requested.digest).toBe(STAGING_DIGEST);
+  });
+
   it('refuses a second open request for the same service and environment, and unknown environments', async () => {
     h = await createHarness();
     const first = await h.requestProd();
@@ -673,6 +745,48 @@ describe('PromotionService', () => {
         /^Interrupted after step 'update-function-code' when the backend instance executing it stopped. Live still serves version 2 .* no traffic was switched/,
       );
       expect(h.fleet.functions.prod.alias.version).toBe('2');
+    });
+
+    it('says live was rolled back when the kill left the rollback of a failed smoke check unrecorded', async () => {
+      const first = await createHarness({
+        instanceId: 'first',
+        annotations: {
+          'environments.io/smoke-url.prod': 'https://prod/health',
+        },
+        smokeCheck: async () => ({ ok: false, detail: '503' }),
+      });
+      const requested = await first.requestProd();
+      await approveAndRun(first, requested.id);
+      // As a kill during rollback-alias leaves it: UpdateAlias went through, its result is not recorded.
+      const rollbackStep = first
+        .knex('promotion_steps')
+        .where({ subject_id: requested.id, name: 'rollback-alias' });
+      await rollbackStep.update({ status: 'started', finished_at: null });
+      await first.knex('promotions').where({ id: requested.id }).update({
+        status: 'running',
+        lease_owner: 'first',
+        lease_expires_at: first.clock.now,
+      });
+      expect(first.fleet.functions.prod.alias.version).toBe('2');
+
+      h = await createHarness({
+        instanceId: 'second',
+        knex: first.knex,
+        fleet: first.fleet,
+        start: new Date(first.clock.now.getTime() + 60_000),
+      });
+      await h.sweep();
+      const done = await h.promotions.get(requested.id);
+      expect(done.status).toBe('rolled-back');
+      expect(done.statusReason).toBe(
+        "Interrupted during step 'rollback-alias', which went through (AWS shows live → version 2) after live had been switched; live serves version 2 again, as before the promotion. Request the promotion again.",
+      );
+      expect(
+        done.steps.find(step => step.name === 'rollback-alias'),
+      ).toMatchObject({
+        status: 'succeeded',
+        detail: 'live → version 2 (found after the interruption)',
+      });
     });
 
     it('leaves a request alone while its instance still holds the lease', async () => {

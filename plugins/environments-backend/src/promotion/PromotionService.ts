@@ -35,7 +35,12 @@ import {
   formatDuration,
   validApprovals,
 } from './lifecycle';
-import { Actor, requirePermission } from './permissionChecks';
+import {
+  Actor,
+  isAllowed,
+  permissionDenied,
+  requirePermission,
+} from './permissionChecks';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
 import {
@@ -54,6 +59,8 @@ export interface CreatePromotionInput {
   comment?: string;
   /** Request although the target's window is closed; needs the window-override permission, and is recorded. */
   overrideWindow?: boolean;
+  /** The digest the user saw in the source environment; refused (409) when the source runs another one now. */
+  digest?: string;
 }
 
 /** Filter of {@link PromotionService.list}. */
@@ -218,6 +225,7 @@ export class PromotionService {
     ]);
     const from = located[source];
     const to = located[input.targetEnvironment];
+    assertStillServed(input.digest, source, from);
     if (!from?.liveAlias || !from.digest || from.digestKind !== 'image') {
       const why = from
         ? ` (${from.functionName}: ${
@@ -348,7 +356,11 @@ export class PromotionService {
     return this.get(promotion.id);
   }
 
-  /** Approves a request; the approval that completes it starts the execution. */
+  /**
+   * Approves a request; the approval that completes it starts the execution. Whether it completes is
+   * decided by the store in one transaction, so approvals made at the same instant are each counted
+   * once and exactly one of them completes the request.
+   */
   async approve(
     id: string,
     input: { comment?: string },
@@ -359,68 +371,66 @@ export class PromotionService {
     const now = this.now();
     this.assertNotRequester(promotion, actor, 'approve');
     if (promotion.status !== 'requested') {
-      throw new ConflictError(
-        `Promotion ${id} is ${promotion.status}: only requested promotions can be approved`,
-      );
+      throw notRequested(id, promotion.status);
     }
     if (!promotion.policy.requiresApproval) {
       throw new ConflictError(`Promotion ${id} needs no approval`);
     }
     await this.assertApprover(promotion, actor);
-    const approvals = await store.listApprovals(id);
-    const valid = validApprovals(approvals, now);
-    if (valid.some(a => a.approver === actor.userRef)) {
+    const recorded = await store.recordApproval(
+      id,
+      {
+        approver: actor.userRef,
+        decision: 'approved',
+        comment: input.comment,
+        decidedAt: now.toISOString(),
+        expiresAt: new Date(
+          now.getTime() + promotion.policy.approvalTtlMs,
+        ).toISOString(),
+        mayExecute: await isAllowed(
+          permissions,
+          promotionExecutePermission,
+          promotion.entityRef,
+          actor,
+        ),
+      },
+      { now: now.toISOString(), statusReason: approvedBy },
+    );
+    if (recorded.outcome === 'already-approved') {
       throw new ConflictError(
         `${actor.userRef} has already approved promotion ${id}`,
       );
-    }
-    const completes = valid.length + 1 >= promotion.policy.approvals;
-    if (completes) {
-      await requirePermission(
-        permissions,
+    } else if (recorded.outcome === 'not-requested') {
+      throw notRequested(id, recorded.status);
+    } else if (recorded.outcome === 'may-not-execute') {
+      throw permissionDenied(
         promotionExecutePermission,
         promotion.entityRef,
         actor,
         'this approval completes the request, which then runs on Lambda as you',
       );
     }
-    const approval: StoredApproval = {
-      approver: actor.userRef,
-      decision: 'approved',
-      comment: input.comment,
-      decidedAt: now.toISOString(),
-      expiresAt: new Date(
-        now.getTime() + promotion.policy.approvalTtlMs,
-      ).toISOString(),
-    };
-    await store.upsertApproval(id, approval);
+    const { approvers, completed } = recorded;
     await this.options.activity.record({
       subject: { type: 'promotion', id },
       entityRef: promotion.entityRef,
       event: 'approved',
       actor: actor.userRef,
       at: now.toISOString(),
-      detail: `Approval ${valid.length + 1} of ${promotion.policy.approvals}${
+      detail: `Approval ${approvers.length} of ${promotion.policy.approvals}${
         input.comment ? `: ${input.comment}` : ''
       }`,
     });
-    if (completes) {
-      await this.markApproved(
-        promotion,
-        actor.userRef,
-        `Approved by ${[...valid.map(a => a.approver), actor.userRef].join(
-          ', ',
-        )}`,
-      );
+    if (completed) {
+      await this.recordReady(promotion, actor.userRef, approvedBy(approvers));
+      this.options.executor.start(id);
     } else {
       await this.options.activity.notify({
         recipients: [promotion.requestedBy],
         title: `Promotion approved by ${actor.userRef}: ${describePromotion(
           promotion,
         )}`,
-        description: `${valid.length + 1} of ${
-          promotion.policy.approvals
-        } approvals given.`,
+        description: `${approvers.length} of ${promotion.policy.approvals} approvals given.`,
         link: this.link(id),
         scope: `promotion:${id}`,
         topic: 'environments-promotion',
@@ -575,11 +585,13 @@ export class PromotionService {
   }
 
   /**
-   * The periodic sweep: expires what is due, settles executions whose instance stopped, and starts
-   * approved requests whose window opened. Safe to run on every instance at once.
+   * The periodic sweep: expires what is due, completes requests that hold enough approvals, settles
+   * executions whose instance stopped, and starts approved requests (e.g. whose window opened). Safe to
+   * run on every instance at once.
    */
   async sweep(): Promise<void> {
     await this.expireDue();
+    await this.completeFullyApproved();
     await this.options.executor.recoverInterrupted();
     await this.options.executor.startWaiting();
   }
@@ -589,7 +601,6 @@ export class PromotionService {
     executedBy: string,
     reason: string,
   ): Promise<void> {
-    const at = this.now().toISOString();
     const moved = await this.options.store.transition(
       promotion.id,
       ['requested'],
@@ -597,21 +608,68 @@ export class PromotionService {
         status: 'approved',
         statusReason: reason,
         executedBy,
-        updatedAt: at,
+        updatedAt: this.now().toISOString(),
       },
     );
     if (moved) {
-      await this.options.activity.record({
-        subject: { type: 'promotion', id: promotion.id },
-        entityRef: promotion.entityRef,
-        event: 'ready',
-        actor: executedBy,
-        at,
-        detail: `${reason}; executing as ${executedBy}`,
-      });
+      await this.recordReady(promotion, executedBy, reason);
     }
     // Also when another instance moved it: claiming decides who executes.
     this.options.executor.start(promotion.id);
+  }
+
+  /** Records that a request has what it needs to run, and as whom it will. */
+  private async recordReady(
+    promotion: StoredPromotion,
+    executedBy: string,
+    reason: string,
+  ): Promise<void> {
+    await this.options.activity.record({
+      subject: { type: 'promotion', id: promotion.id },
+      entityRef: promotion.entityRef,
+      event: 'ready',
+      actor: executedBy,
+      at: this.now().toISOString(),
+      detail: `${reason}; executing as ${executedBy}`,
+    });
+  }
+
+  /**
+   * Completes requested requests that hold enough valid approvals without having been completed (as
+   * approvals recorded before they were decided in one transaction could be), as the last of their
+   * approvers who held the execute permission when approving. The sweep then starts them.
+   */
+  private async completeFullyApproved(): Promise<void> {
+    const { store } = this.options;
+    const now = this.now();
+    for (const promotion of await store.listPromotions({
+      statuses: ['requested'],
+    })) {
+      const valid = validApprovals(
+        await store.listApprovals(promotion.id),
+        now,
+      );
+      const executor = valid.filter(a => a.mayExecute).pop();
+      if (
+        !promotion.policy.requiresApproval ||
+        valid.length < promotion.policy.approvals ||
+        !executor
+      ) {
+        continue;
+      }
+      const reason = `${approvedBy(
+        valid.map(a => a.approver),
+      )} (completed by the periodic sweep)`;
+      const moved = await store.transition(promotion.id, ['requested'], {
+        status: 'approved',
+        statusReason: reason,
+        executedBy: executor.approver,
+        updatedAt: now.toISOString(),
+      });
+      if (moved) {
+        await this.recordReady(promotion, executor.approver, reason);
+      }
+    }
   }
 
   private async transitionOrExplain(
@@ -753,13 +811,16 @@ export class PromotionService {
       store.listSteps(subject),
       store.listEvents(subject),
     ]);
-    const approvalViews: PromotionApproval[] = approvals.map(approval => ({
-      ...approval,
-      expired:
-        approval.decision === 'approved' &&
-        !!approval.expiresAt &&
-        new Date(approval.expiresAt) <= now,
-    }));
+    // Whether an approver may execute is for the sweep only.
+    const approvalViews: PromotionApproval[] = approvals.map(
+      ({ mayExecute: _mayExecute, ...approval }) => ({
+        ...approval,
+        expired:
+          approval.decision === 'approved' &&
+          !!approval.expiresAt &&
+          new Date(approval.expiresAt) <= now,
+      }),
+    );
     const policy = this.options.config.policies.get(
       promotion.targetEnvironment,
     );
@@ -901,4 +962,35 @@ export class PromotionService {
   private now(): Date {
     return (this.options.clock ?? (() => new Date()))();
   }
+}
+
+/** The status reason of a request its approvals completed. */
+function approvedBy(approvers: string[]): string {
+  return `Approved by ${approvers.join(', ')}`;
+}
+
+function notRequested(id: string, status: PromotionState): ConflictError {
+  return new ConflictError(
+    `Promotion ${id} is ${status}: only requested promotions can be approved`,
+  );
+}
+
+/** Refuses a request whose source no longer runs the digest the user saw, saying what it runs now. */
+function assertStillServed(
+  seen: string | undefined,
+  source: string,
+  from: FunctionResource | undefined,
+): void {
+  if (seen === undefined || from?.digest === seen) {
+    return;
+  }
+  const now = from?.digest
+    ? `${from.digest}${
+        from.liveAlias ? ` (version ${from.liveAlias.version})` : ''
+      }`
+    : 'no live image';
+  throw new ConflictError(
+    `${source} no longer runs the digest you saw: seen ${seen}, now ${now}. ` +
+      `Nothing was requested; look at what ${source} runs now and request again.`,
+  );
 }

@@ -58,7 +58,25 @@ export interface StoredApproval {
   comment?: string;
   decidedAt: string;
   expiresAt?: string;
+  /** Whether the approver held the execute permission when approving; undefined when not known. */
+  mayExecute?: boolean;
 }
+
+/** What {@link PromotionStore.recordApproval} did. */
+export type ApprovalOutcome =
+  | {
+      outcome: 'recorded';
+      /** The approvers whose approvals count now (this one included), in the order they approved. */
+      approvers: string[];
+      /** Whether this approval completed the request (it is `approved` now, executed by this approver). */
+      completed: boolean;
+    }
+  /** The approver's earlier approval still counts: nothing was recorded. */
+  | { outcome: 'already-approved' }
+  /** The request no longer awaits approvals: nothing was recorded. */
+  | { outcome: 'not-requested'; status: PromotionState }
+  /** This approval would complete the request, but the approver may not execute it: nothing was recorded. */
+  | { outcome: 'may-not-execute' };
 
 /** A rollback as stored. */
 export interface StoredRollback
@@ -126,6 +144,17 @@ export interface PromotionStore {
   listExpiredOpen(now: string): Promise<StoredPromotion[]>;
 
   upsertApproval(promotionId: string, approval: StoredApproval): Promise<void>;
+  /**
+   * Records an approval and decides whether it completes the request, in one transaction that holds
+   * the request: of approvals made at the same instant (on any instance) each is counted once, and
+   * exactly one completes the request, moving it from `requested` to `approved` with `statusReason`.
+   * An approver whose approval still counts at `now` is not recorded again.
+   */
+  recordApproval(
+    promotionId: string,
+    approval: StoredApproval & { decision: 'approved'; mayExecute: boolean },
+    options: { now: string; statusReason: (approvers: string[]) => string },
+  ): Promise<ApprovalOutcome>;
   listApprovals(promotionId: string): Promise<StoredApproval[]>;
 
   /** Records a step as started, before it acts. */
@@ -143,12 +172,17 @@ export interface PromotionStore {
     result?: { detail?: string; error?: string },
   ): Promise<void>;
   listSteps(subject: StepSubject): Promise<PromotionStep[]>;
-  /** Marks the steps still `started` as failed with `error` (their instance stopped mid-way). */
-  failStartedSteps(
+  /**
+   * Records the result of a step still `started` when its instance stopped, as found afterwards (e.g. by
+   * asking AWS what the step achieved); false when the step is no longer `started`.
+   */
+  finishInterruptedStep(
     subject: StepSubject,
+    sequence: number,
+    status: Exclude<PromotionStepStatus, 'started'>,
     at: string,
-    error: string,
-  ): Promise<void>;
+    result: { detail?: string; error?: string },
+  ): Promise<boolean>;
 
   addEvent(
     subject: StepSubject,

@@ -18,7 +18,7 @@ export class StepFailedError extends Error {
 /**
  * Runs the steps of one execution and records each twice: as `started` before it acts and as
  * `succeeded` or `failed` after, with its time and what happened. A backend that stops in between leaves
- * a `started` step behind, which recovery reads to say where the execution was interrupted.
+ * a `started` step behind, which recovery settles from what AWS shows it achieved (interruptedSteps.ts).
  */
 export class StepRecorder {
   constructor(

@@ -30,6 +30,20 @@ export async function isAllowed(
   return decision.result === AuthorizeResult.ALLOW;
 }
 
+/** The NotAllowedError (403) naming the permission the actor does not hold, and why it is needed. */
+export function permissionDenied(
+  permission: ResourcePermission<'catalog-entity'>,
+  entityRef: string,
+  actor: Actor,
+  why?: string,
+): NotAllowedError {
+  return new NotAllowedError(
+    `${actor.userRef} does not have the ${
+      permission.name
+    } permission on ${entityRef}${why ? `: ${why}` : ''}`,
+  );
+}
+
 /** Throws NotAllowedError (403) naming the permission when the actor does not hold it. */
 export async function requirePermission(
   permissions: PermissionsService,
@@ -39,10 +53,6 @@ export async function requirePermission(
   why?: string,
 ): Promise<void> {
   if (!(await isAllowed(permissions, permission, entityRef, actor))) {
-    throw new NotAllowedError(
-      `${actor.userRef} does not have the ${
-        permission.name
-      } permission on ${entityRef}${why ? `: ${why}` : ''}`,
-    );
+    throw permissionDenied(permission, entityRef, actor, why);
   }
 }

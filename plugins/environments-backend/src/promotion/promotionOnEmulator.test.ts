@@ -6,7 +6,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { JsonObject } from '@backstage/types';
 import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import { Knex } from 'knex';
 import {
@@ -14,7 +13,6 @@ import {
   awsClientsIn,
   collectorFor,
   describeWithMoto,
-  emulatorConfig,
   REGION,
   startAwsEmulator,
 } from '../__testUtils__/emulator';
@@ -24,6 +22,10 @@ import { createPromotions, Promotions } from '.';
 import { AwsDeployerSource, DeployerSource } from './DeployerSource';
 import { readPromotionConfig } from './config';
 import { demoEntities } from './__testUtils__/fakeLambda';
+import {
+  deployersOnEmulator,
+  promotionConfigOnEmulator,
+} from './__testUtils__/emulatorEngine';
 import {
   actor,
   ENVIRONMENTS,
@@ -50,19 +52,8 @@ describeWithMoto(
       // The credentials manager's and fromTemporaryCredentials' STS calls go to the emulator.
       emulator = await startAwsEmulator();
       await seedDemoFleet({ endpoint: emulator.endpoint });
-      config = emulatorConfig(emulator.endpoint, {
-        account: { writeRoleName: 'environments-promoter' },
-        environments: {
-          definitions: ENVIRONMENTS.map(env => ({
-            name: env.name,
-            locations: env.locations,
-            promotion:
-              env.name === 'prod'
-                ? { requiresApproval: true, approvals: 1 }
-                : { requiresApproval: false },
-          })),
-          promotion: { smokeCheck: { attempts: 1, timeout: { seconds: 2 } } },
-        } as JsonObject,
+      config = promotionConfigOnEmulator(emulator.endpoint, {
+        smokeCheck: { attempts: 1, timeout: { seconds: 2 } },
       });
       knex = await migratedSqlite();
       // A service whose health endpoint fails.
@@ -220,16 +211,7 @@ describeWithMoto(
       /** Runs a promotion on a first instance that stops right after `method` reached AWS, then a second one. */
       async function interruptAfter(method: 'updateCode' | 'switchAlias') {
         let first: Promotions | undefined = undefined;
-        const real = new AwsDeployerSource({
-          credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-          endpoints: new Map(
-            ENVIRONMENTS.map(env => [
-              env.locations[0].accountId,
-              emulator.endpoint,
-            ]),
-          ),
-          writeRoles: readPromotionConfig(config).writeRoles,
-        });
+        const real = deployersOnEmulator(emulator.endpoint, config);
         const crashing: DeployerSource = {
           forRead: location => real.forRead(location),
           async forWrite(location: AwsLocation, userRef: string) {

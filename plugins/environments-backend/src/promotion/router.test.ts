@@ -10,6 +10,7 @@ import {
   Harness,
   permissionsExcept,
 } from './__testUtils__/harness';
+import { digestOf } from './__testUtils__/fakeLambda';
 import { firstVisible, listLimit } from './router';
 
 const ENTITY = 'component:default/checkout-api';
@@ -26,6 +27,13 @@ describe('promotion routes', () => {
       .use(h.router(mockServices.httpAuth()))
       .use(mockErrorHandler());
   }
+
+  /** Alice asks to promote checkout-api into prod, with more of the body. */
+  const promoteToProd = (body: object) =>
+    request(app)
+      .post('/promotions')
+      .set('Authorization', as('alice'))
+      .send({ entityRef: ENTITY, targetEnvironment: 'prod', ...body });
 
   afterEach(async () => {
     await h.executor.whenIdle();
@@ -73,6 +81,23 @@ describe('promotion routes', () => {
     expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([
       created.body.id,
     ]);
+  });
+
+  it('refuses (409) to promote another digest than the one the user saw, saying what staging runs now', async () => {
+    await setup();
+    const seen = digestOf('v1.3.2');
+    const refused = await promoteToProd({ digest: seen });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe(
+      `staging no longer runs the digest you saw: seen ${seen}, now ${digestOf(
+        'v1.4.0',
+      )} (version 3). Nothing was requested; look at what staging runs now and request again.`,
+    );
+    expect(await h.store.listPromotions({})).toEqual([]);
+
+    const created = await promoteToProd({ digest: digestOf('v1.4.0') });
+    expect(created.status).toBe(201);
+    expect(created.body.digest).toBe(digestOf('v1.4.0'));
   });
 
   it('answers 403 when the user lacks the permission to request, approve or roll back', async () => {
@@ -179,10 +204,16 @@ describe('promotion routes', () => {
       .send({
         entityRef: ENTITY,
         targetEnvironment: 'prod',
-        digest: 'sha256:x',
+        imageUri: 'repo:latest',
       });
     expect(unknown.body.error.message).toBe(
-      'Unknown field in the request body: digest (allowed: entityRef, targetEnvironment, sourceEnvironment, comment, overrideWindow)',
+      'Unknown field in the request body: imageUri (allowed: entityRef, targetEnvironment, sourceEnvironment, comment, overrideWindow, digest)',
+    );
+
+    const digest = await promoteToProd({ digest: 'abc' });
+    expect(digest.status).toBe(400);
+    expect(digest.body.error.message).toBe(
+      "body.digest must be an image digest: sha256: and 64 lowercase hex digits, got 'abc'",
     );
 
     const status = await request(app)

@@ -7,6 +7,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  isImageDigest,
   PROMOTION_STATES,
   PromotionState,
   promotionApprovePermission,
@@ -80,6 +81,17 @@ function optionalString(
     );
   }
   return value.trim() || undefined;
+}
+
+/** An optional image digest (`sha256:<64 hex>`), e.g. the one the user saw before requesting. */
+function optionalImageDigest(body: Body, key: string): string | undefined {
+  const value = optionalString(body, key, 80);
+  if (value !== undefined && !isImageDigest(value)) {
+    throw new InputError(
+      `body.${key} must be an image digest: sha256: and 64 lowercase hex digits, got '${value}'`,
+    );
+  }
+  return value;
 }
 
 function optionalBoolean(body: Body, key: string): boolean | undefined {
@@ -168,11 +180,13 @@ export function createPromotionRoutes(
       'sourceEnvironment',
       'comment',
       'overrideWindow',
+      'digest',
     ]);
     const input = {
       entityRef: requiredString(body, 'entityRef'),
       targetEnvironment: requiredString(body, 'targetEnvironment'),
       sourceEnvironment: optionalString(body, 'sourceEnvironment', 255),
+      digest: optionalImageDigest(body, 'digest'),
       comment: optionalString(body, 'comment'),
       overrideWindow: optionalBoolean(body, 'overrideWindow'),
     };

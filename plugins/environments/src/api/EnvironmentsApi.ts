@@ -84,6 +84,11 @@ export interface PromotionInput {
    * `environments.promotion.window-override` and records the override.
    */
   overrideWindow?: boolean;
+  /**
+   * The digest the user saw in the source environment (`sha256:<hex>`): the backend refuses (409, saying
+   * what the source runs now) when the source runs another one, so that what was shown is what is promoted.
+   */
+  digest?: string;
 }
 
 /** Filters of GET /promotions; every field is optional. */

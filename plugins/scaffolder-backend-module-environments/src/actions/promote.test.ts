@@ -168,6 +168,32 @@ describe('environments:promote', () => {
     );
   });
 
+  it('sends the digest the user expects, and fails with what the source runs now when it moved on', async () => {
+    const seen = `sha256:${'b'.repeat(64)}`;
+    const refusal = `staging no longer runs the digest you saw: seen ${seen}, now sha256:${'d'.repeat(
+      64,
+    )} (version 5). Nothing was requested; look at what staging runs now and request again.`;
+    const { action, backend, context } = await setup({
+      'POST /promotions': () => backendError(409, 'ConflictError', refusal),
+    });
+    await expect(
+      action.handler(
+        context({
+          entityRef: checkoutApi,
+          targetEnvironment: 'prod',
+          digest: seen,
+        }),
+      ),
+    ).rejects.toThrow(
+      `Could not request the promotion of component:default/checkout-api to prod: ${refusal} (HTTP 409)`,
+    );
+    expect(backend.requests[0].body).toEqual({
+      entityRef: checkoutApi,
+      targetEnvironment: 'prod',
+      digest: seen,
+    });
+  });
+
   it("fails with the backend's message when the promotion window is closed", async () => {
     const { action, context } = await setup({
       'POST /promotions': () =>

@@ -13,8 +13,8 @@ const ACTION_ID = 'environments:promote';
 /**
  * `environments:promote` requests the promotion of a service into an environment, on behalf of the user who
  * runs the template, and optionally waits for its approval or its completion. The backend decides the source
- * environment and fixes the digest; the action only asks and reports. A dry run asks nothing: it reads the
- * matrix and says what would be promoted.
+ * environment and fixes the digest (refusing when `digest` is given and the source runs another one); the
+ * action only asks and reports. A dry run asks nothing: it reads the matrix and says what would be promoted.
  */
 export function createPromoteAction(options: RequestingActionOptions) {
   const { config } = options;
@@ -34,6 +34,7 @@ export function createPromoteAction(options: RequestingActionOptions) {
           '      entityRef: ${{ parameters.service }}',
           '      targetEnvironment: prod',
           '      comment: ${{ parameters.comment }}',
+          '      digest: ${{ parameters.digest }}',
           '      waitFor: completion',
           '      timeoutMinutes: 120',
         ].join('\n'),
@@ -57,6 +58,17 @@ export function createPromoteAction(options: RequestingActionOptions) {
             .string()
             .optional()
             .describe('Why; shown to approvers and kept in the audit trail'),
+        digest: z =>
+          z
+            .string()
+            .regex(
+              /^(sha256:[a-f0-9]{64})?$/,
+              'an image digest: sha256: and 64 lowercase hex digits',
+            )
+            .optional()
+            .describe(
+              'The digest expected in the source environment (sha256:…), e.g. the one the user saw: the request is refused if the source runs another one. Empty or absent: whatever the source runs when the request is made',
+            ),
         waitFor: z =>
           z
             .enum(['none', 'approval', 'completion'])
@@ -103,6 +115,7 @@ export function createPromoteAction(options: RequestingActionOptions) {
       // The scaffolder validates inputs against the JSON schema but does not fill in defaults.
       const { targetEnvironment } = ctx.input;
       const comment = ctx.input.comment || undefined;
+      const digest = ctx.input.digest || undefined;
       const waitFor = ctx.input.waitFor ?? 'none';
       const timeoutMinutes = ctx.input.timeoutMinutes ?? 60;
       const baseUrl = appBaseUrl(config);
@@ -148,6 +161,11 @@ export function createPromoteAction(options: RequestingActionOptions) {
             target,
           )}); no request was made`,
         );
+        if (digest && digest !== source.digest) {
+          ctx.logger.warn(
+            `Dry run: ${source.environment} runs ${source.digest}, not the digest given (${digest}): the request would be refused unless ${source.environment} runs ${digest} when it is made`,
+          );
+        }
         if (source.digest === target.digest) {
           ctx.logger.warn(
             `Dry run: ${targetEnvironment} already runs ${source.digest}; the promotion would change nothing`,
@@ -176,7 +194,7 @@ export function createPromoteAction(options: RequestingActionOptions) {
         kind: 'promotion',
         // The key holds the service and target because `each` loops share a step id.
         checkpointKey: `promotion-request.${entityRef}.${targetEnvironment}`,
-        body: { entityRef, targetEnvironment, comment },
+        body: { entityRef, targetEnvironment, comment, digest },
         failure: `Could not request the promotion of ${entityRef} to ${targetEnvironment}`,
         describe: (created, id) =>
           `of ${entityRef} from ${created.sourceEnvironment}${

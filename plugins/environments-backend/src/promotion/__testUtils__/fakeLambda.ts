@@ -345,9 +345,18 @@ export function checkoutFleet(): FakeFleet {
   });
 }
 
-/** The catalog entities of the demo: checkout-api owned by team-checkout, and its people. */
+/** The name of the `i`th extra member of team-checkout (see {@link demoEntities}). */
+export function teammate(i: number): string {
+  return `teammate-${String(i).padStart(2, '0')}`;
+}
+
+/**
+ * The catalog entities of the demo: checkout-api owned by team-checkout, and its people; `teammates`
+ * adds that many more members of team-checkout ({@link teammate}), e.g. to approve at once.
+ */
 export function demoEntities(options?: {
   annotations?: Record<string, string>;
+  teammates?: number;
 }): Entity[] {
   const user = (name: string, memberOf: string[]): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -376,5 +385,8 @@ export function demoEntities(options?: {
     user('erin', ['team-checkout']),
     user('carol', ['team-platform']),
     user('dave', ['team-platform', 'release-managers']),
+    ...Array.from({ length: options?.teammates ?? 0 }, (_, i) =>
+      user(teammate(i + 1), ['team-checkout']),
+    ),
   ];
 }

@@ -176,6 +176,7 @@ export interface Harness extends Promotions {
   requestProd(options?: {
     comment?: string;
     overrideWindow?: boolean;
+    digest?: string;
   }): Promise<PromotionRequest>;
 }
 
@@ -187,6 +188,8 @@ export async function createHarness(options?: {
   permissions?: ReturnType<typeof permissionsExcept>;
   smokeCheck?: SmokeCheck;
   annotations?: Record<string, string>;
+  /** Extra members of team-checkout, named by `teammate(i)`. */
+  teammates?: number;
   instanceId?: string;
   leaseMs?: number;
   start?: Date;
@@ -209,7 +212,10 @@ export async function createHarness(options?: {
     auth: mockServices.auth(),
     permissions,
     catalog: catalogServiceMock({
-      entities: demoEntities({ annotations: options?.annotations }),
+      entities: demoEntities({
+        annotations: options?.annotations,
+        teammates: options?.teammates,
+      }),
     }),
     auditor,
     notifications,

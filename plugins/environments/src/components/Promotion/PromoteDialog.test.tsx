@@ -1,7 +1,7 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { promotionWindowOverridePermission } from '@internal/backstage-plugin-environments-common';
 import { mockApis } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EnvironmentsApi } from '../../api';
 import {
@@ -133,6 +133,7 @@ describe('PromoteDialog', () => {
     expect(api.requestPromotion).toHaveBeenCalledWith({
       entityRef: 'component:default/checkout-api',
       targetEnvironment: 'prod',
+      digest: digest('b'),
       comment: 'release 1.4.0',
     });
     expect(
@@ -176,6 +177,47 @@ describe('PromoteDialog', () => {
     expect(
       within(dialog).queryByLabelText('Override the closed window'),
     ).not.toBeInTheDocument();
+  });
+
+  it('sends the digest it shows, and reads the service again from AWS after the backend says staging moved on', async () => {
+    const refusal = `staging no longer runs the digest you saw: seen ${digest(
+      'b',
+    )}, now ${digest(
+      'd',
+    )} (version 8). Nothing was requested; look at what staging runs now and request again.`;
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkout),
+      refresh: jest.fn().mockResolvedValue(checkout),
+      requestPromotion: jest
+        .fn()
+        .mockRejectedValue(await backendError(409, 'ConflictError', refusal)),
+    });
+    await renderMatrix(api);
+    const dialog = await openPromoteDialog();
+    expect(within(dialog).getByTitle(digest('b'))).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Request promotion' }),
+    );
+
+    expect(api.requestPromotion).toHaveBeenCalledWith(
+      expect.objectContaining({ digest: digest('b') }),
+    );
+    expect(
+      await within(dialog).findByText(
+        `Error: The promotion could not be requested: ${refusal}`,
+      ),
+    ).toBeInTheDocument();
+    expect(api.refresh).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitFor(() =>
+      expect(api.refresh).toHaveBeenCalledWith({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'checkout-api',
+      }),
+    );
   });
 
   it('offers no promotion into the first environment', async () => {
@@ -251,6 +293,7 @@ describe('PromoteDialog with the target window closed', () => {
     expect(api.requestPromotion).toHaveBeenCalledWith({
       entityRef: 'component:default/checkout-api',
       targetEnvironment: 'prod',
+      digest: digest('b'),
       comment: 'INC-42 hotfix',
       overrideWindow: true,
     });

@@ -2,6 +2,7 @@ import { Link, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   EnvironmentState,
+  isImageDigest,
   PromotionRequest,
   PromotionWindowState,
   promotionWindowOverridePermission,
@@ -191,7 +192,10 @@ export function PromoteDialog(props: {
   targetTitle: string;
   owner?: string;
   open: boolean;
-  /** `changed`: a request was made. */
+  /**
+   * `changed`: a request was made, or refused: a refusal (the source moved on, another request is open)
+   * means the page may show what no longer holds, so it is read again.
+   */
   onClose: (changed: boolean) => void;
 }) {
   const { entityRef, source, target, targetTitle, owner, open } = props;
@@ -204,7 +208,7 @@ export function PromoteDialog(props: {
   const [refusals, setRefusals] = useState(0);
   const targetWindow = useTargetWindow(target.environment, refusals);
   const [override, setOverride] = useState(false);
-  const onClose = () => props.onClose(created !== undefined);
+  const onClose = () => props.onClose(created !== undefined || refusals > 0);
   const closedWindow = targetWindow?.closed ? targetWindow : undefined;
   // The override is recorded and audited: it needs a reason.
   const missingComment = override && !comment.trim();
@@ -217,6 +221,11 @@ export function PromoteDialog(props: {
         await api.requestPromotion({
           entityRef,
           targetEnvironment: target.environment,
+          // What the preview shows is what is promoted: the backend refuses if the source moved on.
+          digest:
+            source.digest && isImageDigest(source.digest)
+              ? source.digest
+              : undefined,
           comment: comment.trim() || undefined,
           overrideWindow: override || undefined,
         }),

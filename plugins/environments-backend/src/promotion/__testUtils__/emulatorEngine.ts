@@ -1,0 +1,101 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { Config, ConfigReader } from '@backstage/config';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
+import { collectorFor, emulatorConfig } from '../../__testUtils__/emulator';
+import { createPromotions, Promotions } from '..';
+import { readPromotionConfig } from '../config';
+import { AwsDeployerSource, DeployerSource } from '../DeployerSource';
+import { Actor } from '../permissionChecks';
+import { demoEntities } from './fakeLambda';
+import { ENVIRONMENTS } from './harness';
+
+/**
+ * The demo's environments on the emulator: prod needs one approval, the others none; `promotion` is the
+ * `environments.promotion` section (e.g. the smoke check's settings).
+ */
+export function promotionConfigOnEmulator(
+  endpoint: string,
+  promotion?: JsonObject,
+): ConfigReader {
+  return emulatorConfig(endpoint, {
+    account: { writeRoleName: 'environments-promoter' },
+    environments: {
+      definitions: ENVIRONMENTS.map(env => ({
+        name: env.name,
+        locations: env.locations,
+        promotion:
+          env.name === 'prod'
+            ? { requiresApproval: true, approvals: 1 }
+            : { requiresApproval: false },
+      })),
+      ...(promotion ? { promotion } : {}),
+    } as JsonObject,
+  });
+}
+
+/** Real AWS access through the emulator, with each account's write role, as the plugin builds it. */
+export function deployersOnEmulator(
+  endpoint: string,
+  config: Config,
+): AwsDeployerSource {
+  return new AwsDeployerSource({
+    credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
+    endpoints: new Map(
+      ENVIRONMENTS.map(env => [env.locations[0].accountId, endpoint]),
+    ),
+    writeRoles: readPromotionConfig(config).writeRoles,
+  });
+}
+
+const silent: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child: () => silent,
+};
+
+/** A user of the demo, as the service calls take them. */
+export function demoActor(name: string): Actor {
+  const userRef = `user:default/${name}`;
+  return { userRef, credentials: mockCredentials.user(userRef) };
+}
+
+/**
+ * Promotions as the backend builds them, against the emulator with real AWS access and allow-all
+ * permissions, without Jest's mocks: also for a backend instance in a process of its own.
+ */
+export function promotionsOnEmulator(options: {
+  endpoint: string;
+  knex: Knex;
+  instanceId: string;
+  deployers?: DeployerSource;
+  clock?: () => Date;
+}): Promotions {
+  const config = promotionConfigOnEmulator(options.endpoint);
+  return createPromotions({
+    config,
+    logger: silent,
+    knex: options.knex,
+    auth: mockServices.auth(),
+    permissions: {
+      authorize: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    },
+    catalog: catalogServiceMock({ entities: demoEntities() }),
+    environments: ENVIRONMENTS,
+    collector: collectorFor(config).collector,
+    deployers: options.deployers,
+    instanceId: options.instanceId,
+    clock: options.clock,
+    leaseMs: 60_000,
+    sourceCacheTtlMs: 0,
+  });
+}
