@@ -24,7 +24,7 @@ export function ExecutionSteps(props: { steps: PromotionStep[] }) {
         <TableRow>
           <TableCell>Step</TableCell>
           <TableCell>Result</TableCell>
-          <TableCell>Started</TableCell>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Started</TableCell>
           <TableCell>Details</TableCell>
         </TableRow>
       </TableHead>
