@@ -19,6 +19,7 @@ fi
 
 # app-config.yaml points the demo accounts at this port; the backend listens on 7007 as in start.sh.
 EMULATOR_PORT=4566
+GIT_SERVER_PORT=7010
 BACKEND_URL=http://localhost:7007
 
 ensure_node
@@ -48,6 +49,7 @@ cleanup() {
     kill -KILL -- -"$BACKEND_PID" 2>/dev/null || true
     wait "$BACKEND_PID" 2>/dev/null || true
   fi
+  stop_git_server
   stop_emulator
   stop_postgres
 }
@@ -57,6 +59,8 @@ trap 'exit 130' INT TERM
 # As in start.sh: the credentials manager's STS calls go to the emulator, with keys it accepts.
 export AWS_ENDPOINT_URL_STS="$EMULATOR_ENDPOINT"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
+
+start_git_server "$GIT_SERVER_PORT"
 
 log "Seeding the demo fleet"
 (cd "$REPO_ROOT" && yarn_ workspace @internal/demo-fleet seed --endpoint "$EMULATOR_ENDPOINT") \

@@ -62,21 +62,37 @@ ensure_dependencies() {
 }
 
 # Installs a pinned requirements file of scripts/ into the project-local virtualenv .venv, unless that
-# same file was installed there last. $2 is the command it provides.
+# same file (and patch) was installed there last. $2 is the command it provides; $3, optional, a patch of
+# scripts/ applied to the installed packages (site-packages, -p1).
 ensure_venv_requirements() {
-  local req="$REPO_ROOT/scripts/$1"
+  local req="$REPO_ROOT/scripts/$1" patch="${3:+$REPO_ROOT/scripts/$3}"
   local stamp="$VENV_DIR/.installed-$1"
-  if [ -x "$VENV_DIR/bin/$2" ] && cmp -s "$req" "$stamp"; then
+  if [ -x "$VENV_DIR/bin/$2" ] && cat "$req" ${patch:+"$patch"} | cmp -s - "$stamp"; then
     return
   fi
   log "Installing $2 ($1) into .venv"
   [ -x "$VENV_DIR/bin/pip" ] || python3 -m venv "$VENV_DIR"
-  "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-  cp "$req" "$stamp"
+  local pip=("$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check)
+  if [ -n "$patch" ]; then
+    command -v patch >/dev/null || apt_install patch
+    # A copy patched earlier is replaced by the pristine release before patching.
+    "${pip[@]}" --force-reinstall --no-deps -r "$req"
+  fi
+  "${pip[@]}" -r "$req"
+  if [ -n "$patch" ]; then
+    local site
+    site="$("$VENV_DIR/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    patch --quiet --forward -p1 -d "$site" <"$patch" || die "could not apply $patch to .venv"
+  fi
+  cat "$req" ${patch:+"$patch"} >"$stamp"
 }
 
-# The AWS emulator: moto, pinned in scripts/requirements-emulator.txt.
-ensure_emulator() { ensure_venv_requirements requirements-emulator.txt moto_server; }
+# The AWS emulator: moto, pinned in scripts/requirements-emulator.txt, with
+# scripts/moto-cloudformation-lambda.patch applied: moto's CloudFormation drops an AWS::Lambda::Function's
+# PackageType, ImageConfig, Architectures and Tags, which AWS applies (docs/development.md).
+ensure_emulator() {
+  ensure_venv_requirements requirements-emulator.txt moto_server moto-cloudformation-lambda.patch
+}
 
 # The API fuzzer of the test command (docs/fuzz.md): schemathesis, pinned in scripts/requirements-fuzz.txt.
 ensure_fuzzer() { ensure_venv_requirements requirements-fuzz.txt schemathesis; }
@@ -98,12 +114,18 @@ start_emulator() {
   log "Starting the AWS emulator at $EMULATOR_ENDPOINT"
   MOTO_LAMBDA_STUB_ECR=false "$VENV_DIR/bin/moto_server" -H 127.0.0.1 -p "$port" >"$RUN_DIR/emulator.log" 2>&1 &
   EMULATOR_PID=$!
+  wait_until_answering "the AWS emulator" "$EMULATOR_ENDPOINT/moto-api/" "$EMULATOR_PID" emulator.log
+}
+
+# wait_until_answering WHAT URL PID LOG: waits up to 30 s for URL to answer, dying with the log (in .run/)
+# when the process PID exits first.
+wait_until_answering() {
   for _ in $(seq 1 60); do
-    if curl -fs -o /dev/null "$EMULATOR_ENDPOINT/moto-api/"; then return; fi
-    kill -0 "$EMULATOR_PID" 2>/dev/null || { cat "$RUN_DIR/emulator.log" >&2; die "the AWS emulator exited"; }
+    if curl -fs -o /dev/null "$2"; then return; fi
+    kill -0 "$3" 2>/dev/null || { cat "$RUN_DIR/$4" >&2; die "$1 exited"; }
     sleep 0.5
   done
-  die "the AWS emulator did not answer on $EMULATOR_ENDPOINT (log: .run/emulator.log)"
+  die "$1 did not answer on $2 (log: .run/$4)"
 }
 
 stop_emulator() {
@@ -111,6 +133,36 @@ stop_emulator() {
     kill "$EMULATOR_PID" 2>/dev/null || true
     wait "$EMULATOR_PID" 2>/dev/null || true
     EMULATOR_PID=
+  fi
+}
+
+# The demo's Git server (packages/demo-git-server) on 127.0.0.1:$1, where "Create a new service" pushes
+# the repositories it creates and the catalog reads them. Like the emulator and the in-memory database it
+# starts empty: its repositories live in .run/git-repositories until the next start.
+start_git_server() {
+  local port="$1"
+  command -v git >/dev/null || apt_install git
+  GIT_SERVER_URL="http://127.0.0.1:$port"
+  export GIT_SERVER_URL
+  if curl -fs -o /dev/null "$GIT_SERVER_URL/"; then
+    die "something already answers on $GIT_SERVER_URL: stop it before starting the demo's Git server"
+  fi
+  rm -rf "$RUN_DIR/git-repositories"
+  log "Starting the demo's Git server at $GIT_SERVER_URL"
+  # Its own process group (yarn, tsx, node), so that stop_git_server ends all of it.
+  set -m
+  (cd "$REPO_ROOT" && exec node "$YARN_RELEASE" workspace @internal/demo-git-server start \
+    --port "$port" --dir "$RUN_DIR/git-repositories") >"$RUN_DIR/git-server.log" 2>&1 &
+  GIT_SERVER_PID=$!
+  set +m
+  wait_until_answering "the Git server" "$GIT_SERVER_URL/" "$GIT_SERVER_PID" git-server.log
+}
+
+stop_git_server() {
+  if [ -n "${GIT_SERVER_PID:-}" ]; then
+    kill -TERM -- -"$GIT_SERVER_PID" 2>/dev/null || true
+    wait "$GIT_SERVER_PID" 2>/dev/null || true
+    GIT_SERVER_PID=
   fi
 }
 

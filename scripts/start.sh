@@ -3,8 +3,9 @@
 # Usage: scripts/start.sh      (Ctrl-C stops everything it started)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# app-config.yaml points the demo accounts at this port.
+# app-config.yaml points the demo accounts at this port, and the Create template at the Git server's.
 EMULATOR_PORT=4566
+GIT_SERVER_PORT=7010
 
 ensure_node
 ensure_dependencies
@@ -13,6 +14,7 @@ start_emulator "$EMULATOR_PORT"
 
 cleanup() {
   [ -n "${PORTAL_PID:-}" ] && kill -- -"$PORTAL_PID" 2>/dev/null || true
+  stop_git_server
   stop_emulator
 }
 trap cleanup EXIT
@@ -27,6 +29,8 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1
 
 log "Seeding the demo fleet"
 (cd "$REPO_ROOT" && yarn_ workspace @internal/demo-fleet seed --endpoint "$EMULATOR_ENDPOINT")
+
+start_git_server "$GIT_SERVER_PORT"
 
 log "Starting the backend and the app (first start compiles the app: about a minute)"
 cd "$REPO_ROOT"

@@ -208,5 +208,23 @@ export interface Config {
         wait?: HumanDuration | string;
       };
     };
+
+    /**
+     * Creating a new service's environments (POST /provisions, the scaffolder's environments:provision).
+     * Documented in docs/scaffolder.md.
+     */
+    provisioning?: {
+      /** Environments deployed when a service is created; default the first environment. */
+      deployTo?: string[];
+      /** The image a new service runs until its first build, looked up by tag in each account's ECR. Without it, creating services is refused. */
+      initialImage?: {
+        /** ECR repository name, e.g. platform-hello. */
+        repository: string;
+        /** e.g. 1.0.0 */
+        tag: string;
+      };
+      /** How long to wait for one environment's stack, in seconds; default 600. */
+      stackTimeoutSeconds?: number;
+    };
   };
 }

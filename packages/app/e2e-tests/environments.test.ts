@@ -2,41 +2,23 @@
  * What an engineer sees of the demo fleet, checked against what AWS (the emulator) says.
  * Each test saves a screenshot of every page it visits (test-results/, and the HTML report).
  */
-import { expect, Locator, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   DEMO_FLEET,
   DemoEnvironment,
+  digestRow,
   ENVIRONMENT_TITLES,
   demoUserToken,
   liveDigestFromAws,
+  matrixCell,
+  openEnvironmentsTab,
   pointLiveAt,
   screenshot,
+  screenshotsAtWidths,
+  short,
+  shownDigest,
   signInAs,
 } from './fixtures';
-
-/** The matrix's Digest row, one entry per column title, with the text each cell shows. */
-async function digestRow(matrix: Locator): Promise<Map<string, string>> {
-  const titles = await matrix.locator('thead th').allInnerTexts();
-  const row = matrix
-    .getByRole('row')
-    .filter({ has: matrix.page().getByRole('rowheader', { name: 'Digest' }) });
-  const cells = await row.getByRole('cell').allInnerTexts();
-  // The first head cell stands over the row labels.
-  return new Map(titles.slice(1).map((title, i) => [title.trim(), cells[i]]));
-}
-
-function shownDigest(cellText: string | undefined): string | undefined {
-  return /\b[0-9a-f]{12}\b/.exec(cellText ?? '')?.[0];
-}
-
-async function openEnvironmentsTab(page: Page, component: string) {
-  await page.goto(`/catalog/default/component/${component}/environments`);
-  const matrix = page.getByRole('table', {
-    name: `Environments of ${component}`,
-  });
-  await expect(matrix).toBeVisible();
-  return matrix;
-}
 
 test.describe('signed in as alice (team-checkout)', () => {
   test('the demo sign-in makes alice the user every backend sees', async ({
@@ -154,35 +136,6 @@ test.describe('signed in as alice (team-checkout)', () => {
   });
 });
 
-/** The cell of the matrix's row `rowLabel` under the column titled `columnTitle`. */
-async function matrixCell(
-  matrix: Locator,
-  rowLabel: string,
-  columnTitle: string,
-): Promise<Locator> {
-  const titles = (await matrix.locator('thead th').allInnerTexts()).map(t =>
-    t.trim(),
-  );
-  const index = titles.slice(1).indexOf(columnTitle);
-  expect(index, `a column titled ${columnTitle} in ${titles}`).toBeGreaterThan(
-    -1,
-  );
-  return matrix
-    .getByRole('row')
-    .filter({
-      has: matrix
-        .page()
-        .getByRole('rowheader', { name: rowLabel, exact: true }),
-    })
-    .getByRole('cell')
-    .nth(index);
-}
-
-/** The 12 characters the UI quotes of a digest. */
-function short(digest: string) {
-  return digest.slice(0, 12);
-}
-
 // Carol (team-platform) owns inventory-service, not checkout-api: the demo policy lets only a service's
 // owners request its promotions and roll it back, and the UI asks the permission framework before offering to.
 test.describe('signed in as carol (team-platform)', () => {
@@ -288,16 +241,20 @@ test.describe('promotions', () => {
     await expect(page.getByRole('article')).toContainText(
       `Digest ${short(prodDigest)} → ${short(stagingDigest)}`,
     );
-    await expect(page.getByRole('article')).toContainText('Requested by alice');
+    await expect(page.getByRole('article')).toContainText(
+      'Requested by Alice Martin',
+    );
     await expect(page.getByRole('article')).toContainText(
       '“v1.4.0 passed staging”',
     );
     await expect(page.getByRole('article')).toContainText(
-      '0 of 1 approvals from members of team-checkout',
+      '0 of 1 approvals from members of Team Checkout',
     );
     await expect(
       page.getByRole('list', { name: 'Still missing' }),
-    ).toContainText('1 more approval');
+    ).toContainText(
+      '1 more approval from members of Team Checkout (not Alice Martin)',
+    );
     await expect(
       page.getByRole('button', { name: 'Approve', exact: true }),
     ).toBeDisabled();
@@ -318,6 +275,14 @@ test.describe('promotions', () => {
       const bob = await bobContext.newPage();
       await signInAs(bob, 'Bob Nguyen');
       await bob.goto('/environments/approvals');
+      // Only Approvals is the current page in the sidebar, not Environments above it.
+      const sidebar = bob.getByRole('navigation', { name: 'sidebar nav' });
+      await expect(
+        sidebar.getByRole('link', { name: 'Approvals', exact: true }),
+      ).toHaveAttribute('aria-current', 'page');
+      await expect(
+        sidebar.getByRole('link', { name: 'Environments', exact: true }),
+      ).not.toHaveAttribute('aria-current', 'page');
       const awaiting = bob.getByRole('table').filter({
         has: bob.getByRole('columnheader', { name: 'Requested by' }),
       });
@@ -327,7 +292,7 @@ test.describe('promotions', () => {
         .filter({ hasText: short(stagingDigest) });
       await expect(row).toContainText('alice');
       await expect(row).toContainText('0 of 1');
-      await screenshot(bob, testInfo, 'approvals-page');
+      await screenshotsAtWidths(bob, testInfo, 'approvals-page');
       await row.getByRole('link', { name: 'checkout-api' }).click();
       await expect(bob).toHaveURL(new RegExp(`${requestPath}$`));
 
@@ -339,7 +304,7 @@ test.describe('promotions', () => {
       ).toBeEnabled();
       await expect(bob.getByRole('note')).toHaveCount(0);
       await bob.getByLabel('Comment (optional)').fill('Looks good, ship it');
-      await screenshot(bob, testInfo, 'request-as-approver');
+      await screenshotsAtWidths(bob, testInfo, 'request-as-approver');
       await approve.click();
 
       // The approval completes the request: the page follows its execution until it succeeds.
@@ -350,7 +315,9 @@ test.describe('promotions', () => {
         timeout: 120_000,
       });
       const main = bob.getByRole('article');
-      await expect(main).toContainText('bob approved: “Looks good, ship it”');
+      await expect(main).toContainText(
+        'Bob Nguyen approved: “Looks good, ship it”',
+      );
       await expect(main).toContainText(
         /Live serves version \d+ with the promoted digest/,
       );
@@ -438,7 +405,7 @@ test.describe('promotions', () => {
           .getByRole('row')
           .filter({ has: bob.getByRole('cell', { name: 'switch-alias' }) }),
       ).toContainText('succeeded');
-      await screenshot(bob, testInfo, 'rollback-succeeded');
+      await screenshotsAtWidths(bob, testInfo, 'rollback-succeeded');
 
       // AWS: prod serves the digest it served before the promotion, as seeded.
       expect(await liveDigestFromAws('checkout-api', 'prod')).toBe(prodDigest);
@@ -487,7 +454,7 @@ test.describe('promotions', () => {
       'succeeded',
       '“v1.4.0 passed staging”',
     ]);
-    await screenshot(page, testInfo, 'checkout-api-recent-changes');
+    await screenshotsAtWidths(page, testInfo, 'checkout-api-recent-changes');
 
     // The promotion leads to its request page.
     await history
@@ -514,7 +481,7 @@ test.describe('promotions', () => {
         .getByRole('table', { name: 'Execution steps' })
         .getByRole('cell', { name: 'switch-alias', exact: true }),
     ).toBeVisible();
-    await screenshot(page, testInfo, 'checkout-api-rollback-page');
+    await screenshotsAtWidths(page, testInfo, 'checkout-api-rollback-page');
   });
 
   test('the Promote dialog promotes what it shows: when staging moves on meanwhile, it says what changed and the matrix shows it after closing', async ({

@@ -3,12 +3,28 @@
  * emulator, and saving a screenshot of each page as a test artifact.
  */
 import {
+  CreateRepositoryCommand,
+  ECRClient,
+  PutImageCommand,
+  RepositoryAlreadyExistsException,
+} from '@aws-sdk/client-ecr';
+import {
   GetFunctionCommand,
   LambdaClient,
+  PublishVersionCommand,
   UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
+import { releaseImage, SEEDER_ROLE_NAME } from '@internal/demo-fleet';
+import {
+  APIRequestContext,
+  expect,
+  Locator,
+  Page,
+  TestInfo,
+} from '@playwright/test';
 
 /** The emulator scripts/e2e.sh starts (app-config.yaml points the demo accounts there). */
 export const EMULATOR_ENDPOINT =
@@ -41,12 +57,8 @@ export const ENVIRONMENT_TITLES: Record<DemoEnvironment, string> = {
   prod: 'Production',
 };
 
-/** A Lambda client acting in an environment's account through a role there, as the backend does. */
-async function lambdaIn(
-  environment: DemoEnvironment,
-  roleName: string,
-): Promise<LambdaClient> {
-  const accountId = DEMO_FLEET.accounts[environment];
+/** Client settings acting in an account of the emulator through a role there, as on AWS. */
+async function actingIn(accountId: string, roleName: string) {
   const main = { accessKeyId: 'test', secretAccessKey: 'test' };
   const sts = new STSClient({
     endpoint: EMULATOR_ENDPOINT,
@@ -59,7 +71,7 @@ async function lambdaIn(
       RoleSessionName: 'e2e-tests',
     }),
   );
-  return new LambdaClient({
+  return {
     endpoint: EMULATOR_ENDPOINT,
     region: DEMO_FLEET.region,
     credentials: {
@@ -67,11 +79,77 @@ async function lambdaIn(
       secretAccessKey: Credentials!.SecretAccessKey!,
       sessionToken: Credentials!.SessionToken,
     },
-  });
+  };
+}
+
+/** A Lambda client acting in an environment's account through a role there, as the backend does. */
+async function lambdaIn(
+  environment: DemoEnvironment,
+  roleName: string,
+): Promise<LambdaClient> {
+  return new LambdaClient(
+    await actingIn(DEMO_FLEET.accounts[environment], roleName),
+  );
 }
 
 function functionName(component: string, environment: DemoEnvironment) {
   return `${DEMO_FLEET.project}-${component}-${environment}`;
+}
+
+/**
+ * What a team's build pipeline does, which the demo has none of: pushes the image of `release` to the
+ * service's ECR repository in every account (as ECR replication would: promotions deploy the same digest
+ * from each account's own registry), deploys it to the dev function, publishes a version and points
+ * `live` at it. Returns the image's digest.
+ */
+export async function deployBuildToDev(
+  component: string,
+  release: string,
+): Promise<string> {
+  const image = releaseImage(component, release);
+  for (const accountId of Object.values(DEMO_FLEET.accounts)) {
+    const ecr = new ECRClient(await actingIn(accountId, SEEDER_ROLE_NAME));
+    await ecr
+      .send(new CreateRepositoryCommand({ repositoryName: component }))
+      .catch(error => {
+        if (!(error instanceof RepositoryAlreadyExistsException)) throw error;
+      });
+    await ecr.send(
+      new PutImageCommand({
+        repositoryName: component,
+        imageTag: release,
+        imageManifest: image.manifest,
+        imageManifestMediaType: image.mediaType,
+        imageDigest: image.digest,
+      }),
+    );
+  }
+  const lambda = await lambdaIn('dev', SEEDER_ROLE_NAME);
+  const name = functionName(component, 'dev');
+  await lambda.send(
+    new UpdateFunctionCodeCommand({
+      FunctionName: name,
+      ImageUri: `${DEMO_FLEET.accounts.dev}.dkr.ecr.${DEMO_FLEET.region}.amazonaws.com/${component}@${image.digest}`,
+    }),
+  );
+  await waitUntilFunctionUpdatedV2(
+    { client: lambda, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+    { FunctionName: name },
+  );
+  const { Version } = await lambda.send(
+    new PublishVersionCommand({
+      FunctionName: name,
+      Description: release,
+    }),
+  );
+  await lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: name,
+      Name: 'live',
+      FunctionVersion: Version,
+    }),
+  );
+  return image.digest;
 }
 
 /**
@@ -145,9 +223,79 @@ export async function signInAs(page: Page, displayName: string) {
   return session.backstageIdentity.token as string;
 }
 
+/**
+ * Saves full-page screenshots at the two widths pages are checked at, 1280 and 1920 px (`<name>-1280`,
+ * `<name>-1920`), and puts the viewport back.
+ */
+export async function screenshotsAtWidths(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+) {
+  const viewport = page.viewportSize();
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: viewport?.height ?? 900 });
+    await screenshot(page, testInfo, `${name}-${width}`);
+  }
+  if (viewport) await page.setViewportSize(viewport);
+}
+
 /** Saves a full-page screenshot as an artifact of the test (test-results/, and the HTML report). */
 export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+/** The matrix's Digest row, one entry per column title, with the text each cell shows. */
+export async function digestRow(matrix: Locator): Promise<Map<string, string>> {
+  const titles = await matrix.locator('thead th').allInnerTexts();
+  const row = matrix
+    .getByRole('row')
+    .filter({ has: matrix.page().getByRole('rowheader', { name: 'Digest' }) });
+  const cells = await row.getByRole('cell').allInnerTexts();
+  // The first head cell stands over the row labels.
+  return new Map(titles.slice(1).map((title, i) => [title.trim(), cells[i]]));
+}
+
+export function shownDigest(cellText: string | undefined): string | undefined {
+  return /\b[0-9a-f]{12}\b/.exec(cellText ?? '')?.[0];
+}
+
+export async function openEnvironmentsTab(page: Page, component: string) {
+  await page.goto(`/catalog/default/component/${component}/environments`);
+  const matrix = page.getByRole('table', {
+    name: `Environments of ${component}`,
+  });
+  await expect(matrix).toBeVisible();
+  return matrix;
+}
+
+/** The cell of the matrix's row `rowLabel` under the column titled `columnTitle`. */
+export async function matrixCell(
+  matrix: Locator,
+  rowLabel: string,
+  columnTitle: string,
+): Promise<Locator> {
+  const titles = (await matrix.locator('thead th').allInnerTexts()).map(t =>
+    t.trim(),
+  );
+  const index = titles.slice(1).indexOf(columnTitle);
+  expect(index, `a column titled ${columnTitle} in ${titles}`).toBeGreaterThan(
+    -1,
+  );
+  return matrix
+    .getByRole('row')
+    .filter({
+      has: matrix
+        .page()
+        .getByRole('rowheader', { name: rowLabel, exact: true }),
+    })
+    .getByRole('cell')
+    .nth(index);
+}
+
+/** The 12 characters the UI quotes of a digest. */
+export function short(digest: string) {
+  return digest.slice(0, 12);
 }

@@ -11,6 +11,7 @@ import {
   promotionRequestPermission,
   promotionWindowOverridePermission,
   rollbackPermission,
+  serviceProvisionPermission,
 } from '@internal/backstage-plugin-environments-common';
 import { EnvironmentsPermissionPolicy } from './permissionPolicy';
 
@@ -21,6 +22,7 @@ const MEMBERSHIP: Record<string, string[]> = {
     'group:default/team-platform',
     'group:default/release-managers',
   ],
+  'user:default/guest': ['user:default/guest', 'group:default/guests'],
 };
 
 const userInfo: UserInfoService = {
@@ -101,6 +103,21 @@ describe('EnvironmentsPermissionPolicy', () => {
         { permission: promotionWindowOverridePermission },
         asUser('alice'),
       ),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('lets every signed-in user create a service, except the guests', async () => {
+    for (const [name, result] of [
+      ['alice', AuthorizeResult.ALLOW],
+      ['carol', AuthorizeResult.ALLOW],
+      ['guest', AuthorizeResult.DENY],
+    ] as const) {
+      await expect(
+        policy.handle({ permission: serviceProvisionPermission }, asUser(name)),
+      ).resolves.toEqual({ result });
+    }
+    await expect(
+      policy.handle({ permission: serviceProvisionPermission }),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 

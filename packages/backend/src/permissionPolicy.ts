@@ -30,10 +30,13 @@ import {
   promotionApprovePermission,
   promotionExecutePermission,
   promotionWindowOverridePermission,
+  serviceProvisionPermission,
 } from '@internal/backstage-plugin-environments-common';
 
 /** The demo's group that approves production promotions for every team (examples/org.yaml). */
 export const RELEASE_MANAGERS = 'group:default/release-managers';
+/** The demo's group of visitors (the guest sign-in): they look around and change nothing. */
+export const GUESTS = 'group:default/guests';
 
 const ENVIRONMENTS_PERMISSION_NAMES = new Set(
   environmentsPermissions.map(permission => permission.name),
@@ -45,7 +48,8 @@ const ENVIRONMENTS_PERMISSION_NAMES = new Set(
  *   entity, `isEntityOwner`); release managers may also execute, since they approve for every team;
  * - approve: any signed-in user, because the plugin itself limits approvals to the environment's
  *   approver set and refuses self-approval (a policy cannot see who requested);
- * - override a closed promotion window: release managers only.
+ * - override a closed promotion window: release managers only;
+ * - create a service (its environments): any signed-in user but the guests.
  * Everything else is allowed, as with create-app's allow-all policy.
  */
 export class EnvironmentsPermissionPolicy implements PermissionPolicy {
@@ -81,6 +85,13 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
     const isReleaseManager = ownershipEntityRefs.some(ref =>
       this.releaseManagers.includes(ref),
     );
+    if (isPermission(permission, serviceProvisionPermission)) {
+      return {
+        result: ownershipEntityRefs.includes(GUESTS)
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+      };
+    }
     if (isPermission(permission, promotionWindowOverridePermission)) {
       return {
         result: isReleaseManager ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,

@@ -56,3 +56,12 @@ export function releaseImage(component: string, release: string): ReleaseImage {
     digest: `sha256:${sha256(manifest)}`,
   };
 }
+
+/**
+ * The platform's "hello" image: what a service created from the portal runs until its first build
+ * (`environments.provisioning.initialImage` in app-config.yaml). The seeder pushes it to every account.
+ */
+export const PLATFORM_HELLO_IMAGE = {
+  repository: 'platform-hello',
+  ...releaseImage('platform-hello', '1.0.0'),
+};

@@ -13,7 +13,7 @@ export type {
   DemoService,
   FunctionSettings,
 } from './fleet';
-export { releaseImage } from './images';
+export { PLATFORM_HELLO_IMAGE, releaseImage } from './images';
 export type { ReleaseImage } from './images';
 export { seedDemoFleet, SEEDER_ROLE_NAME } from './seed';
 export type {

@@ -42,7 +42,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DemoEnvironment, DemoFleet, loadDemoFleet } from './fleet';
-import { ReleaseImage } from './images';
+import { PLATFORM_HELLO_IMAGE, ReleaseImage } from './images';
 import { PlannedFunction, planEnvironment, serviceImages } from './plan';
 
 /** Options of {@link seedDemoFleet}. */
@@ -177,7 +177,10 @@ class AccountSeeder {
     fleet: DemoFleet,
     environments: DemoEnvironment[],
   ): Promise<AccountSeedSummary> {
-    let images = 0;
+    await this.ensureRepository(PLATFORM_HELLO_IMAGE.repository);
+    let images = await this.ensureImages(PLATFORM_HELLO_IMAGE.repository, [
+      PLATFORM_HELLO_IMAGE,
+    ]);
     for (const service of fleet.services) {
       await this.ensureRepository(service.component);
       images += await this.ensureImages(
@@ -195,7 +198,7 @@ class AccountSeeder {
     return {
       accountId: this.accountId,
       environments: environments.map(e => e.name),
-      repositories: fleet.services.length,
+      repositories: fleet.services.length + 1,
       images,
       functions,
       changes: this.changes,

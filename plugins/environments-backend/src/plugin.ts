@@ -15,6 +15,7 @@ import {
   StackDriftChecker,
 } from './drift';
 import { createPromotions } from './promotion';
+import { createProvisioningRouterFromConfig } from './provisioning';
 import {
   ComplianceService,
   createRequestEdge,
@@ -176,6 +177,15 @@ export const environmentsPlugin = createBackendPlugin({
         });
         deps.permissionsRegistry.addPermissions(environmentsPermissions);
         httpRouter.use(promotions.router(httpAuth));
+        httpRouter.use(
+          await createProvisioningRouterFromConfig({
+            ...deps,
+            environments,
+            compliance: complianceConfig,
+            knex: await database.getClient(),
+            catalog: deps.catalogService,
+          }),
+        );
         // Every replica sweeps: state changes are compare-and-set in the database.
         await scheduler.scheduleTask({
           id: PROMOTIONS_SWEEP_TASK_ID,

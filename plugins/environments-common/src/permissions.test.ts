@@ -1,5 +1,8 @@
 import { isResourcePermission } from '@backstage/plugin-permission-common';
-import { environmentsPermissions } from './permissions';
+import {
+  environmentsPermissions,
+  serviceProvisionPermission,
+} from './permissions';
 
 describe('Environments permissions', () => {
   it('are resource permissions on the catalog entity, so policies can limit them to owners', () => {
@@ -9,11 +12,17 @@ describe('Environments permissions', () => {
       'environments.promotion.execute',
       'environments.rollback',
       'environments.promotion.window-override',
+      'environments.service.provision',
     ]);
     expect(
-      environmentsPermissions.every(p =>
-        isResourcePermission(p, 'catalog-entity'),
-      ),
+      environmentsPermissions
+        .filter(p => p !== serviceProvisionPermission)
+        .every(p => isResourcePermission(p, 'catalog-entity')),
     ).toBe(true);
+  });
+
+  it('creating a service is a basic permission: its entity does not exist yet', () => {
+    expect(isResourcePermission(serviceProvisionPermission)).toBe(false);
+    expect(serviceProvisionPermission.attributes.action).toBe('create');
   });
 });

@@ -49,6 +49,16 @@ export const promotionWindowOverridePermission = createPermission({
   resourceType: ENVIRONMENTS_PERMISSION_RESOURCE_TYPE,
 });
 
+/**
+ * Create a new service's environments (POST /provisions, the scaffolder's `environments:provision`):
+ * CloudFormation stacks deployed with the write role. Not a resource permission: the service's catalog
+ * entity does not exist yet.
+ */
+export const serviceProvisionPermission = createPermission({
+  name: 'environments.service.provision',
+  attributes: { action: 'create' },
+});
+
 /** Every permission of the Environments plugins, for registration with the permissions registry. */
 export const environmentsPermissions = [
   promotionRequestPermission,
@@ -56,4 +66,5 @@ export const environmentsPermissions = [
   promotionExecutePermission,
   rollbackPermission,
   promotionWindowOverridePermission,
+  serviceProvisionPermission,
 ];

@@ -50,6 +50,7 @@ describe('environments plugin (new frontend system)', () => {
       features: [plugin],
       initialRouteEntries: ['/environments/promotions/p-42'],
       apis: [[environmentsApiRef, api]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
     expect(
       await screen.findByText('checkout-api: staging → prod'),

@@ -13,6 +13,7 @@ import {
 import { isEnvironmentsAvailable } from '@internal/backstage-plugin-environments-common';
 import LayersIcon from '@material-ui/icons/Layers';
 import HowToVoteIcon from '@material-ui/icons/HowToVote';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { EnvironmentsClient, environmentsApiRef } from './api';
 import {
   approvalsRouteRef,
@@ -112,10 +113,21 @@ const entityCard = EntityCardBlueprint.make({
   },
 });
 
+// "Create a new service": the name field that asks the backend whether the service can be created.
+const newServiceNameField = FormFieldBlueprint.make({
+  name: 'new-service-name',
+  params: {
+    field: () =>
+      import('./components/NewServiceName').then(
+        m => m.newServiceNameFormField,
+      ),
+  },
+});
+
 /**
  * The Environments plugin for the new frontend system. Extension ids: `api:environments`,
  * `page:environments`, `page:environments/promotion`, `page:environments/approvals`,
- * `entity-content:environments`, `entity-card:environments`.
+ * `entity-content:environments`, `entity-card:environments`, `scaffolder-form-field:environments/new-service-name`.
  */
 export default createFrontendPlugin({
   pluginId: 'environments',
@@ -135,5 +147,6 @@ export default createFrontendPlugin({
     approvalsPage,
     entityContent,
     entityCard,
+    newServiceNameField,
   ],
 });

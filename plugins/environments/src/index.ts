@@ -9,6 +9,7 @@ export {
   EnvironmentsApprovalsPage,
   EntityEnvironmentsContent,
   EntityEnvironmentsCard,
+  NewServiceNameFieldExtension,
 } from './plugin';
 export {
   rootRouteRef as environmentsRootRouteRef,

@@ -6,7 +6,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { EnvironmentsClient, environmentsApiRef } from './api';
+import {
+  NEW_SERVICE_NAME_FIELD,
+  NewServiceNameField,
+  validateNewServiceName,
+} from './components/NewServiceName/NewServiceNameField';
 import {
   approvalsRouteRef,
   promotionRouteRef,
@@ -75,5 +81,17 @@ export const EntityEnvironmentsCard = environmentsPlugin.provide(
       lazy: () =>
         import('./components/EnvironmentsCard').then(m => m.EnvironmentsCard),
     },
+  }),
+);
+
+/**
+ * The `NewServiceName` field of "Create a new service" for a legacy app: put it inside
+ * `<ScaffolderFieldExtensions>`. It asks the backend whether the service can be created.
+ */
+export const NewServiceNameFieldExtension = environmentsPlugin.provide(
+  createScaffolderFieldExtension({
+    name: NEW_SERVICE_NAME_FIELD,
+    component: NewServiceNameField,
+    validation: validateNewServiceName,
   }),
 );

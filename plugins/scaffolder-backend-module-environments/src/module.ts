@@ -5,6 +5,8 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMatrixAction } from './actions/matrix';
 import { createPromoteAction } from './actions/promote';
+import { createProvisionAction } from './actions/provision';
+import { createPublishGitAction } from './actions/publishGit';
 import { createRollbackAction } from './actions/rollback';
 
 /** Registers the Environments actions with the scaffolder. */
@@ -24,6 +26,8 @@ export const scaffolderModule = createBackendModule({
           createMatrixAction({ auth, discovery }),
           createPromoteAction({ auth, discovery, config }),
           createRollbackAction({ auth, discovery, config }),
+          createPublishGitAction(),
+          createProvisionAction({ auth, discovery }),
         );
       },
     });

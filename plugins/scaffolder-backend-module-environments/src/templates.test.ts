@@ -21,6 +21,8 @@ import {
   startEnvironmentsStandIn,
 } from './__testUtils__/environmentsStandIn';
 import { scaffolderModule } from './module';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { GitServer, startGitServer } from '@internal/demo-git-server';
 
 /**
  * Runs each template of examples/templates through the scaffolder's dry-run API, as the template editor
@@ -256,15 +258,167 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
     );
   });
 
-  it('"Create a new service" renders a skeleton with the declared values and conventional names', async () => {
-    const { response } = await dryRun('create-service', {
-      project: 'shop',
-      component: 'cart-api',
-      owner: 'group:default/team-checkout',
-      system: 'system:default/shop',
-      description: 'Keeps the shopping cart: "add", "remove"',
-      costCenter: 'cc-100',
+  it('have titles and descriptions a Markdown renderer shows as written (no <word> taken for HTML)', () => {
+    for (const name of [
+      'create-service',
+      'promote-service',
+      'rollback-service',
+    ]) {
+      const { metadata } = readTemplate(name).template;
+      expect([name, `${metadata.title} ${metadata.description}`]).not.toEqual([
+        name,
+        expect.stringMatching(/<[A-Za-z][^>]*>/),
+      ]);
+    }
+  });
+
+  describe('"Create a new service"', () => {
+    const repositories = createMockDirectory();
+    let git: GitServer;
+    beforeAll(async () => {
+      git = await startGitServer({ repositoriesDir: repositories.path });
     });
+    afterAll(() => git.stop());
+
+    const provisionRoutes: StandInRoutes = {
+      'POST /provisions': ({ body }) => ({
+        body: {
+          entityRef: `component:default/${body.component}`,
+          status: 'planned',
+          image: 'platform-hello:1.0.0',
+          template: {
+            Resources: { Function: { Type: 'AWS::Lambda::Function' } },
+          },
+          problems: [],
+          environments: ['dev', 'staging', 'prod'].map(env => ({
+            environment: env,
+            accountId: '111111111111',
+            region: 'eu-west-1',
+            stackName: `${body.project}-${body.component}-${env}`,
+            functionName: `${body.project}-${body.component}-${env}`,
+            deploy: true,
+            parameters: {
+              FunctionName: `${body.project}-${body.component}-${env}`,
+            },
+            status: 'planned',
+          })),
+        },
+      }),
+    };
+
+    it('plans the environments, the push and the registration, and changes nothing', async () => {
+      const { response, messages, received } = await dryRun(
+        'create-service',
+        {
+          project: 'shop',
+          component: 'cart-api',
+          owner: 'group:default/team-checkout',
+          system: 'system:default/shop',
+          description: 'Keeps the shopping cart',
+          costCenter: 'cc-100',
+          gitServer: git.url,
+        },
+        provisionRoutes,
+      );
+      expect(response.status).toBe(200);
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining(
+            'Dry run: would create stack shop-cart-api-dev in dev (account 111111111111, eu-west-1) with function shop-cart-api-dev on platform-hello:1.0.0',
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `Dry run: would push \\d+ files to ${git.url}/shop-cart-api.git \\(branch main\\); nothing was pushed`,
+            ),
+          ),
+          expect.stringMatching(
+            /Skipping because catalog:register does not support dry-run/,
+          ),
+        ]),
+      );
+      // Only the plan was asked for, and no repository was created.
+      expect(received.map(r => [r.method, r.path, r.body?.dryRun])).toEqual([
+        ['POST', '/provisions', true],
+      ]);
+      expect(fs.readdirSync(repositories.path)).toEqual([]);
+      expect(
+        JSON.parse(fileOf(response, 'cloudformation/service.json')),
+      ).toEqual({
+        Resources: { Function: { Type: 'AWS::Lambda::Function' } },
+      });
+      expect(fileOf(response, 'cloudformation/prod.parameters.json')).toContain(
+        'shop-cart-api-prod',
+      );
+      expect(response.body.output.text[0].content).toContain(
+        '| prod | `shop-cart-api-prod` | `shop-cart-api-prod` | planned |',
+      );
+      expect(response.body.output.text[0].content).not.toContain(
+        "task's workspace",
+      );
+    });
+
+    it('fails the dry run on the problems the backend finds, as the real run would', async () => {
+      const { response } = await dryRun(
+        'create-service',
+        {
+          project: 'shop',
+          component: 'checkout-api',
+          owner: 'group:default/team-checkout',
+          system: 'system:default/shop',
+          description: 'Another checkout',
+          costCenter: 'cc-100',
+          gitServer: git.url,
+        },
+        {
+          'POST /provisions': received => {
+            const answer = provisionRoutes['POST /provisions'](received);
+            (answer.body as { problems: object[] }).problems = [
+              {
+                field: 'component',
+                message:
+                  "A service named 'checkout-api' already exists in the catalog",
+              },
+            ];
+            return answer;
+          },
+        },
+      );
+      expect(response.status).toBe(500);
+      expect(response.body.error.message).toBe(
+        "Could not create the environments of checkout-api: A service named 'checkout-api' already exists in the catalog",
+      );
+      expect(fs.readdirSync(repositories.path)).toEqual([]);
+    });
+  });
+
+  it('"Create a new service" renders a skeleton with the declared values and conventional names', async () => {
+    const git = await startGitServer({
+      repositoriesDir: createMockDirectory().path,
+    });
+    const { response } = await dryRun(
+      'create-service',
+      {
+        project: 'shop',
+        component: 'cart-api',
+        owner: 'group:default/team-checkout',
+        system: 'system:default/shop',
+        description: 'Keeps the shopping cart: "add", "remove"',
+        costCenter: 'cc-100',
+        gitServer: git.url,
+      },
+      {
+        'POST /provisions': () => ({
+          body: {
+            entityRef: 'component:default/cart-api',
+            status: 'planned',
+            image: 'x:1',
+            template: {},
+            problems: [],
+            environments: [],
+          },
+        }),
+      },
+    ).finally(() => git.stop());
     expect(response.status).toBe(200);
 
     const entity = parseYaml(fileOf(response, 'catalog-info.yaml'));
@@ -368,10 +522,12 @@ describe('templates in examples/templates, through the scaffolder dry-run API', 
       });
     }
 
-    expect(fileOf(response, 'README.md')).toContain('`shop-cart-api-prod`');
-    expect(response.body.output.text[0].content).toContain(
-      '`shop-cart-api-staging`',
+    // One line per environment: no hand-padded table that the names' lengths would misalign.
+    const readme = fileOf(response, 'README.md');
+    expect(readme).toContain(
+      '- **prod**: function `shop-cart-api-prod`, values in',
     );
+    expect(readme).not.toMatch(/^\|/m);
   });
 
   it('"Create a new service" refuses a component name that cannot be part of a function name', async () => {

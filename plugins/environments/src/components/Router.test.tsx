@@ -1,3 +1,4 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   TestApiProvider,
@@ -24,7 +25,10 @@ describe('EnvironmentsRouter (legacy frontend system)', () => {
         <EnvironmentsRouter />
       </TestApiProvider>,
       // The app mounts the page at its path; the test app mounts it at the root.
-      { routeEntries: ['/promotions/p-42'] },
+      {
+        routeEntries: ['/promotions/p-42'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByText('checkout-api: staging → prod'),

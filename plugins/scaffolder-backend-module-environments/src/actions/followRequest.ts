@@ -70,7 +70,7 @@ export class RequestLog<T extends TrackedRequest> {
     if (request.status !== this.status) {
       this.logger.info(
         this.status === undefined
-          ? `${this.label} is ${request.status}`
+          ? `${this.label}: ${request.status}`
           : `${this.label}: ${this.status} → ${request.status}`,
       );
       this.status = request.status;

@@ -234,7 +234,7 @@ describe('environments:promote', () => {
     expect(logged()).toEqual(
       expect.arrayContaining([
         'Promotion 42 waits for: 1 approval from group:default/team-checkout',
-        'Promotion 42 is requested',
+        'Promotion 42: requested',
         'Promotion 42: approved by user:default/bob ("go")',
         'Promotion 42: requested → approved',
         'Promotion 42: step update-function-code succeeded at 2026-11-23T10:01:00Z',

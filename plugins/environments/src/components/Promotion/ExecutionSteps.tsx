@@ -24,14 +24,15 @@ export function ExecutionSteps(props: { steps: PromotionStep[] }) {
         <TableRow>
           <TableCell>Step</TableCell>
           <TableCell>Result</TableCell>
-          <TableCell>Started</TableCell>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Started</TableCell>
           <TableCell>Details</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {steps.map(step => (
           <TableRow key={step.sequence}>
-            <TableCell>{step.name}</TableCell>
+            {/* Step names are hyphenated words (switch-alias): never broken at the hyphen. */}
+            <TableCell style={{ whiteSpace: 'nowrap' }}>{step.name}</TableCell>
             <TableCell>
               <PromotionStatus status={step.status} />
             </TableCell>

@@ -1,4 +1,5 @@
 import { WarningPanel } from '@backstage/core-components';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import {
   PromotionRequest,
   promotionApprovePermission,
@@ -28,6 +29,47 @@ export interface PromotionActions {
   approve(comment?: string): Promise<void>;
   reject(comment?: string): Promise<void>;
   cancel(): Promise<void>;
+}
+
+// The backend words the missing approvals with raw refs; they are shown here as entity links instead.
+const MISSING_APPROVALS = /^\d+ more approvals? from members of /;
+
+/** What a request still waits for: approvals (the approvers and the requester as entity links), windows. */
+function MissingList(props: { promotion: PromotionRequest }) {
+  const { policy, requestedBy } = props.promotion;
+  const needed = policy.approvalsRequired - policy.approvalsGiven;
+  const waitsForApprovals = policy.missing.some(m => MISSING_APPROVALS.test(m));
+  const others = policy.missing.filter(m => !MISSING_APPROVALS.test(m));
+  if (!waitsForApprovals && others.length === 0) {
+    return null;
+  }
+  return (
+    <List dense aria-label="Still missing">
+      {waitsForApprovals && (
+        <ListItem>
+          <ListItemText
+            primary={
+              <>
+                Missing: {needed} more approval{needed === 1 ? '' : 's'} from
+                members of{' '}
+                <EntityRefLinks
+                  entityRefs={policy.approvers}
+                  defaultKind="group"
+                  hideIcons
+                />{' '}
+                (not <EntityRefLink entityRef={requestedBy} hideIcon />)
+              </>
+            }
+          />
+        </ListItem>
+      )}
+      {others.map(m => (
+        <ListItem key={m}>
+          <ListItemText primary={`Missing: ${m}`} />
+        </ListItem>
+      ))}
+    </List>
+  );
 }
 
 function Section(props: { title: string; children: React.ReactNode }) {
@@ -205,7 +247,7 @@ export function PromotionRequestPanel(props: {
             : ''}
         </Typography>
         <Typography variant="body2">
-          Requested by {displayRef(p.requestedBy)}{' '}
+          Requested by <EntityRefLink entityRef={p.requestedBy} hideIcon />{' '}
           <RelativeTime value={p.requestedAt} />
           {p.comment ? `: “${p.comment}”` : ''}
         </Typography>
@@ -215,30 +257,32 @@ export function PromotionRequestPanel(props: {
         {policy.requiresApproval ? (
           <Typography variant="body2">
             {policy.approvalsGiven} of {policy.approvalsRequired} approvals from
-            members of {policy.approvers.map(displayRef).join(', ')}
+            members of{' '}
+            <EntityRefLinks
+              entityRefs={policy.approvers}
+              defaultKind="group"
+              hideIcons
+            />
           </Typography>
         ) : (
           <Typography variant="body2">
             Promotions into {p.targetEnvironment} need no approval.
           </Typography>
         )}
-        {policy.missing.length > 0 && (
-          <List dense aria-label="Still missing">
-            {policy.missing.map(m => (
-              <ListItem key={m}>
-                <ListItemText primary={`Missing: ${m}`} />
-              </ListItem>
-            ))}
-          </List>
-        )}
+        <MissingList promotion={p} />
         {p.approvals.length > 0 && (
           <List dense aria-label="Decisions">
             {p.approvals.map(a => (
               <ListItem key={`${a.approver}-${a.decidedAt}`}>
                 <ListItemText
-                  primary={`${displayRef(a.approver)} ${a.decision}${
-                    a.expired ? ' (expired)' : ''
-                  }${a.comment ? `: “${a.comment}”` : ''}`}
+                  primary={
+                    <>
+                      <EntityRefLink entityRef={a.approver} hideIcon />{' '}
+                      {`${a.decision}${a.expired ? ' (expired)' : ''}${
+                        a.comment ? `: “${a.comment}”` : ''
+                      }`}
+                    </>
+                  }
                   secondary={<RelativeTime value={a.decidedAt} />}
                 />
               </ListItem>

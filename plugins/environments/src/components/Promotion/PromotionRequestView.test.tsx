@@ -1,10 +1,12 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   TestApiProvider,
   mockApis,
   renderInTestApp,
+  textContentMatcher,
 } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -54,6 +56,7 @@ async function renderView(api: EnvironmentsApi, identity = bob) {
     >
       <PromotionRequestView id="p-1" />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -84,8 +87,22 @@ describe('PromotionRequestView', () => {
     ).toBeInTheDocument();
     expect(screen.getByTitle(digest('b'))).toBeInTheDocument();
     expect(
-      screen.getByText('0 of 1 approvals from members of team-checkout'),
+      screen.getByText(
+        textContentMatcher('0 of 1 approvals from members of team-checkout'),
+      ),
     ).toBeInTheDocument();
+    // Entities are links with their display names, as everywhere in Backstage: no raw refs.
+    const missing = screen.getByRole('list', { name: 'Still missing' });
+    expect(missing).toHaveTextContent(
+      'Missing: 1 more approval from members of team-checkout (not alice)',
+    );
+    expect(
+      within(missing).getByRole('link', { name: 'alice' }),
+    ).toHaveAttribute('href', '/catalog/default/user/alice');
+    expect(
+      within(missing).getByRole('link', { name: 'team-checkout' }),
+    ).toHaveAttribute('href', '/catalog/default/group/team-checkout');
+    expect(document.body).not.toHaveTextContent('user:default/alice');
     expect(api.getPromotion).toHaveBeenCalledWith('p-1');
   });
 
@@ -211,11 +228,14 @@ describe('PromotionRequestView', () => {
 
     expect(api.approvePromotion).toHaveBeenCalledWith('p-1', 'LGTM');
     const decisions = await screen.findByRole('list', { name: 'Decisions' });
+    expect(decisions).toHaveTextContent('bob approved: “LGTM”');
     expect(
-      within(decisions).getByText('bob approved: “LGTM”'),
+      within(decisions).getByRole('link', { name: 'bob' }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('1 of 1 approvals from members of team-checkout'),
+      screen.getByText(
+        textContentMatcher('1 of 1 approvals from members of team-checkout'),
+      ),
     ).toBeInTheDocument();
   });
 

@@ -12,8 +12,21 @@ import {
   RollbackState,
 } from '@internal/backstage-plugin-environments-common';
 
-/** A promotion's or rollback's state with the matching status icon. */
+/**
+ * A promotion's or rollback's state with the matching status icon, on one line: in a narrow table column
+ * a state must not break inside its word ("succeede/d").
+ */
 export function PromotionStatus(props: {
+  status: PromotionState | RollbackState | PromotionStepStatus;
+}) {
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <StatusIcon status={props.status} />
+    </span>
+  );
+}
+
+function StatusIcon(props: {
   status: PromotionState | RollbackState | PromotionStepStatus;
 }) {
   const { status } = props;

@@ -984,6 +984,184 @@ export const spec = {
         },
         required: ['items'],
       },
+      ServiceProvisionRequest: {
+        type: 'object',
+        description:
+          'A new service whose environments the platform deploys. Its catalog entity is component:default/<component>.',
+        additionalProperties: false,
+        properties: {
+          project: {
+            type: 'string',
+            description:
+              'The project token of resource names and the Project tag, e.g. `shop`.',
+          },
+          component: {
+            type: 'string',
+            description:
+              "The component token, also the service's name in the catalog, e.g. `cart-api`.",
+          },
+          owner: {
+            type: 'string',
+            description:
+              'The owning team, e.g. `group:default/team-checkout` (kind group and namespace default by default).',
+          },
+          system: {
+            type: 'string',
+            description: 'The system the service belongs to, if any.',
+          },
+          costCenter: {
+            type: 'string',
+            description: 'Value of the CostCenter tag.',
+          },
+          dryRun: {
+            type: 'boolean',
+            description:
+              'Only check the input and return the plan with its problems; nothing is created or recorded.',
+          },
+        },
+        required: ['project', 'component', 'owner', 'costCenter'],
+      },
+      ProvisionProblem: {
+        type: 'object',
+        description:
+          'One thing wrong with the request, naming the field it concerns.',
+        properties: {
+          field: {
+            type: 'string',
+            enum: [
+              'project',
+              'component',
+              'owner',
+              'system',
+              'costCenter',
+              'environments',
+            ],
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['field', 'message'],
+      },
+      ProvisionedEnvironment: {
+        type: 'object',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          accountId: {
+            type: 'string',
+          },
+          region: {
+            type: 'string',
+          },
+          stackName: {
+            type: 'string',
+          },
+          functionName: {
+            type: 'string',
+          },
+          deploy: {
+            type: 'boolean',
+            description:
+              'Whether the platform deploys this environment when the service is created (environments.provisioning.deployTo).',
+          },
+          parameters: {
+            type: 'object',
+            description: "The stack's parameters in this environment.",
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          status: {
+            type: 'string',
+            enum: ['planned', 'skipped', 'running', 'created', 'failed'],
+          },
+          imageUri: {
+            type: 'string',
+            description:
+              "The initial image, pinned by digest, once resolved in the environment's account.",
+          },
+          liveVersion: {
+            type: 'string',
+            description:
+              'The version the `live` alias points at, once created.',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: [
+          'environment',
+          'accountId',
+          'region',
+          'stackName',
+          'functionName',
+          'deploy',
+          'parameters',
+          'status',
+        ],
+      },
+      ServiceProvision: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+            description: 'Absent in a dry run.',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['planned', 'running', 'succeeded', 'failed'],
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+          image: {
+            type: 'string',
+            description:
+              'The initial image, repository:tag (environments.provisioning.initialImage).',
+          },
+          environments: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvisionedEnvironment',
+            },
+          },
+          template: {
+            type: 'object',
+            description:
+              'The CloudFormation template deployed in each environment (JSON).',
+          },
+          problems: {
+            type: 'array',
+            description:
+              'What is wrong with the request; a real run with problems is refused.',
+            items: {
+              $ref: '#/components/schemas/ProvisionProblem',
+            },
+          },
+        },
+        required: [
+          'entityRef',
+          'status',
+          'image',
+          'environments',
+          'template',
+          'problems',
+        ],
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1324,6 +1502,44 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ComplianceSummaryList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/provisions': {
+      post: {
+        operationId: 'ProvisionService',
+        description:
+          "Deploys a new service's environments through CloudFormation with the write role (the environments of environments.provisioning.deployTo): one stack per environment holding the function and its first version on the platform's initial image, then its `live` alias. Recorded before and after. With dryRun, returns the plan and the problems of the request and changes nothing. Needs user credentials and the environments.service.provision permission.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ServiceProvisionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The plan (dry run), or the provision as it ended.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServiceProvision',
                 },
               },
             },

@@ -1,3 +1,4 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -38,6 +39,11 @@ export async function renderEnvironmentsTab(
         <EnvironmentMatrix />
       </EntityProvider>
     </TestApiProvider>,
-    { mountedRoutes: { '/environments': rootRouteRef } },
+    {
+      mountedRoutes: {
+        '/environments': rootRouteRef,
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+      },
+    },
   );
 }

@@ -14,6 +14,8 @@ import { FindingSeverity } from '../models/FindingSeverity.model';
 import { FleetPage } from '../models/FleetPage.model';
 import { FleetStatus } from '../models/FleetStatus.model';
 import { ServiceFindings } from '../models/ServiceFindings.model';
+import { ServiceProvision } from '../models/ServiceProvision.model';
+import { ServiceProvisionRequest } from '../models/ServiceProvisionRequest.model';
 
 /**
  * @public
@@ -104,6 +106,13 @@ export type ListFleet = {
 /**
  * @public
  */
+export type ProvisionService = {
+  body: ServiceProvisionRequest;
+  response: ServiceProvision | Error;
+};
+/**
+ * @public
+ */
 export type RefreshService = {
   path: {
     namespace: string;
@@ -129,6 +138,8 @@ export type EndpointMap = {
   '#get|/findings': ListFindings;
 
   '#get|/fleet': ListFleet;
+
+  '#post|/provisions': ProvisionService;
 
   '#post|/services/{namespace}/{kind}/{name}/refresh': RefreshService;
 };
