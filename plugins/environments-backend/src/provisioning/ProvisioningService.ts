@@ -191,7 +191,21 @@ export class ProvisioningService {
     // The service's own credentials: a name is taken even by an entity the user cannot see.
     const credentials = await auth.getOwnServiceCredentials();
     const problems: PlanProblem[] = [];
-    const existing = await catalog.getEntityByRef(entityRef, { credentials });
+    // A ref that cannot be parsed names no entity: the field's own check says what is wrong with it.
+    const lookup = (ref: string, defaultKind?: string) => {
+      let parsed: string;
+      try {
+        parsed = stringifyEntityRef(
+          parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+        );
+      } catch {
+        return Promise.resolve(undefined);
+      }
+      return catalog.getEntityByRef(parsed, { credentials });
+    };
+    const existing = NAME.test(request.component)
+      ? await lookup(entityRef)
+      : undefined;
     if (existing) {
       problems.push({
         field: 'component',
@@ -202,31 +216,18 @@ export class ProvisioningService {
         }): choose another name`,
       });
     }
-    const owner = await catalog.getEntityByRef(request.owner, { credentials });
+    const owner = await lookup(request.owner, 'group');
     if (!owner || owner.kind.toLowerCase() !== 'group') {
       problems.push({
         field: 'owner',
         message: `The owner '${request.owner}' is not a team (Group) in the catalog`,
       });
     }
-    if (request.system) {
-      const system = await catalog
-        .getEntityByRef(
-          stringifyEntityRef(
-            parseEntityRef(request.system, {
-              defaultKind: 'system',
-              defaultNamespace: 'default',
-            }),
-          ),
-          { credentials },
-        )
-        .catch(() => undefined);
-      if (!system) {
-        problems.push({
-          field: 'system',
-          message: `The system '${request.system}' is not in the catalog`,
-        });
-      }
+    if (request.system && !(await lookup(request.system, 'system'))) {
+      problems.push({
+        field: 'system',
+        message: `The system '${request.system}' is not in the catalog`,
+      });
     }
     return problems;
   }

@@ -223,6 +223,26 @@ describeWithMoto(
       );
     });
 
+    it('answers empty fields with their problems, not a server error (found by the API fuzz)', async () => {
+      const plan = await provisioning().provision(
+        {
+          project: '',
+          component: '',
+          owner: '',
+          system: '',
+          costCenter: '',
+          dryRun: true,
+        },
+        actor('alice').credentials,
+      );
+      expect(plan.problems.map(p => p.field)).toEqual([
+        'project',
+        'component',
+        'costCenter',
+        'owner',
+      ]);
+    });
+
     it('refuses a user without the permission, in a dry run too', async () => {
       for (const dryRun of [true, false]) {
         await expect(
