@@ -105,6 +105,7 @@ const UNLIMITED: RateLimits = {
   getFunctionPerSecond: 100_000,
   lambdaControlPlanePerSecond: 100_000,
   cloudFormationPerSecond: 100_000,
+  taggingPerSecond: 100_000,
 };
 
 /** AWS's own Lambda quotas per account-region (CloudFormation publishes none: the product's default is kept). */
@@ -112,6 +113,7 @@ const AWS_QUOTAS: RateLimits = {
   getFunctionPerSecond: 100,
   lambdaControlPlanePerSecond: 15,
   cloudFormationPerSecond: DEFAULT_RATE_LIMITS.cloudFormationPerSecond,
+  taggingPerSecond: DEFAULT_RATE_LIMITS.taggingPerSecond,
 };
 
 /** ListFunctions entries per page on AWS; the emulator answers every list in one page. */

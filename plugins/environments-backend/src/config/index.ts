@@ -3,3 +3,4 @@ export {
   readEnvironmentsConfig,
 } from './readEnvironmentsConfig';
 export type { EnvironmentsConfig } from './readEnvironmentsConfig';
+export { readNamingConventions } from './readNamingConventions';

@@ -220,7 +220,8 @@ export function applyTokenCase(value: string, tokenCase: TokenCase): string {
   }
 }
 
-function contextValue(
+/** A token's value in a context, before its case is applied; undefined for a free token the context lacks. */
+export function tokenValue(
   token: NamingToken,
   context: NamingContext,
 ): string | undefined {
@@ -252,7 +253,7 @@ export function renderName(
       if (part.type === 'literal') {
         return part.text;
       }
-      const value = contextValue(part.token, context);
+      const value = tokenValue(part.token, context);
       if (value !== undefined) {
         return applyTokenCase(value, part.case);
       }
@@ -309,7 +310,7 @@ function variantValue(
   if (variant.swappedSpelling && (token === 'env' || token === 'envLong')) {
     token = token === 'env' ? 'envLong' : 'env';
   }
-  const value = contextValue(token, context);
+  const value = tokenValue(token, context);
   return value === undefined ? undefined : applyTokenCase(value, part.case);
 }
 
