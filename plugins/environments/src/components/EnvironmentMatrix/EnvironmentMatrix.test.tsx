@@ -221,37 +221,49 @@ describe('EnvironmentMatrix', () => {
     expect(cell('Stack', 'Production')).toHaveTextContent('UPDATE_COMPLETE');
   });
 
-  it('flags a resource found by tags that breaks the naming convention', async () => {
-    const api = fakeApi({
-      getMatrix: jest.fn().mockResolvedValue(
-        matrix('notifications-worker', [
-          running('notifications-worker', 'dev', 'a'),
-          running('notifications-worker', 'staging', 'a'),
-          running(
-            'notifications-worker',
-            'prod',
-            'a',
-            {},
-            {
-              functionName: 'shop-notifications-worker-production',
-              discoveredBy: 'tags',
-              expectedName: 'shop-notifications-worker-prod',
-            },
-          ),
-        ]),
-      ),
-    });
-    await renderMatrix(api, entity('notifications-worker'));
-    await screen.findByRole('table', { name: /Environments of/ });
-    const prod = cell('Resources found', 'Production');
-    expect(prod).toHaveTextContent('shop-notifications-worker-production');
-    expect(prod).toHaveTextContent(
+  it.each([
+    [
+      'found by tags',
+      'tags' as const,
       'found by tags, named against the convention: expected shop-notifications-worker-prod',
-    );
-    expect(cell('Resources found', 'Staging')).not.toHaveTextContent(
-      'named against the convention',
-    );
-  });
+    ],
+    [
+      'named by annotation',
+      'explicit' as const,
+      'named by annotation, against the convention: expected shop-notifications-worker-prod',
+    ],
+  ])(
+    'flags a resource %s that breaks the naming convention',
+    async (_how, discoveredBy, flag) => {
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(
+          matrix('notifications-worker', [
+            running('notifications-worker', 'dev', 'a'),
+            running('notifications-worker', 'staging', 'a'),
+            running(
+              'notifications-worker',
+              'prod',
+              'a',
+              {},
+              {
+                functionName: 'shop-notifications-worker-production',
+                discoveredBy,
+                expectedName: 'shop-notifications-worker-prod',
+              },
+            ),
+          ]),
+        ),
+      });
+      await renderMatrix(api, entity('notifications-worker'));
+      await screen.findByRole('table', { name: /Environments of/ });
+      const prod = cell('Resources found', 'Production');
+      expect(prod).toHaveTextContent('shop-notifications-worker-production');
+      expect(prod).toHaveTextContent(flag);
+      expect(cell('Resources found', 'Staging')).not.toHaveTextContent(
+        'named against the convention',
+      );
+    },
+  );
 
   it('shows stale data with the error and its age', async () => {
     const threeHoursAgo = new Date(Date.now() - 3 * 3600 * 1000).toISOString();
@@ -377,33 +389,6 @@ describe('EnvironmentMatrix', () => {
     expect(cell('Live version', 'Staging')).toHaveTextContent('no live alias');
     expect(cell('Resources found', 'Staging')).toHaveTextContent(
       'shop-checkout-api-staging',
-    );
-  });
-
-  it('flags a function named by annotation against the convention', async () => {
-    const api = fakeApi({
-      getMatrix: jest.fn().mockResolvedValue(
-        matrix('checkout-api', [
-          running('checkout-api', 'dev', 'a'),
-          running('checkout-api', 'staging', 'a'),
-          running(
-            'checkout-api',
-            'prod',
-            'a',
-            {},
-            {
-              functionName: 'legacy-checkout',
-              discoveredBy: 'explicit',
-              expectedName: 'shop-checkout-api-prod',
-            },
-          ),
-        ]),
-      ),
-    });
-    await renderMatrix(api, entity('checkout-api'));
-    await screen.findByRole('table', { name: /Environments of/ });
-    expect(cell('Resources found', 'Production')).toHaveTextContent(
-      'named by annotation, against the convention: expected shop-checkout-api-prod',
     );
   });
 
