@@ -235,13 +235,17 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
         { state: { ...state, tags: tagsByName.get(state.functionName) ?? {} } },
       ]),
     );
-    const match = (functions: Map<string, LocatedFunction>) =>
+    const match = (
+      functions: Map<string, LocatedFunction>,
+      judgeNames = false,
+    ) =>
       matchLocation({
         searches,
         location,
         // Indexed once per match: every service and environment is then a few look-ups.
         index: new FunctionIndex(functions, this.discovery.discoveryTags),
         discovery: this.discovery,
+        judgeNames,
       });
 
     // One GetFunction per function found by name or tags, in the order of the list.
@@ -262,13 +266,11 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
       }
     }
 
-    const found = foundNames(match(functions));
-    if (found.size === 0) {
-      return { functions: match(functions), versions };
+    if (candidates.size > 0) {
+      await this.attachStacks(readers, functions, candidates, services, signal);
     }
-    await this.attachStacks(readers, functions, found, services, signal);
-    // Matched again so the resources carry the stacks just found.
-    return { functions: match(functions), versions };
+    // Matched again with what GetFunction said, names judged, with the stacks just found.
+    return { functions: match(functions, true), versions };
   }
 
   /**

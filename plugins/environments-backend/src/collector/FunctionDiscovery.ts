@@ -159,6 +159,10 @@ export class FunctionDiscovery {
     if (!search.judgedBy) {
       return undefined;
     }
+    if (search.pattern.exact && functionName === search.pattern.text) {
+      // The one name a convention without free tokens gives: nothing to read or judge.
+      return functionName;
+    }
     const result = checkName(functionName, search.judgedBy, search.context);
     return result.ok ? result.expected : result.violation.expected;
   }

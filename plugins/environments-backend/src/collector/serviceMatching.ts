@@ -92,11 +92,9 @@ const reverse = (text: string) => [...text].reverse().join('');
 export class FunctionIndex {
   private readonly byName = new Map<string, IndexedFunction>();
   private readonly byTags = new Map<string, IndexedFunction[]>();
-  private readonly sorted: IndexedFunction[];
-  private readonly sortedReversed: Array<{
-    key: string;
-    entry: IndexedFunction;
-  }>;
+  /** By name and by reversed name: built on the first pattern with free tokens. */
+  private sorted?: IndexedFunction[];
+  private sortedReversed?: Array<{ key: string; entry: IndexedFunction }>;
 
   /** Indexes `functions`; the LocatedFunction objects are shared, so stacks attached later show. */
   constructor(
@@ -125,12 +123,6 @@ export class FunctionIndex {
         }
       }
     }
-    this.sorted = [...this.byName.values()].sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
-    this.sortedReversed = this.sorted
-      .map(entry => ({ key: reverse(entry.name), entry }))
-      .sort((a, b) => (a.key < b.key ? -1 : 1));
   }
 
   /** The function with this name, if any. */
@@ -151,25 +143,30 @@ export class FunctionIndex {
     const found: IndexedFunction[] = [];
     if (pattern.prefix.length >= pattern.suffix.length) {
       const { prefix } = pattern;
+      const sorted = (this.sorted ??= [...this.byName.values()].sort((a, b) =>
+        a.name < b.name ? -1 : 1,
+      ));
       for (
-        let i = lowerBound(this.sorted, prefix, e => e.name);
-        i < this.sorted.length && this.sorted[i].name.startsWith(prefix);
+        let i = lowerBound(sorted, prefix, e => e.name);
+        i < sorted.length && sorted[i].name.startsWith(prefix);
         i++
       ) {
-        if (pattern.matches(this.sorted[i].name)) {
-          found.push(this.sorted[i]);
+        if (pattern.matches(sorted[i].name)) {
+          found.push(sorted[i]);
         }
       }
     } else {
       const suffix = reverse(pattern.suffix);
+      const sorted = (this.sortedReversed ??= [...this.byName.values()]
+        .map(entry => ({ key: reverse(entry.name), entry }))
+        .sort((a, b) => (a.key < b.key ? -1 : 1)));
       for (
-        let i = lowerBound(this.sortedReversed, suffix, e => e.key);
-        i < this.sortedReversed.length &&
-        this.sortedReversed[i].key.startsWith(suffix);
+        let i = lowerBound(sorted, suffix, e => e.key);
+        i < sorted.length && sorted[i].key.startsWith(suffix);
         i++
       ) {
-        if (pattern.matches(this.sortedReversed[i].entry.name)) {
-          found.push(this.sortedReversed[i].entry);
+        if (pattern.matches(sorted[i].entry.name)) {
+          found.push(sorted[i].entry);
         }
       }
     }
@@ -202,8 +199,11 @@ export function matchLocation(options: {
   location: AwsLocation;
   index: FunctionIndex;
   discovery: FunctionDiscovery;
+  /** False when only which functions are found matters: names are then not judged (`expectedName`). */
+  judgeNames?: boolean;
 }): Map<string, Map<string, FunctionResource[]>> {
   const { searches, location, index, discovery } = options;
+  const judge = options.judgeNames === false ? undefined : discovery;
   const conventionMatches = searches.map(search =>
     index.matching(search.pattern),
   );
@@ -244,7 +244,7 @@ export function matchLocation(options: {
     const resources = [...matched.values()]
       .sort(([a], [b]) => a.position - b.position)
       .map(([{ located }, discoveredBy]) =>
-        toResource(located, location, discoveredBy, search, discovery),
+        toResource(located, location, discoveredBy, search, judge),
       );
     const perEnvironment =
       found.get(search.service.entityRef) ??
@@ -261,9 +261,9 @@ export function toResource(
   location: AwsLocation,
   discoveredBy: DiscoveryMethod,
   search: ServiceSearch,
-  discovery: FunctionDiscovery,
+  judge?: FunctionDiscovery,
 ): FunctionResource {
-  const expectedName = discovery.expectedName(search, state.functionName);
+  const expectedName = judge?.expectedName(search, state.functionName);
   return {
     ...state,
     accountId: location.accountId,

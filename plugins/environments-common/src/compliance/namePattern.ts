@@ -69,19 +69,35 @@ export function namePattern(
       .slice(from, to)
       .map(p => p.fixed)
       .join('');
-  const regex = new RegExp(
-    `^${pieces
-      .map(p => (p.fixed === undefined ? '(.+?)' : escapeRegExp(p.fixed)))
-      .join('')}$`,
-  );
+  const prefix = fixedText(0, firstFree);
+  const suffix = fixedText(lastFree + 1, pieces.length);
+  let regex: RegExp | undefined;
+  // One free token: the name is the prefix, some text, the suffix; more need a regular expression,
+  // compiled on first use (a refresh builds a pattern per service and environment).
+  const matches =
+    firstFree === lastFree
+      ? (name: string) =>
+          name.length > prefix.length + suffix.length &&
+          name.startsWith(prefix) &&
+          name.endsWith(suffix)
+      : (name: string) => {
+          regex ??= new RegExp(
+            `^${pieces
+              .map(p =>
+                p.fixed === undefined ? '(.+?)' : escapeRegExp(p.fixed),
+              )
+              .join('')}$`,
+          );
+          return regex.test(name);
+        };
   return {
     convention: convention.pattern,
     text,
     exact: false,
-    prefix: fixedText(0, firstFree),
-    suffix: fixedText(lastFree + 1, pieces.length),
+    prefix,
+    suffix,
     fixedLength: pieces.reduce((sum, p) => sum + (p.fixed?.length ?? 0), 0),
-    matches: name => regex.test(name),
+    matches,
   };
 }
 

@@ -357,21 +357,12 @@ function describeOrder(convention: NamingConvention, order: number[]): string {
     .join('');
 }
 
-/**
- * Checks a resource name against a convention. Returns the expected name, and when the name breaks the
- * convention, which rules it breaks: the environment's other spelling (`production` for `prod`), the
- * right parts in the wrong order, the wrong letter case, other separators, or simply another pattern.
- */
-export function checkName(
-  name: string,
-  convention: NamingConvention,
+/** Every way of reading a name against a convention, the fewest deviations first. */
+function looseVariants(
+  tokens: Array<Extract<NamingPart, { type: 'token' }>>,
+  identity: number[],
   context: NamingContext,
-): NameCheckResult {
-  const tokens = convention.parts.filter(
-    (part): part is Extract<NamingPart, { type: 'token' }> =>
-      part.type === 'token',
-  );
-  const identity = tokens.map((_, index) => index);
+): Variant[] {
   const orders =
     tokens.length <= MAX_TOKENS_FOR_ORDER
       ? [
@@ -404,8 +395,32 @@ export function checkName(
     Number(v.order !== identity);
   variants.sort((a, b) => deviations(a) - deviations(b));
 
-  let found: Match | undefined;
-  for (const variant of variants) {
+  return variants;
+}
+
+/**
+ * Checks a resource name against a convention. Returns the expected name, and when the name breaks the
+ * convention, which rules it breaks: the environment's other spelling (`production` for `prod`), the
+ * right parts in the wrong order, the wrong letter case, other separators, or simply another pattern.
+ */
+export function checkName(
+  name: string,
+  convention: NamingConvention,
+  context: NamingContext,
+): NameCheckResult {
+  const tokens = convention.parts.filter(
+    (part): part is Extract<NamingPart, { type: 'token' }> =>
+      part.type === 'token',
+  );
+  const identity = tokens.map((_, index) => index);
+  // Most names follow their convention: read them as written before trying every looser reading.
+  let found = matchVariant(convention, context, name, {
+    order: identity,
+    swappedSpelling: false,
+    ignoreCase: false,
+    anySeparator: false,
+  });
+  for (const variant of found ? [] : looseVariants(tokens, identity, context)) {
     found = matchVariant(convention, context, name, variant);
     if (found) {
       break;
