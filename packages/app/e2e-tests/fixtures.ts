@@ -38,13 +38,13 @@ export const ENVIRONMENT_TITLES: Record<DemoEnvironment, string> = {
 };
 
 /**
- * The digest AWS reports as live for a service in an environment: assumes the product's reader role in
- * the environment's account, as the backend does, and reads the `live` alias's CodeSha256.
+ * A Lambda client in an environment's account of the emulator, acting through a role assumed from the
+ * main account as the backend does: the product's reader role, or the seeder's to change the fleet.
  */
-export async function liveDigestFromAws(
-  component: string,
+export async function lambdaIn(
   environment: DemoEnvironment,
-): Promise<string> {
+  roleName: 'environments-reader' | 'demo-fleet-seeder' = 'environments-reader',
+): Promise<LambdaClient> {
   const accountId = DEMO_FLEET.accounts[environment];
   const main = { accessKeyId: 'test', secretAccessKey: 'test' };
   const sts = new STSClient({
@@ -54,11 +54,11 @@ export async function liveDigestFromAws(
   });
   const { Credentials } = await sts.send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/environments-reader`,
+      RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
       RoleSessionName: 'e2e-tests',
     }),
   );
-  const lambda = new LambdaClient({
+  return new LambdaClient({
     endpoint: EMULATOR_ENDPOINT,
     region: DEMO_FLEET.region,
     credentials: {
@@ -67,6 +67,17 @@ export async function liveDigestFromAws(
       sessionToken: Credentials!.SessionToken,
     },
   });
+}
+
+/**
+ * The digest AWS reports as live for a service in an environment: assumes the product's reader role in
+ * the environment's account, as the backend does, and reads the `live` alias's CodeSha256.
+ */
+export async function liveDigestFromAws(
+  component: string,
+  environment: DemoEnvironment,
+): Promise<string> {
+  const lambda = await lambdaIn(environment);
   const functionName = `${DEMO_FLEET.project}-${component}-${environment}`;
   const fn = await lambda.send(
     new GetFunctionCommand({ FunctionName: functionName, Qualifier: 'live' }),
@@ -74,7 +85,7 @@ export async function liveDigestFromAws(
   const digest = fn.Configuration?.CodeSha256;
   if (!digest || !/^[0-9a-f]{64}$/.test(digest)) {
     throw new Error(
-      `${functionName}:live in ${accountId} has no image digest (CodeSha256 ${digest})`,
+      `${functionName}:live in ${DEMO_FLEET.accounts[environment]} has no image digest (CodeSha256 ${digest})`,
     );
   }
   return digest;
