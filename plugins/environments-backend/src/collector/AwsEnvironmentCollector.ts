@@ -248,7 +248,7 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
         judgeNames,
       });
 
-    // One GetFunction per function found by name or tags, in the order of the list.
+    // One GetFunction per function found by name or tags; `functions` keeps the order of the list.
     const candidates = foundNames(match(latest));
     const live = new Map<string, LambdaFunctionState | undefined>();
     await forEachConcurrently([...candidates], signal, async name => {
