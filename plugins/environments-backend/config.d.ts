@@ -112,7 +112,10 @@ export interface Config {
       writeRoleName?: string;
     }>;
 
-    /** Tag keys used to discover a service's resources by tags. */
+    /**
+     * Tag keys used to discover a service's resources by tags: a resource carrying all three, with the
+     * service's values, belongs to it whatever its name (docs/collection.md).
+     */
     discovery?: {
       /** Tag holding the project; default `Project`. */
       projectTag?: string;
@@ -143,6 +146,8 @@ export interface Config {
       lambdaControlPlanePerSecond?: number;
       /** CloudFormation calls per second; default 5. */
       cloudFormationPerSecond?: number;
+      /** Resource Groups Tagging API calls (GetResources pages) per second; default 5. */
+      taggingPerSecond?: number;
     };
 
     /** Naming conventions, tag rules, parity and drift checks. Documented in docs/compliance.md and docs/drift.md. */
@@ -152,6 +157,8 @@ export interface Config {
         conventions?: {
           /**
            * Lambda functions. A service overrides it with the annotation environments.io/naming-convention.
+           * Functions are also found by it (free tokens such as {purpose} match any text); without it they
+           * are found by the built-in {project}-{component}-{env} and their names are not judged.
            * @visibility frontend
            */
           lambdaFunction?: string;

@@ -83,9 +83,9 @@ async function actingIn(accountId: string, roleName: string) {
 }
 
 /** A Lambda client acting in an environment's account through a role there, as the backend does. */
-async function lambdaIn(
+export async function lambdaIn(
   environment: DemoEnvironment,
-  roleName: string,
+  roleName = 'environments-reader',
 ): Promise<LambdaClient> {
   return new LambdaClient(
     await actingIn(DEMO_FLEET.accounts[environment], roleName),

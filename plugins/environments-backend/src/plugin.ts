@@ -6,6 +6,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
+import { FunctionDiscovery } from './collector';
 import { assertKnownEnvironmentsKeys, readEnvironmentsConfig } from './config';
 import { DatabaseMatrixStore } from './database';
 import {
@@ -81,6 +82,7 @@ export const environmentsPlugin = createBackendPlugin({
         const catalog = new ServiceCatalog({
           catalog: deps.catalogService,
           auth: deps.auth,
+          environments,
         });
         const visibility = new ServiceVisibility({
           permissions: deps.permissions,
@@ -152,6 +154,7 @@ export const environmentsPlugin = createBackendPlugin({
             refresh,
             compliance,
             visibility,
+            discovery: FunctionDiscovery.fromConfig(config),
           }),
         );
 

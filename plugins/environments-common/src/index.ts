@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './annotationKeys';
 export * from './comparison';
 export * from './compliance';
 export * from './digest';

@@ -1,3 +1,4 @@
+import type { UnknownAnnotation } from './annotationKeys';
 import { DigestKind } from './digest';
 
 /** One environment of the ordered pipeline (dev → staging → prod), as configured. */
@@ -85,6 +86,34 @@ export interface EnvironmentState {
   freshness: Freshness;
   /** Comparison with the environment before this one; absent for the first environment. */
   comparison?: EnvironmentComparison;
+  /** Where the collector looked for the service's function, when none was found (`missing`). */
+  searched?: FunctionSearch;
+}
+
+/**
+ * Where the collector looks for a service's Lambda function in one environment: a function is found
+ * when it has one of the names, or carries all of the tags, in one of the locations.
+ */
+export interface FunctionSearch {
+  names: SearchedName[];
+  /** Tags a function must carry, all of them; a value matches any one listed, ignoring case. */
+  tags: Array<{ key: string; values: string[] }>;
+  locations: Array<{ accountId: string; region: string }>;
+}
+
+/** A name looked for: exact, or a pattern whose free tokens (`{purpose}`) match any text. */
+export interface SearchedName {
+  /** The name, or the convention with the service's values filled in, e.g. `billing-prod-api-{purpose}`. */
+  name: string;
+  /** `annotation`: named by `environments.io/function.<env>`; `convention`: the naming convention's. */
+  source: 'annotation' | 'convention';
+  /** The convention's pattern, e.g. `{project}-{env}-{component}-{purpose}`. */
+  convention?: string;
+  /**
+   * Where it is set: the annotation key, `environments.compliance.naming.conventions.lambdaFunction`,
+   * or `default` for the built-in `{project}-{component}-{env}`.
+   */
+  setBy: string;
 }
 
 /** How an environment relates to the one before it in order. */
@@ -102,6 +131,8 @@ export interface EnvironmentComparison {
 export interface EnvironmentMatrix {
   entityRef: string;
   environments: EnvironmentState[];
+  /** The entity's annotations that look meant for these plugins but are none they read. */
+  unknownAnnotations?: UnknownAnnotation[];
 }
 
 /**

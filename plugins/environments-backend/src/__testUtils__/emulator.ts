@@ -137,12 +137,21 @@ export function collectorFor(config: Config): {
   };
 }
 
+/** The demo's naming convention of Lambda functions, as app-config.yaml configures it. */
+export const DEMO_NAMING = {
+  compliance: {
+    naming: { conventions: { lambdaFunction: '{project}-{component}-{env}' } },
+  },
+};
+
 /** Collects the demo's environments once from the emulator, as the plugin configured for it does. */
 export async function collectOnce(
   endpoint: string,
   services: ServiceDescriptor[],
 ): Promise<{ result: RefreshResult; aws: AwsClientFactory }> {
-  const { collector, aws } = collectorFor(emulatorConfig(endpoint));
+  const { collector, aws } = collectorFor(
+    emulatorConfig(endpoint, { environments: DEMO_NAMING }),
+  );
   const result = await collector.collect({
     environments: DEMO_ENVIRONMENTS,
     services,
@@ -150,14 +159,18 @@ export async function collectOnce(
   return { result, aws };
 }
 
-/** Clients acting in an account of the emulator through the role the plugin reads with. */
-export async function awsClientsIn(endpoint: string, accountId: string) {
+/** Clients acting in an account (and region) of the emulator through the role the plugin reads with. */
+export async function awsClientsIn(
+  endpoint: string,
+  accountId: string,
+  region: string = REGION,
+) {
   const { sdkCredentialProvider } =
     await DefaultAwsCredentialsManager.fromConfig(
       emulatorConfig(endpoint),
     ).getCredentialProvider({ accountId });
   const clientConfig = {
-    region: REGION,
+    region,
     endpoint,
     credentials: sdkCredentialProvider,
   };

@@ -1,5 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { Config } from '@backstage/config';
 import {
   AwsCredentialsManager,
@@ -12,6 +13,7 @@ import { CloudFormationDriftAdapter } from './CloudFormationDriftAdapter';
 import { DEFAULT_RATE_LIMITS, RateLimits, readAwsAccessConfig } from './config';
 import { LambdaAdapter } from './LambdaAdapter';
 import { LocationRateLimiter } from './RateLimiter';
+import { ResourceTaggingAdapter } from './ResourceTaggingAdapter';
 import { AwsLocation, LocationReaderSource } from './types';
 
 /** Attempts per call, first one included: throttling backs off for up to ~20 s in total before giving up. */
@@ -27,6 +29,8 @@ export interface AwsLocationAdapters {
   cloudFormation: CloudFormationAdapter;
   /** Drift detection of the location's stacks: same client and CloudFormation budget as `cloudFormation`. */
   cloudFormationDrift: CloudFormationDriftAdapter;
+  /** Tagged resources of any type (Resource Groups Tagging API), one walk per call. */
+  tagging: ResourceTaggingAdapter;
 }
 
 /** Options of {@link AwsClientFactory}. */
@@ -129,6 +133,11 @@ export class AwsClientFactory implements LocationReaderSource {
       }),
       cloudFormationDrift: new CloudFormationDriftAdapter({
         client: cloudFormationClient,
+        limiter,
+        callCounter: this.callCounter,
+      }),
+      tagging: new ResourceTaggingAdapter({
+        client: new ResourceGroupsTaggingAPIClient(clientConfig()),
         limiter,
         callCounter: this.callCounter,
       }),

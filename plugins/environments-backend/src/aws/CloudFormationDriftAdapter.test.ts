@@ -18,6 +18,7 @@ const FAST_LIMITS = {
   getFunctionPerSecond: 1000,
   lambdaControlPlanePerSecond: 1000,
   cloudFormationPerSecond: 1000,
+  taggingPerSecond: 1000,
 };
 const STACK_ID =
   'arn:aws:cloudformation:eu-west-1:333333333333:stack/shop-checkout-api-prod/1';

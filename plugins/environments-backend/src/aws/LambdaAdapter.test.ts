@@ -16,6 +16,7 @@ const FAST_LIMITS = {
   getFunctionPerSecond: 1000,
   lambdaControlPlanePerSecond: 1000,
   cloudFormationPerSecond: 1000,
+  taggingPerSecond: 1000,
 };
 
 function factory(

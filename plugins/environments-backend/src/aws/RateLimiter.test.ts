@@ -6,6 +6,7 @@ describe('LocationRateLimiter', () => {
       getFunctionPerSecond: 1000,
       lambdaControlPlanePerSecond: 20,
       cloudFormationPerSecond: 1000,
+      taggingPerSecond: 1000,
     });
     const started = Date.now();
     const controlPlane = Promise.all(
@@ -31,6 +32,7 @@ describe('LocationRateLimiter', () => {
       getFunctionPerSecond: 5,
       lambdaControlPlanePerSecond: 5,
       cloudFormationPerSecond: 5,
+      taggingPerSecond: 5,
     });
     const controller = new AbortController();
     const made: number[] = [];

@@ -1,11 +1,15 @@
 import Bottleneck from 'bottleneck';
 import { RateLimits } from './config';
 
-/** The separate budgets AWS enforces: GetFunction has its own quota, other Lambda calls share one. */
+/**
+ * The separate budgets AWS enforces: GetFunction has its own quota, other Lambda calls share one,
+ * CloudFormation and the Resource Groups Tagging API have their own.
+ */
 export type CallBudget =
   | 'getFunction'
   | 'lambdaControlPlane'
-  | 'cloudFormation';
+  | 'cloudFormation'
+  | 'tagging';
 
 /**
  * Spaces the calls of one account-region so each budget stays under its rate. The SDK's adaptive retry
@@ -21,6 +25,7 @@ export class LocationRateLimiter {
       getFunction: limiter(rateLimits.getFunctionPerSecond),
       lambdaControlPlane: limiter(rateLimits.lambdaControlPlanePerSecond),
       cloudFormation: limiter(rateLimits.cloudFormationPerSecond),
+      tagging: limiter(rateLimits.taggingPerSecond),
     };
   }
 

@@ -8,6 +8,7 @@ describe('readAwsAccessConfig', () => {
       getFunctionPerSecond: 50,
       lambdaControlPlanePerSecond: 10,
       cloudFormationPerSecond: 5,
+      taggingPerSecond: 5,
     });
     expect(endpoints.size).toBe(0);
   });

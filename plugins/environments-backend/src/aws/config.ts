@@ -8,6 +8,8 @@ export interface RateLimits {
   lambdaControlPlanePerSecond: number;
   /** CloudFormation calls. */
   cloudFormationPerSecond: number;
+  /** Resource Groups Tagging API calls (`tag:GetResources` pages). */
+  taggingPerSecond: number;
 }
 
 /** Half the AWS quotas, so the product leaves room for deployments running at the same time. */
@@ -15,6 +17,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   getFunctionPerSecond: 50,
   lambdaControlPlanePerSecond: 10,
   cloudFormationPerSecond: 5,
+  taggingPerSecond: 5,
 };
 
 /** What the AWS access layer reads from the `environments` config section. */

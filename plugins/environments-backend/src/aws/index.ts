@@ -10,5 +10,6 @@ export { DEFAULT_RATE_LIMITS, readAwsAccessConfig } from './config';
 export type { AwsAccessConfig, RateLimits } from './config';
 export { LambdaAdapter, LIVE_ALIAS } from './LambdaAdapter';
 export { LocationRateLimiter } from './RateLimiter';
+export { ResourceTaggingAdapter } from './ResourceTaggingAdapter';
 export type { CallBudget } from './RateLimiter';
 export type * from './types';

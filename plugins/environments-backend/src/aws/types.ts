@@ -69,10 +69,33 @@ export interface CloudFormationReader {
   ): Promise<string[]>;
 }
 
+/** A resource as the Resource Groups Tagging API lists it: its ARN and its tags. */
+export interface TaggedResource {
+  arn: string;
+  tags: Record<string, string>;
+}
+
+/** Which tagged resources to list. */
+export interface TaggedResourceFilter {
+  /** Resource types as the Tagging API spells them, e.g. `lambda:function`, `dynamodb:table`. */
+  resourceTypes: string[];
+  /** Tag keys every resource must carry, with any value. */
+  tagKeys: string[];
+}
+
+/** Lists the tagged resources of one account-region, of every type the caller asks for, in one walk. */
+export interface TaggedResourceReader {
+  listTaggedResources(
+    filter: TaggedResourceFilter,
+    signal?: AbortSignal,
+  ): Promise<TaggedResource[]>;
+}
+
 /** The readers for one account-region. */
 export interface LocationReaders {
   lambda: LambdaReader;
   cloudFormation: CloudFormationReader;
+  tagging: TaggedResourceReader;
 }
 
 /** Gives the readers of an account-region; rejects when the account cannot be reached (e.g. no credentials). */

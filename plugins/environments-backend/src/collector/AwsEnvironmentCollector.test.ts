@@ -5,7 +5,10 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigReader } from '@backstage/config';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentDefinition,
+  parseNamingConvention,
+} from '@internal/backstage-plugin-environments-common';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
 import {
   accountOf,
@@ -20,6 +23,7 @@ import {
   mockFleet,
 } from '../aws/__testUtils__/mockFleet';
 import { AwsEnvironmentCollector } from './AwsEnvironmentCollector';
+import { FunctionDiscovery } from './FunctionDiscovery';
 import { ServiceDescriptor } from './types';
 
 const DEV = '111111111111';
@@ -105,11 +109,19 @@ function newCollector(
       getFunctionPerSecond: 2000,
       lambdaControlPlanePerSecond: 2000,
       cloudFormationPerSecond: 2000,
+      taggingPerSecond: 2000,
     },
     retry: FAST_RETRY,
     ...extra,
   });
-  return { aws, collector: new AwsEnvironmentCollector({ readers: aws }) };
+  // The demo's convention, configured.
+  const discovery = new FunctionDiscovery({
+    lambdaConvention: parseNamingConvention('{project}-{component}-{env}'),
+  });
+  return {
+    aws,
+    collector: new AwsEnvironmentCollector({ readers: aws, discovery }),
+  };
 }
 
 /** A published version of a fake function. */
@@ -225,17 +237,13 @@ describe('AwsEnvironmentCollector', () => {
         latestCodeSha256: hex('0'),
         stackName: 'shop-search-dev',
       },
-      // Tagged for the project but named without its token: outside the candidate rule, never read.
+      // Tagged for a service but named without even the project token: found by the tag walk.
       {
         accountId: PROD,
         name: 'mailer-prod',
         latestCodeSha256: hex('m'),
         live: { version: '1', codeSha256: hex('m') },
-        tags: {
-          Project: 'shop',
-          Component: 'notifications-worker',
-          Environment: 'prod',
-        },
+        tags: { Project: 'shop', Component: 'mailer', Environment: 'prod' },
       },
       {
         accountId: PROD,
@@ -249,6 +257,7 @@ describe('AwsEnvironmentCollector', () => {
       service('notifications-worker'),
       service('billing', { prod: 'legacy-billing' }),
       service('search'),
+      service('mailer'),
     ];
 
     beforeEach(() => {
@@ -298,7 +307,7 @@ describe('AwsEnvironmentCollector', () => {
       });
     });
 
-    it('finds a function that breaks the convention by its tags and names the expected name', async () => {
+    it('finds a function that breaks the convention by its tags, whatever its name, and names the expected name', async () => {
       const { collector } = newCollector();
 
       const result = await collector.collect({
@@ -329,6 +338,15 @@ describe('AwsEnvironmentCollector', () => {
           'staging',
         ).functions,
       ).toEqual([]);
+      expect(
+        environmentOf(result, 'component:default/mailer', 'prod').functions,
+      ).toEqual([
+        expect.objectContaining({
+          functionName: 'mailer-prod',
+          discoveredBy: 'tags',
+          expectedName: 'shop-mailer-prod',
+        }),
+      ]);
     });
 
     it('prefers the explicitly named function as primary over the convention name', async () => {
@@ -350,7 +368,8 @@ describe('AwsEnvironmentCollector', () => {
         ['legacy-billing', 'explicit', true],
         ['shop-billing-prod', 'convention', false],
       ]);
-      expect(prod.functions[0].expectedName).toBeUndefined();
+      // Named by annotation, still judged by the convention.
+      expect(prod.functions[0].expectedName).toBe('shop-billing-prod');
     });
 
     it('reports a function without a live alias from its $LATEST data, with no extra call', async () => {
@@ -378,7 +397,7 @@ describe('AwsEnvironmentCollector', () => {
       expect(getCalls).toHaveLength(1);
     });
 
-    it('reads only functions whose name holds the project token, explicit names aside', async () => {
+    it("reads only the functions found by name or by the tag walk, never another team's", async () => {
       const { collector } = newCollector();
 
       await collector.collect({ environments: ENVIRONMENTS, services });
@@ -389,6 +408,7 @@ describe('AwsEnvironmentCollector', () => {
         .sort();
       expect(read).toEqual([
         'legacy-billing',
+        'mailer-prod',
         'shop-billing-prod',
         'shop-checkout-api-dev',
         'shop-checkout-api-prod',
@@ -576,6 +596,7 @@ describe('AwsEnvironmentCollector', () => {
         listPages: calls['lambda:ListFunctions'] ?? 0,
         getFunction: calls['lambda:GetFunction'] ?? 0,
         describeStacksPages: calls['cloudformation:DescribeStacks'] ?? 0,
+        taggingPages: calls['tag:GetResources'] ?? 0,
         listStackResources: calls['cloudformation:ListStackResources'] ?? 0,
       };
     }
@@ -598,6 +619,8 @@ describe('AwsEnvironmentCollector', () => {
       const calls = countCalls(aws);
       // 45 functions per account: one ListFunctions page of 50 each.
       expect(calls.listPages).toBe(3);
+      // 40 tagged functions per account: one tag walk of one page per account, for all 40 services.
+      expect(calls.taggingPages).toBe(3);
       expect(calls.describeStacksPages).toBe(3);
       expect(calls.getFunction / found.length).toBeLessThanOrEqual(1.05);
       expect(calls.listStackResources).toBeLessThanOrEqual(stacks.length);
@@ -786,9 +809,12 @@ describe('AwsEnvironmentCollector', () => {
       expect(
         environmentOf(result, 'component:default/checkout-api', 'dev').complete,
       ).toBe(true);
+      // ListFunctions was tried twice (the tag walk beside it stops when the location fails).
       expect(
-        http.requests.filter(r =>
-          r.headers.authorization?.includes(`key-${STAGING}/`),
+        http.requests.filter(
+          r =>
+            r.headers.authorization?.includes(`key-${STAGING}/`) &&
+            r.path.endsWith('/functions'),
         ),
       ).toHaveLength(2);
     }, 30_000);

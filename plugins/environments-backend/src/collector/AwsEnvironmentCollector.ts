@@ -6,21 +6,21 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import {
   AwsLocation,
+  LambdaFunctionState,
   LocationReaders,
   LocationReaderSource,
   PublishedVersion,
   StackSummary,
 } from '../aws/types';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { FunctionDiscovery, ServiceSearch } from './FunctionDiscovery';
 import {
-  candidateFunctionNames,
-  DEFAULT_DISCOVERY_TAGS,
   DiscoveryTags,
-  findServiceFunctions,
   FunctionIndex,
-  isTagDiscoveryCandidate,
   LocatedFunction,
   markPrimary,
+  matchLocation,
+  nameHoldsProject,
 } from './serviceMatching';
 import {
   CollectedService,
@@ -41,34 +41,34 @@ interface LocationFindings {
   versions: Map<string, PublishedVersion[]>;
 }
 
+/** The Resource Groups Tagging API's name of Lambda functions. */
+const LAMBDA_FUNCTION_TYPE = 'lambda:function';
+
 /**
  * Collects what runs in every environment, one account-region at a time and all of them in parallel.
  * Per account-region: the ListFunctions(FunctionVersion=ALL) pages, which also give every published
- * version (the environment's history), one GetFunction(live) per candidate function, and, only
- * when some found function is not tagged with its stack, the DescribeStacks pages plus one
+ * version (the environment's history), and the GetResources pages of the functions carrying the
+ * discovery tag keys (one walk for every service); then one GetFunction(live) per function found, and,
+ * only when some found function is not tagged with its stack, the DescribeStacks pages plus one
  * ListStackResources per candidate stack. An account-region that fails becomes a FailedLocation.
  */
 export class AwsEnvironmentCollector implements EnvironmentCollector {
   private readonly readers: LocationReaderSource;
-  private readonly discoveryTags: DiscoveryTags;
+  private readonly discovery: FunctionDiscovery;
   private readonly logger?: LoggerService;
 
   /**
-   * Reads `environments.discovery` for the tag keys; AWS access comes from `readers`, by default an
-   * AwsClientFactory built from the same config (`aws`, `environments.accounts`, `environments.rateLimits`).
+   * Reads the discovery rules (`environments.discovery`, the Lambda naming convention); AWS access
+   * comes from `readers`, by default an AwsClientFactory built from the same config (`aws`,
+   * `environments.accounts`, `environments.rateLimits`).
    */
   static fromConfig(
     config: Config,
     options?: { readers?: LocationReaderSource; logger?: LoggerService },
   ): AwsEnvironmentCollector {
-    const discovery = config.getOptionalConfig('environments.discovery');
     return new AwsEnvironmentCollector({
       readers: options?.readers ?? AwsClientFactory.fromConfig(config),
-      discoveryTags: {
-        projectTag: discovery?.getOptionalString('projectTag'),
-        componentTag: discovery?.getOptionalString('componentTag'),
-        environmentTag: discovery?.getOptionalString('environmentTag'),
-      },
+      discovery: FunctionDiscovery.fromConfig(config),
       logger: options?.logger,
     });
   }
@@ -76,18 +76,16 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
   constructor(options: {
     /** The AWS adapters per account-region, usually an AwsClientFactory. */
     readers: LocationReaderSource;
-    /** Tag keys of tag discovery (config `environments.discovery`). */
+    /** How functions are found; by default the built-in convention and `discoveryTags`. */
+    discovery?: FunctionDiscovery;
+    /** Tag keys of tag discovery (config `environments.discovery`), when no `discovery` is given. */
     discoveryTags?: Partial<DiscoveryTags>;
     logger?: LoggerService;
   }) {
     this.readers = options.readers;
-    // Keys left undefined keep their default.
-    this.discoveryTags = { ...DEFAULT_DISCOVERY_TAGS };
-    for (const [key, value] of Object.entries(options.discoveryTags ?? {})) {
-      if (value) {
-        this.discoveryTags[key as keyof DiscoveryTags] = value;
-      }
-    }
+    this.discovery =
+      options.discovery ??
+      new FunctionDiscovery({ discoveryTags: options.discoveryTags });
     this.logger = options.logger;
   }
 
@@ -106,12 +104,18 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
       }
     }
 
+    // What to look for is decided once per refresh, for every service and environment.
+    const searches = services.flatMap(service =>
+      environments.map(environment =>
+        this.discovery.search(service, environment),
+      ),
+    );
     const findings = new Map<string, LocationFindings>();
     const failedLocations: FailedLocation[] = [];
     await Promise.all(
       [...locations.entries()].map(async ([key, location]) => {
-        const here = environments.filter(env =>
-          env.locations.some(l => locationKey(l) === key),
+        const here = searches.filter(search =>
+          search.environment.locations.some(l => locationKey(l) === key),
         );
         try {
           findings.set(
@@ -179,7 +183,7 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
 
   private async collectLocation(
     location: AwsLocation,
-    environments: EnvironmentDefinition[],
+    searches: ServiceSearch[],
     services: ServiceDescriptor[],
     outerSignal?: AbortSignal,
   ): Promise<LocationFindings> {
@@ -189,7 +193,7 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
       ? AbortSignal.any([outerSignal, failed.signal])
       : failed.signal;
     try {
-      return await this.readLocation(location, environments, services, signal);
+      return await this.readLocation(location, searches, services, signal);
     } catch (error) {
       failed.abort(error);
       throw error;
@@ -198,77 +202,75 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
 
   private async readLocation(
     location: AwsLocation,
-    environments: EnvironmentDefinition[],
+    searches: ServiceSearch[],
     services: ServiceDescriptor[],
     signal: AbortSignal,
   ): Promise<LocationFindings> {
     const readers = await this.readers.forLocation(location);
-    const listed = await readers.lambda.listFunctions(signal);
+    const { projectTag, componentTag, environmentTag } =
+      this.discovery.discoveryTags;
+    const [listed, tagged] = await Promise.all([
+      readers.lambda.listFunctions(signal),
+      readers.tagging.listTaggedResources(
+        {
+          resourceTypes: [LAMBDA_FUNCTION_TYPE],
+          tagKeys: [projectTag, componentTag, environmentTag],
+        },
+        signal,
+      ),
+    ]);
     const versions = new Map(
       listed.map(({ state, versions: published }) => [
         state.functionName,
         published,
       ]),
     );
-
-    // One GetFunction per candidate; a function without a live alias keeps its $LATEST data from the list.
-    const candidates = candidateFunctionNames(
-      listed.map(({ state }) => state.functionName),
-      services,
-      environments,
+    const tagsByName = new Map(
+      tagged.map(resource => [lambdaFunctionName(resource.arn), resource.tags]),
     );
+    // What the list and the tag walk say: the state of a function without a live alias.
+    const latest = new Map<string, LocatedFunction>(
+      listed.map(({ state }) => [
+        state.functionName,
+        { state: { ...state, tags: tagsByName.get(state.functionName) ?? {} } },
+      ]),
+    );
+    const match = (
+      functions: Map<string, LocatedFunction>,
+      judgeNames = false,
+    ) =>
+      matchLocation({
+        searches,
+        location,
+        // Indexed once per match: every service and environment is then a few look-ups.
+        index: new FunctionIndex(functions, this.discovery.discoveryTags),
+        discovery: this.discovery,
+        judgeNames,
+      });
+
+    // One GetFunction per function found by name or tags; `functions` keeps the order of the list.
+    const candidates = foundNames(match(latest));
+    const live = new Map<string, LambdaFunctionState | undefined>();
+    await forEachConcurrently([...candidates], signal, async name => {
+      live.set(name, await readers.lambda.getLiveFunction(name, signal));
+    });
     const functions = new Map<string, LocatedFunction>();
-    await forEachConcurrently(
-      listed
-        .map(({ state }) => state)
-        .filter(fn => candidates.has(fn.functionName)),
-      signal,
-      async fn => {
-        const live = await readers.lambda.getLiveFunction(
-          fn.functionName,
-          signal,
-        );
-        functions.set(fn.functionName, {
-          state: live ? { ...live, functionArn: fn.functionArn } : fn,
+    for (const [name, { state }] of latest) {
+      if (candidates.has(name)) {
+        const liveState = live.get(name);
+        functions.set(name, {
+          state: liveState
+            ? { ...liveState, functionArn: state.functionArn }
+            : state,
         });
-      },
-    );
-
-    const match = (): LocationFindings => {
-      // Indexed once per match: every service and environment is then a few map look-ups.
-      const index = new FunctionIndex(functions, this.discoveryTags);
-      const found = new Map<string, Map<string, FunctionResource[]>>();
-      for (const service of services) {
-        const perEnvironment = new Map<string, FunctionResource[]>();
-        for (const environment of environments) {
-          perEnvironment.set(
-            environment.name,
-            findServiceFunctions({
-              service,
-              environment,
-              location,
-              functions: index,
-            }),
-          );
-        }
-        found.set(service.entityRef, perEnvironment);
-      }
-      return { functions: found, versions };
-    };
-
-    const findings = match();
-    const found = new Set<string>();
-    for (const perEnvironment of findings.functions.values()) {
-      for (const resources of perEnvironment.values()) {
-        resources.forEach(resource => found.add(resource.functionName));
       }
     }
-    if (found.size === 0) {
-      return findings;
+
+    if (candidates.size > 0) {
+      await this.attachStacks(readers, functions, candidates, services, signal);
     }
-    await this.attachStacks(readers, functions, found, services, signal);
-    // Matched again so the resources carry the stacks just found.
-    return match();
+    // Matched again with what GetFunction said, names judged, with the stacks just found.
+    return { functions: match(functions, true), versions };
   }
 
   /**
@@ -309,8 +311,9 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
       !stacksKnownFromTags.has(stack.stackName) &&
       projects.some(
         project =>
-          isTagDiscoveryCandidate(stack.stackName, project) ||
-          stack.tags[this.discoveryTags.projectTag]?.toLowerCase() === project,
+          nameHoldsProject(stack.stackName, project) ||
+          stack.tags[this.discovery.discoveryTags.projectTag]?.toLowerCase() ===
+            project,
       );
     await forEachConcurrently(
       stacks.filter(mayHoldService),
@@ -353,6 +356,24 @@ async function forEachConcurrently<T>(
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker),
   );
+}
+
+/** The names of the functions found for any service. */
+function foundNames(
+  found: Map<string, Map<string, FunctionResource[]>>,
+): Set<string> {
+  const names = new Set<string>();
+  for (const perEnvironment of found.values()) {
+    for (const resources of perEnvironment.values()) {
+      resources.forEach(resource => names.add(resource.functionName));
+    }
+  }
+  return names;
+}
+
+/** `arn:aws:lambda:<region>:<account>:function:<name>` → `<name>`. */
+function lambdaFunctionName(arn: string): string {
+  return arn.split(':')[6] ?? arn;
 }
 
 function locationKey(location: AwsLocation): string {

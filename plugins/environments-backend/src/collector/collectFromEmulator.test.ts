@@ -224,6 +224,8 @@ describeWithMoto('collecting from the AWS emulator (moto)', () => {
       'lambda:ListFunctions': 3,
       // The six shop functions; crm-sync-prod is not read.
       'lambda:GetFunction': 6,
+      // One tag walk per account, for all services.
+      'tag:GetResources': 3,
       'cloudformation:DescribeStacks': 3,
       // moto does not tag functions with their stack: one call per shop stack.
       'cloudformation:ListStackResources': 6,

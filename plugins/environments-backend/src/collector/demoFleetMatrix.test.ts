@@ -51,6 +51,8 @@ describeWithMoto.each([1, 2, 3])(
       expect(calls).toEqual({
         'lambda:ListFunctions': 3,
         'lambda:GetFunction': 15,
+        // One tag walk per account (each holds 5 tagged functions: one page).
+        'tag:GetResources': 3,
         'cloudformation:DescribeStacks': 3,
         // moto does not tag functions with their stack: one call per stack.
         'cloudformation:ListStackResources': 15,

@@ -2,8 +2,10 @@ import {
   DiscoveryMethod,
   EnvironmentDefinition,
   FunctionResource,
+  NamePattern,
 } from '@internal/backstage-plugin-environments-common';
 import { AwsLocation, LambdaFunctionState, StackSummary } from '../aws/types';
+import type { FunctionDiscovery, ServiceSearch } from './FunctionDiscovery';
 import { ServiceDescriptor } from './types';
 
 /** Tag keys that discover a service's functions (config `environments.discovery`). */
@@ -19,28 +21,9 @@ export const DEFAULT_DISCOVERY_TAGS: DiscoveryTags = {
   environmentTag: 'Environment',
 };
 
-/**
- * The function name the naming convention gives a service in an environment:
- * `{project}-{component}-{env short name}`. The configurable naming convention replaces this later.
- */
-export function conventionFunctionName(
-  service: Pick<ServiceDescriptor, 'project' | 'component'>,
-  environment: Pick<EnvironmentDefinition, 'shortName'>,
-): string {
-  return `${service.project}-${service.component}-${environment.shortName}`;
-}
-
-/**
- * Whether a function may belong to a project through its tags, judged by its name alone: tags are only
- * known after one GetFunction per function, so only functions whose name contains the project token
- * (case-insensitive) are read. A function tagged for the project whose name lacks the token is not found
- * unless it is named explicitly with the `environments.io/function.<env>` annotation.
- */
-export function isTagDiscoveryCandidate(
-  functionName: string,
-  project: string,
-): boolean {
-  return functionName.toLowerCase().includes(project.toLowerCase());
+/** Whether a name holds a project token (case-insensitive): such a stack may hold the project's functions. */
+export function nameHoldsProject(name: string, project: string): boolean {
+  return name.toLowerCase().includes(project.toLowerCase());
 }
 
 /** Whether a function's tags say it is this service in this environment (values case-insensitive). */
@@ -75,14 +58,43 @@ export interface LocatedFunction {
   stack?: StackSummary;
 }
 
+/** A function in a {@link FunctionIndex}; `position` keeps the order of the indexed map. */
+interface IndexedFunction {
+  name: string;
+  located: LocatedFunction;
+  position: number;
+  environmentTag?: string;
+}
+
+/** The first position in `sorted` whose key is not below `key`. */
+function lowerBound<T>(sorted: T[], key: string, keyOf: (item: T) => string) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keyOf(sorted[middle]) < key) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+const reverse = (text: string) => [...text].reverse().join('');
+
 /**
- * The functions of one location, indexed once so that matching every service against them costs
- * O(functions + services) instead of O(functions × services): by name (explicit and convention
- * names) and by the lower-cased project and component tag values (tag discovery).
+ * The functions of one location, indexed once so that matching every service against them costs a few
+ * look-ups per service instead of a pass over every function: by name (explicit and exact convention
+ * names), by sorted name and reversed name (convention patterns with free tokens, by their fixed
+ * prefix or suffix), and by the lower-cased project and component tag values (tag discovery).
  */
 export class FunctionIndex {
   private readonly byName = new Map<string, IndexedFunction>();
   private readonly byTags = new Map<string, IndexedFunction[]>();
+  /** By name and by reversed name: built on the first pattern with free tokens. */
+  private sorted?: IndexedFunction[];
+  private sortedReversed?: Array<{ key: string; entry: IndexedFunction }>;
 
   /** Indexes `functions`; the LocatedFunction objects are shared, so stacks attached later show. */
   constructor(
@@ -118,6 +130,49 @@ export class FunctionIndex {
     return name === undefined ? undefined : this.byName.get(name);
   }
 
+  /**
+   * The functions whose names a convention pattern allows: the one exact name, else those starting
+   * with its fixed prefix (or ending with its suffix, when that is longer) that match the whole pattern.
+   * A pattern with free tokens at both ends is tested against every function.
+   */
+  matching(pattern: NamePattern): IndexedFunction[] {
+    if (pattern.exact) {
+      const entry = this.byName.get(pattern.text);
+      return entry ? [entry] : [];
+    }
+    const found: IndexedFunction[] = [];
+    if (pattern.prefix.length >= pattern.suffix.length) {
+      const { prefix } = pattern;
+      const sorted = (this.sorted ??= [...this.byName.values()].sort((a, b) =>
+        a.name < b.name ? -1 : 1,
+      ));
+      for (
+        let i = lowerBound(sorted, prefix, e => e.name);
+        i < sorted.length && sorted[i].name.startsWith(prefix);
+        i++
+      ) {
+        if (pattern.matches(sorted[i].name)) {
+          found.push(sorted[i]);
+        }
+      }
+    } else {
+      const suffix = reverse(pattern.suffix);
+      const sorted = (this.sortedReversed ??= [...this.byName.values()]
+        .map(entry => ({ key: reverse(entry.name), entry }))
+        .sort((a, b) => (a.key < b.key ? -1 : 1)));
+      for (
+        let i = lowerBound(sorted, suffix, e => e.key);
+        i < sorted.length && sorted[i].key.startsWith(suffix);
+        i++
+      ) {
+        if (pattern.matches(sorted[i].entry.name)) {
+          found.push(sorted[i].entry);
+        }
+      }
+    }
+    return found;
+  }
+
   /** The functions whose tags say they are this service, in any environment. */
   taggedFor(
     service: Pick<ServiceDescriptor, 'project' | 'component'>,
@@ -126,81 +181,102 @@ export class FunctionIndex {
   }
 }
 
-/** A function in a {@link FunctionIndex}; `position` keeps the order of the indexed map. */
-interface IndexedFunction {
-  name: string;
-  located: LocatedFunction;
-  position: number;
-  environmentTag?: string;
-}
-
 // Lower-cased as matchesTags compares; JSON keeps the two values apart whatever they contain.
 function tagKey(project: string, component: string): string {
   return JSON.stringify([project.toLowerCase(), component.toLowerCase()]);
 }
 
 /**
- * The functions of one location that belong to a service in an environment: named explicitly, named
- * by the convention, or tagged for it ({@link matchesTags}), in the order of `functions`. Pass a
- * {@link FunctionIndex} when matching many services against the same functions. `primary` is decided
- * later over all locations ({@link markPrimary}).
+ * The functions of one location that belong to each service in each environment: named explicitly,
+ * allowed by the service's naming convention, or tagged for it ({@link matchesTags}), each in the order
+ * of the index. A name that the conventions of several services allow (`billing-prod-api-{purpose}` and
+ * `billing-prod-api-gateway-{purpose}` both allow `billing-prod-api-gateway-handler`) belongs to the
+ * most specific pattern only. `primary` is decided later over all locations ({@link markPrimary}).
+ * Returns, per entity ref and environment name, the functions found.
  */
-export function findServiceFunctions(options: {
-  service: ServiceDescriptor;
-  environment: EnvironmentDefinition;
+export function matchLocation(options: {
+  searches: ServiceSearch[];
   location: AwsLocation;
-  functions: Map<string, LocatedFunction> | FunctionIndex;
-  discoveryTags?: DiscoveryTags;
-}): FunctionResource[] {
-  const { service, environment, location, functions } = options;
-  const index =
-    functions instanceof FunctionIndex
-      ? functions
-      : new FunctionIndex(functions, options.discoveryTags);
-  const explicitName = service.explicitFunctionNames[environment.name];
-  const conventionName = conventionFunctionName(service, environment);
-
-  // A function matching several ways counts once, by the strongest way: explicit, convention, tags.
-  const matched = new Map<string, [IndexedFunction, DiscoveryMethod]>();
-  const add = (entry: IndexedFunction | undefined, method: DiscoveryMethod) => {
-    if (entry && !matched.has(entry.name)) {
-      matched.set(entry.name, [entry, method]);
+  index: FunctionIndex;
+  discovery: FunctionDiscovery;
+  /** False when only which functions are found matters: names are then not judged (`expectedName`). */
+  judgeNames?: boolean;
+}): Map<string, Map<string, FunctionResource[]>> {
+  const { searches, location, index, discovery } = options;
+  const judge = options.judgeNames === false ? undefined : discovery;
+  const conventionMatches = searches.map(search =>
+    index.matching(search.pattern),
+  );
+  const mostSpecific = new Map<string, number>();
+  searches.forEach((search, i) => {
+    for (const entry of conventionMatches[i]) {
+      const best = mostSpecific.get(entry.name) ?? -1;
+      mostSpecific.set(entry.name, Math.max(best, search.pattern.fixedLength));
     }
+  });
+
+  const found = new Map<string, Map<string, FunctionResource[]>>();
+  searches.forEach((search, i) => {
+    // A function matching several ways counts once, by the strongest way: explicit, convention, tags.
+    const matched = new Map<string, [IndexedFunction, DiscoveryMethod]>();
+    const add = (
+      entry: IndexedFunction | undefined,
+      method: DiscoveryMethod,
+    ) => {
+      if (entry && !matched.has(entry.name)) {
+        matched.set(entry.name, [entry, method]);
+      }
+    };
+    add(index.named(search.explicitName), 'explicit');
+    for (const entry of conventionMatches[i]) {
+      if (mostSpecific.get(entry.name) === search.pattern.fixedLength) {
+        add(entry, 'convention');
+      }
+    }
+    for (const entry of index.taggedFor(search.service)) {
+      if (
+        entry.environmentTag !== undefined &&
+        search.tagValues.environments.includes(entry.environmentTag)
+      ) {
+        add(entry, 'tags');
+      }
+    }
+    const resources = [...matched.values()]
+      .sort(([a], [b]) => a.position - b.position)
+      .map(([{ located }, discoveredBy]) =>
+        toResource(located, location, discoveredBy, search, judge),
+      );
+    const perEnvironment =
+      found.get(search.service.entityRef) ??
+      new Map<string, FunctionResource[]>();
+    perEnvironment.set(search.environment.name, resources);
+    found.set(search.service.entityRef, perEnvironment);
+  });
+  return found;
+}
+
+/** A function found for a search in a location, as the collector reports it (`primary` decided later). */
+export function toResource(
+  { state, stack }: LocatedFunction,
+  location: AwsLocation,
+  discoveredBy: DiscoveryMethod,
+  search: ServiceSearch,
+  judge?: FunctionDiscovery,
+): FunctionResource {
+  const expectedName = judge?.expectedName(search, state.functionName);
+  return {
+    ...state,
+    accountId: location.accountId,
+    region: location.region,
+    discoveredBy,
+    ...(expectedName !== undefined ? { expectedName } : {}),
+    primary: false,
+    stack: stack && {
+      stackName: stack.stackName,
+      stackId: stack.stackId,
+      status: stack.status,
+    },
   };
-  add(index.named(explicitName), 'explicit');
-  add(index.named(conventionName), 'convention');
-  const environmentValues = [
-    environment.shortName.toLowerCase(),
-    environment.longName.toLowerCase(),
-  ];
-  for (const entry of index.taggedFor(service)) {
-    if (
-      entry.environmentTag !== undefined &&
-      environmentValues.includes(entry.environmentTag)
-    ) {
-      add(entry, 'tags');
-    }
-  }
-
-  return [...matched.values()]
-    .sort(([a], [b]) => a.position - b.position)
-    .map(([{ located }, discoveredBy]) => {
-      const { state, stack } = located;
-      return {
-        ...state,
-        accountId: location.accountId,
-        region: location.region,
-        discoveredBy,
-        // An explicit name is declared on purpose: it is not a breach of the convention.
-        expectedName: discoveredBy === 'explicit' ? undefined : conventionName,
-        primary: false,
-        stack: stack && {
-          stackName: stack.stackName,
-          stackId: stack.stackId,
-          status: stack.status,
-        },
-      };
-    });
 }
 
 /**
@@ -216,36 +292,4 @@ export function markPrimary(functions: FunctionResource[]): FunctionResource[] {
       a.region.localeCompare(b.region),
   );
   return ordered.map((fn, index) => ({ ...fn, primary: index === 0 }));
-}
-
-/**
- * The names among `functionNames` worth one GetFunction each: explicit and convention names of the
- * services in these environments, and tag-discovery candidates ({@link isTagDiscoveryCandidate}).
- */
-export function candidateFunctionNames(
-  functionNames: Iterable<string>,
-  services: ServiceDescriptor[],
-  environments: EnvironmentDefinition[],
-): Set<string> {
-  const named = new Set<string>();
-  for (const service of services) {
-    for (const environment of environments) {
-      const explicitName = service.explicitFunctionNames[environment.name];
-      if (explicitName) {
-        named.add(explicitName);
-      }
-      named.add(conventionFunctionName(service, environment));
-    }
-  }
-  const projects = [...new Set(services.map(service => service.project))];
-  const candidates = new Set<string>();
-  for (const name of functionNames) {
-    if (
-      named.has(name) ||
-      projects.some(project => isTagDiscoveryCandidate(name, project))
-    ) {
-      candidates.add(name);
-    }
-  }
-  return candidates;
 }

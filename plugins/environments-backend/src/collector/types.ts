@@ -1,6 +1,8 @@
 import {
   EnvironmentDefinition,
   FunctionResource,
+  NamingResourceType,
+  UnknownAnnotation,
 } from '@internal/backstage-plugin-environments-common';
 import { PublishedVersion } from '../aws/types';
 
@@ -13,6 +15,10 @@ export interface ServiceDescriptor {
   component: string;
   /** Explicit function names per environment name (annotations `environments.io/function.<env>`). */
   explicitFunctionNames: Record<string, string>;
+  /** Naming patterns from the service's `environments.io/naming-convention*` annotations. */
+  namingOverrides?: Partial<Record<NamingResourceType, string>>;
+  /** Annotations that look meant for these plugins but are none they read (set when read for the API). */
+  unknownAnnotations?: UnknownAnnotation[];
   title?: string;
   owner?: string;
   system?: string;

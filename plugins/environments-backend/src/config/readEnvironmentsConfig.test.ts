@@ -93,6 +93,7 @@ describe('readEnvironmentsConfig', () => {
       getFunctionPerSecond: 50,
       lambdaControlPlanePerSecond: 10,
       cloudFormationPerSecond: 5,
+      taggingPerSecond: 5,
     });
   });
 

@@ -320,6 +320,7 @@ describeWithMoto('compliance findings on the AWS emulator (moto)', () => {
             getFunctionPerSecond: 50,
             lambdaControlPlanePerSecond: 10,
             cloudFormationPerSecond: 5,
+            taggingPerSecond: 5,
           }),
           pollIntervalMs: 100,
         }),

@@ -3,10 +3,8 @@ import { HumanDuration } from '@backstage/types';
 import {
   DEFAULT_CATALOG_TAG_KEYS,
   EnvironmentDefinition,
-  NamingConvention,
-  NamingResourceType,
-  parseNamingConvention,
 } from '@internal/backstage-plugin-environments-common';
+import { readNamingConventions } from '../config/readNamingConventions';
 import { validateDeclaredValue } from './declared';
 import { ComplianceConfig, DeclaredValue, ParityKey } from './types';
 
@@ -36,20 +34,6 @@ export const DEFAULT_STACKS_PER_RUN = 5;
 /** How often the scheduled CloudFormation drift check runs unless configured otherwise. */
 export const DEFAULT_DRIFT_CHECK_FREQUENCY: HumanDuration = { hours: 6 };
 
-const CONVENTION_KEYS: Record<string, NamingResourceType> = {
-  lambdaFunction: 'lambda-function',
-  cloudFormationStack: 'cloudformation-stack',
-};
-
-/** Compiles a naming pattern, or throws an Error saying which config key holds the bad pattern. */
-function compileConvention(pattern: string, where: string): NamingConvention {
-  try {
-    return parseNamingConvention(pattern);
-  } catch (error) {
-    throw new Error(`${where}: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Reads `environments.compliance` and the per-environment `declared` and `requiredTags` of
  * `environments.definitions`. Throws an Error naming the config key that is wrong.
@@ -60,14 +44,7 @@ export function readComplianceConfig(
 ): ComplianceConfig {
   const compliance = config.getOptionalConfig('environments.compliance');
 
-  const naming: ComplianceConfig['naming'] = {};
-  for (const [key, type] of Object.entries(CONVENTION_KEYS)) {
-    const path = `environments.compliance.naming.conventions.${key}`;
-    const pattern = config.getOptionalString(path);
-    if (pattern !== undefined) {
-      naming[type] = compileConvention(pattern, path);
-    }
-  }
+  const naming = readNamingConventions(config);
 
   const allowedValues: Record<string, string[]> = {};
   const allowedConfig = compliance?.getOptionalConfig('tags.allowedValues');

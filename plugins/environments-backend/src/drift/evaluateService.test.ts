@@ -485,7 +485,7 @@ describe('evaluateService', () => {
     });
   });
 
-  it('does not check the name of a function named explicitly by annotation', () => {
+  it('checks the name of a function named explicitly by annotation too, saying the annotation names it', () => {
     const functions = everywhere('inventory-service');
     functions.prod = [
       fn('inventory-service', 'prod', {
@@ -499,7 +499,18 @@ describe('evaluateService', () => {
       service: facts('inventory-service'),
       config,
     });
-    expect(findings).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'naming',
+        environment: 'prod',
+        rule: 'naming.pattern',
+        actual: 'legacy-inventory',
+        expected: 'shop-inventory-service-prod',
+        message: expect.stringContaining(
+          'The annotation environments.io/function.prod names it, which finds it but does not exempt it.',
+        ),
+      }),
+    ]);
   });
 
   it('turns the last successful CloudFormation drift check into findings, for stacks still present', () => {

@@ -5,14 +5,13 @@ import {
   Finding,
   FunctionConfiguration,
   FunctionResource,
-  NAMING_RESOURCE_TYPES,
-  NamingContext,
   NamingConvention,
   NamingResourceType,
   checkName,
   checkTags,
-  namingConventionAnnotation,
-  parseNamingConvention,
+  conventionsInForce,
+  functionNameAnnotation,
+  serviceNamingContext,
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
 import { PARITY_KEYS } from './config';
@@ -135,28 +134,21 @@ function serviceConventions(
   input: EvaluateServiceInput,
   findings: Finding[],
 ): Partial<Record<NamingResourceType, NamingConvention>> {
-  const conventions = { ...input.config.naming };
-  for (const type of NAMING_RESOURCE_TYPES) {
-    const pattern = input.service.namingOverrides?.[type];
-    if (!pattern) {
-      continue;
-    }
-    try {
-      conventions[type] = parseNamingConvention(pattern);
-    } catch (error) {
-      findings.push({
-        kind: 'naming',
-        severity: 'error',
-        environment: input.environments[0]?.name ?? '',
-        resource: input.service.entityRef,
-        rule: 'naming.invalid-convention',
-        subject: namingConventionAnnotation(type),
-        message: `The annotation ${namingConventionAnnotation(
-          type,
-        )} is not a valid naming convention: ${(error as Error).message}`,
-        actual: pattern,
-      });
-    }
+  const { conventions, invalid } = conventionsInForce(
+    input.config.naming,
+    input.service.namingOverrides,
+  );
+  for (const override of invalid) {
+    findings.push({
+      kind: 'naming',
+      severity: 'error',
+      environment: input.environments[0]?.name ?? '',
+      resource: input.service.entityRef,
+      rule: 'naming.invalid-convention',
+      subject: override.annotation,
+      message: `The annotation ${override.annotation} is not a valid naming convention: ${override.error}`,
+      actual: override.pattern,
+    });
   }
   return conventions;
 }
@@ -185,16 +177,7 @@ export function evaluateService(input: EvaluateServiceInput): Finding[] {
       continue;
     }
     const environment = definition.name;
-    const namingContext: NamingContext = {
-      project: service.project,
-      component: service.component,
-      // `{service}` names the same thing as `{component}` in conventions that call it so.
-      service: service.component,
-      environment: {
-        shortName: definition.shortName,
-        longName: definition.longName,
-      },
-    };
+    const namingContext = serviceNamingContext(service, definition);
     const declared = effectiveDeclared(
       config,
       input.declaredOverrides,
@@ -204,8 +187,9 @@ export function evaluateService(input: EvaluateServiceInput): Finding[] {
 
     for (const fn of state.functions) {
       const lambdaConvention = conventions['lambda-function'];
-      // An explicit name (environments.io/function.<env>) is an exception the owners declared.
-      if (lambdaConvention && fn.discoveredBy !== 'explicit') {
+      // A function named by environments.io/function.<env> is judged too: the annotation finds it, it
+      // does not exempt it.
+      if (lambdaConvention) {
         const result = checkName(
           fn.functionName,
           lambdaConvention,
@@ -218,7 +202,13 @@ export function evaluateService(input: EvaluateServiceInput): Finding[] {
             environment,
             resource: fn.functionArn,
             rule: result.violation.rule,
-            message: `Lambda function ${result.violation.message}`,
+            message: `Lambda function ${result.violation.message}${
+              fn.discoveredBy === 'explicit'
+                ? ` The annotation ${functionNameAnnotation(
+                    environment,
+                  )} names it, which finds it but does not exempt it.`
+                : ''
+            }`,
             expected: result.violation.expected,
             actual: result.violation.actual,
           });

@@ -1,13 +1,12 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
-  COMPONENT_ANNOTATION,
   EnvironmentDefinition,
-  FUNCTION_NAME_ANNOTATION_PREFIX,
   FunctionResource,
   PROJECT_ANNOTATION,
 } from '@internal/backstage-plugin-environments-common';
 import { EnvironmentCollector, ServiceDescriptor } from '../collector/types';
+import { toServiceDescriptor } from '../service/ServiceCatalog';
 
 /** Finds the function that stands for a service in each environment, as AWS says now. */
 export interface FunctionLocator {
@@ -23,32 +22,14 @@ export interface FunctionLocator {
 
 /** The collector's view of a catalog entity; throws InputError naming the missing annotation. */
 export function describeService(entity: Entity): ServiceDescriptor {
-  const annotations = entity.metadata.annotations ?? {};
-  const project = annotations[PROJECT_ANNOTATION];
-  const entityRef = stringifyEntityRef(entity);
-  if (!project) {
+  if (!entity.metadata.annotations?.[PROJECT_ANNOTATION]?.trim()) {
     throw new InputError(
-      `${entityRef} has no ${PROJECT_ANNOTATION} annotation: the Environments plugins do not handle it`,
+      `${stringifyEntityRef(
+        entity,
+      )} has no ${PROJECT_ANNOTATION} annotation: the Environments plugins do not handle it`,
     );
   }
-  const explicitFunctionNames: Record<string, string> = {};
-  for (const [key, value] of Object.entries(annotations)) {
-    if (key.startsWith(FUNCTION_NAME_ANNOTATION_PREFIX) && value) {
-      explicitFunctionNames[key.slice(FUNCTION_NAME_ANNOTATION_PREFIX.length)] =
-        value;
-    }
-  }
-  return {
-    entityRef,
-    project,
-    component: annotations[COMPONENT_ANNOTATION] || entity.metadata.name,
-    explicitFunctionNames,
-    title: entity.metadata.title,
-    owner:
-      typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined,
-    system:
-      typeof entity.spec?.system === 'string' ? entity.spec.system : undefined,
-  };
+  return toServiceDescriptor(entity);
 }
 
 /**

@@ -13,8 +13,10 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   COMPONENT_ANNOTATION,
+  EnvironmentDefinition,
   FUNCTION_NAME_ANNOTATION_PREFIX,
   PROJECT_ANNOTATION,
+  findUnknownAnnotations,
   namingConventionOverrides,
 } from '@internal/backstage-plugin-environments-common';
 import { ServiceDescriptor } from '../collector/types';
@@ -58,10 +60,17 @@ export function entityNotFound(entityRef: string): NotFoundError {
 export class ServiceCatalog {
   private readonly catalog: CatalogService;
   private readonly auth: AuthService;
+  private readonly environments: EnvironmentDefinition[];
 
-  constructor(options: { catalog: CatalogService; auth: AuthService }) {
+  constructor(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+    /** The configured environments: per-environment annotations name one of them. */
+    environments?: EnvironmentDefinition[];
+  }) {
     this.catalog = options.catalog;
     this.auth = options.auth;
+    this.environments = options.environments ?? [];
   }
 
   /** Every service of the fleet, read with the plugin's own credentials. */
@@ -101,8 +110,9 @@ export class ServiceCatalog {
 
   /**
    * One service, read with the caller's credentials so that they only see what the catalog
-   * shows them. Throws NotFoundError when the entity is unknown, not a Component, or has no
-   * project annotation.
+   * shows them, with the annotations that look meant for these plugins but are none they read.
+   * Throws NotFoundError when the entity is unknown, not a Component, or has no project annotation
+   * (naming the misspelt key that is likely meant as it).
    */
   async getService(
     ref: CompoundEntityRef,
@@ -118,12 +128,26 @@ export class ServiceCatalog {
         `${entityRef} is a ${entity.kind}: only Components have environments`,
       );
     }
+    const unknownAnnotations = findUnknownAnnotations(
+      entity.metadata.annotations,
+      this.environments,
+    );
     if (!hasProject(entity)) {
+      const misspelt = unknownAnnotations.find(
+        unknown => unknown.likelyMeant === PROJECT_ANNOTATION,
+      );
       throw new NotFoundError(
-        `${entityRef} has no ${PROJECT_ANNOTATION} annotation: add it to the entity to show its environments (see docs/annotations.md)`,
+        `${entityRef} has no ${PROJECT_ANNOTATION} annotation${
+          misspelt
+            ? ` (it has ${misspelt.annotation}, which is likely meant as ${PROJECT_ANNOTATION})`
+            : ''
+        }: add it to the entity to show its environments (see docs/annotations.md)`,
       );
     }
-    return toServiceDescriptor(entity);
+    return {
+      ...toServiceDescriptor(entity),
+      ...(unknownAnnotations.length > 0 ? { unknownAnnotations } : {}),
+    };
   }
 }
 
@@ -142,12 +166,14 @@ export function toServiceDescriptor(entity: Entity): ServiceDescriptor {
         value.trim();
     }
   }
+  const namingOverrides = namingConventionOverrides(annotations);
   return {
     entityRef: stringifyEntityRef(entity),
     project: annotations[PROJECT_ANNOTATION].trim(),
     component:
       annotations[COMPONENT_ANNOTATION]?.trim() || entity.metadata.name,
     explicitFunctionNames,
+    ...(Object.keys(namingOverrides).length > 0 ? { namingOverrides } : {}),
     title: entity.metadata.title,
     owner: relatedRef(entity.spec?.owner, 'group', namespace),
     system: relatedRef(entity.spec?.system, 'system', namespace),
@@ -156,16 +182,16 @@ export function toServiceDescriptor(entity: Entity): ServiceDescriptor {
 
 /** What the compliance rules compare a Component's resources with. */
 export function toComplianceFacts(entity: Entity): ComplianceFacts {
-  const { entityRef, project, component, owner } = toServiceDescriptor(entity);
+  const { entityRef, project, component, owner, namingOverrides } =
+    toServiceDescriptor(entity);
   const annotations = entity.metadata.annotations ?? {};
-  const namingOverrides = namingConventionOverrides(annotations);
   const sourceLocation = annotations[SOURCE_LOCATION_ANNOTATION]?.trim();
   return {
     entityRef,
     project,
     component,
     ...(owner ? { owner } : {}),
-    ...(Object.keys(namingOverrides).length > 0 ? { namingOverrides } : {}),
+    ...(namingOverrides ? { namingOverrides } : {}),
     ...(sourceLocation ? { sourceLocation } : {}),
   };
 }

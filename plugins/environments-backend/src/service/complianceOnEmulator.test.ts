@@ -1,10 +1,4 @@
-import {
-  SchedulerService,
-  ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import fs from 'fs';
 import path from 'path';
@@ -16,7 +10,7 @@ import {
   startAwsEmulator,
   tagFunction,
 } from '../__testUtils__/emulator';
-import { environmentsPlugin, REFRESH_TASK_ID } from '../plugin';
+import { startRefreshedPlugin } from './__testUtils__/testBackend';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
@@ -76,25 +70,10 @@ describeWithMoto(
       });
       await seedDemoFleet({ endpoint: emulator.endpoint });
 
-      const scheduler = mockServices.scheduler() as SchedulerService & {
-        factory(options?: {
-          skipTaskRunOnStartup?: boolean;
-        }): ServiceFactory<SchedulerService>;
-        triggerTask(id: string): Promise<void>;
-      };
-      const backend = await startTestBackend({
-        features: [
-          environmentsPlugin,
-          mockServices.rootConfig.factory({
-            data: demoConfig(emulator.endpoint),
-          }),
-          catalogServiceMock.factory({ entities: demoEntities() }),
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-        ],
-      });
-      server = backend.server;
-      stopBackend = () => backend.stop();
-      await scheduler.triggerTask(REFRESH_TASK_ID);
+      ({ server, stop: stopBackend } = await startRefreshedPlugin({
+        config: demoConfig(emulator.endpoint),
+        entities: demoEntities(),
+      }));
     });
 
     afterAll(async () => {

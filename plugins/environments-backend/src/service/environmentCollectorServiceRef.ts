@@ -6,6 +6,7 @@ import {
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { AwsClientFactory } from '../aws';
 import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
+import { FunctionDiscovery } from '../collector/FunctionDiscovery';
 import { EnvironmentCollector } from '../collector/types';
 import { readEnvironmentsConfig } from '../config';
 import { StackDriftDetectorSource } from '../drift';
@@ -49,10 +50,9 @@ export const environmentCollectorServiceRef =
           aws: awsClientFactoryServiceRef,
         },
         factory({ config, logger, aws }) {
-          const { discoveryTags } = readEnvironmentsConfig(config);
           return new AwsEnvironmentCollector({
             readers: aws,
-            discoveryTags,
+            discovery: FunctionDiscovery.fromConfig(config),
             logger,
           });
         },

@@ -1,8 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentDefinition,
+  EnvironmentMatrix,
+} from '@internal/backstage-plugin-environments-common';
 import express from 'express';
+import { FunctionDiscovery } from '../collector/FunctionDiscovery';
+import { ServiceDescriptor } from '../collector/types';
 import { MatrixStore } from '../database/MatrixStore';
 import { StackDriftCheck } from '../drift';
 import { createOpenApiRouter } from '../schema/openapi';
@@ -23,6 +28,8 @@ export async function createRouter(options: {
   refresh: RefreshService;
   compliance: ComplianceService;
   visibility: ServiceVisibility;
+  /** The rules the collector finds functions by: the API says where it looked. */
+  discovery: FunctionDiscovery;
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -32,7 +39,10 @@ export async function createRouter(options: {
     refresh,
     compliance,
     visibility,
+    discovery,
   } = options;
+  const explain = (matrix: EnvironmentMatrix, service: ServiceDescriptor) =>
+    explainMatrix(matrix, service, discovery, environments);
   const router = await createOpenApiRouter();
 
   // Typed routes narrow params and query; credentials only need the headers.
@@ -49,7 +59,7 @@ export async function createRouter(options: {
       req.params,
       await credentials(req),
     );
-    res.json(await store.getMatrix(service.entityRef));
+    res.json(explain(await store.getMatrix(service.entityRef), service));
   });
 
   router.get(
@@ -78,7 +88,7 @@ export async function createRouter(options: {
       req.params,
       await credentials(req),
     );
-    res.json(await refresh.refreshService(service));
+    res.json(explain(await refresh.refreshService(service), service));
   });
 
   // The store serves the same page object until the fleet changes: it is serialised (and its ETag
@@ -164,6 +174,35 @@ export async function createRouter(options: {
   });
 
   return router;
+}
+
+/**
+ * The matrix as the API gives it: in each environment where nothing was found, where the collector
+ * looked (names, tags, accounts and regions); and the entity's annotations that look meant for these
+ * plugins but are none they read.
+ */
+function explainMatrix(
+  matrix: EnvironmentMatrix,
+  service: ServiceDescriptor,
+  discovery: FunctionDiscovery,
+  environments: EnvironmentDefinition[],
+): EnvironmentMatrix {
+  const definitions = new Map(environments.map(e => [e.name, e]));
+  return {
+    ...matrix,
+    environments: matrix.environments.map(state => {
+      const definition = definitions.get(state.environment);
+      return state.status === 'missing' && definition
+        ? {
+            ...state,
+            searched: discovery.describe(discovery.search(service, definition)),
+          }
+        : state;
+    }),
+    ...(service.unknownAnnotations?.length
+      ? { unknownAnnotations: service.unknownAnnotations }
+      : {}),
+  };
 }
 
 /** The API's shape of a service's findings: drift checks without their resource details (the findings carry them). */

@@ -1,5 +1,10 @@
 import { ANNOTATION_PREFIX } from '../annotations';
-import { NAMING_RESOURCE_TYPES, NamingResourceType } from './naming';
+import {
+  NAMING_RESOURCE_TYPES,
+  NamingConvention,
+  NamingResourceType,
+  parseNamingConvention,
+} from './naming';
 
 /**
  * A service's own naming convention for its Lambda functions, overriding the configured one, e.g.
@@ -36,4 +41,47 @@ export function namingConventionOverrides(
     }
   }
   return overrides;
+}
+
+/** A service's naming annotation that is not a valid pattern. */
+export interface InvalidNamingOverride {
+  resourceType: NamingResourceType;
+  /** The annotation key, e.g. `environments.io/naming-convention`. */
+  annotation: string;
+  pattern: string;
+  /** What is wrong with the pattern. */
+  error: string;
+}
+
+/**
+ * The naming conventions in force for a service: its own (from {@link namingConventionOverrides}) where
+ * valid, else the configured ones; a resource type with neither is not judged. Invalid annotations are
+ * returned so that the caller can report them.
+ */
+export function conventionsInForce(
+  configured: Partial<Record<NamingResourceType, NamingConvention>>,
+  overrides: Partial<Record<NamingResourceType, string>> | undefined,
+): {
+  conventions: Partial<Record<NamingResourceType, NamingConvention>>;
+  invalid: InvalidNamingOverride[];
+} {
+  const conventions = { ...configured };
+  const invalid: InvalidNamingOverride[] = [];
+  for (const resourceType of NAMING_RESOURCE_TYPES) {
+    const pattern = overrides?.[resourceType];
+    if (!pattern) {
+      continue;
+    }
+    try {
+      conventions[resourceType] = parseNamingConvention(pattern);
+    } catch (error) {
+      invalid.push({
+        resourceType,
+        annotation: namingConventionAnnotation(resourceType),
+        pattern,
+        error: (error as Error).message,
+      });
+    }
+  }
+  return { conventions, invalid };
 }

@@ -2,3 +2,4 @@ export * from './annotations';
 export * from './findings';
 export * from './naming';
 export * from './tags';
+export * from './namePattern';

@@ -220,7 +220,8 @@ export function applyTokenCase(value: string, tokenCase: TokenCase): string {
   }
 }
 
-function contextValue(
+/** A token's value in a context, before its case is applied; undefined for a free token the context lacks. */
+export function tokenValue(
   token: NamingToken,
   context: NamingContext,
 ): string | undefined {
@@ -252,7 +253,7 @@ export function renderName(
       if (part.type === 'literal') {
         return part.text;
       }
-      const value = contextValue(part.token, context);
+      const value = tokenValue(part.token, context);
       if (value !== undefined) {
         return applyTokenCase(value, part.case);
       }
@@ -309,7 +310,7 @@ function variantValue(
   if (variant.swappedSpelling && (token === 'env' || token === 'envLong')) {
     token = token === 'env' ? 'envLong' : 'env';
   }
-  const value = contextValue(token, context);
+  const value = tokenValue(token, context);
   return value === undefined ? undefined : applyTokenCase(value, part.case);
 }
 
@@ -356,21 +357,12 @@ function describeOrder(convention: NamingConvention, order: number[]): string {
     .join('');
 }
 
-/**
- * Checks a resource name against a convention. Returns the expected name, and when the name breaks the
- * convention, which rules it breaks: the environment's other spelling (`production` for `prod`), the
- * right parts in the wrong order, the wrong letter case, other separators, or simply another pattern.
- */
-export function checkName(
-  name: string,
-  convention: NamingConvention,
+/** Every way of reading a name against a convention, the fewest deviations first. */
+function looseVariants(
+  tokens: Array<Extract<NamingPart, { type: 'token' }>>,
+  identity: number[],
   context: NamingContext,
-): NameCheckResult {
-  const tokens = convention.parts.filter(
-    (part): part is Extract<NamingPart, { type: 'token' }> =>
-      part.type === 'token',
-  );
-  const identity = tokens.map((_, index) => index);
+): Variant[] {
   const orders =
     tokens.length <= MAX_TOKENS_FOR_ORDER
       ? [
@@ -403,8 +395,32 @@ export function checkName(
     Number(v.order !== identity);
   variants.sort((a, b) => deviations(a) - deviations(b));
 
-  let found: Match | undefined;
-  for (const variant of variants) {
+  return variants;
+}
+
+/**
+ * Checks a resource name against a convention. Returns the expected name, and when the name breaks the
+ * convention, which rules it breaks: the environment's other spelling (`production` for `prod`), the
+ * right parts in the wrong order, the wrong letter case, other separators, or simply another pattern.
+ */
+export function checkName(
+  name: string,
+  convention: NamingConvention,
+  context: NamingContext,
+): NameCheckResult {
+  const tokens = convention.parts.filter(
+    (part): part is Extract<NamingPart, { type: 'token' }> =>
+      part.type === 'token',
+  );
+  const identity = tokens.map((_, index) => index);
+  // Most names follow their convention: read them as written before trying every looser reading.
+  let found = matchVariant(convention, context, name, {
+    order: identity,
+    swappedSpelling: false,
+    ignoreCase: false,
+    anySeparator: false,
+  });
+  for (const variant of found ? [] : looseVariants(tokens, identity, context)) {
     found = matchVariant(convention, context, name, variant);
     if (found) {
       break;

@@ -8,6 +8,7 @@ import {
   EnvironmentState,
   FleetServiceSummary,
   FunctionResource,
+  FunctionSearch,
   FunctionVersionSummary,
   PromotionRequest,
   RollbackRecord,
@@ -150,12 +151,46 @@ export function running(
   };
 }
 
-export function missing(env: string): EnvironmentState {
+/** Where the backend says it looked for `component` in `env`, by the demo's convention. */
+export function searchedFor(
+  component: string,
+  env: string,
+  extra: Partial<FunctionSearch> = {},
+): FunctionSearch {
+  const spellings = environments.find(e => e.name === env)!;
+  return {
+    names: [
+      {
+        name: `shop-${component}-${spellings.shortName}`,
+        source: 'convention',
+        convention: '{project}-{component}-{env}',
+        setBy: 'environments.compliance.naming.conventions.lambdaFunction',
+      },
+    ],
+    tags: [
+      { key: 'Project', values: ['shop'] },
+      { key: 'Component', values: [component] },
+      {
+        key: 'Environment',
+        values: [...new Set([spellings.shortName, spellings.longName])],
+      },
+    ],
+    locations: spellings.locations,
+    ...extra,
+  };
+}
+
+/** An environment where nothing was found; `searched` is where the backend says it looked. */
+export function missing(
+  env: string,
+  searched?: FunctionSearch,
+): EnvironmentState {
   return {
     environment: env,
     status: 'missing',
     functions: [],
     freshness: { refreshedAt: hoursAgo(0.1), stale: false },
+    ...(searched ? { searched } : {}),
   };
 }
 

@@ -9,6 +9,11 @@ import {
   ListFunctionsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+  TagFilter,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { accountOf } from './fakes';
 
@@ -202,12 +207,45 @@ export function mockFleet(fleet: {
       };
     });
 
+  // The tag walk: functions carrying every filtered key (with a value among the filter's, if any).
+  const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+  tagging.on(GetResourcesCommand).callsFake(async (input, getClient) => {
+    const accountId = await account(getClient);
+    const all = fleet.functions
+      .filter(
+        fn =>
+          fn.accountId === accountId &&
+          fn.tags &&
+          (input.ResourceTypeFilters ?? []).includes('lambda:function') &&
+          (input.TagFilters ?? []).every(
+            (filter: TagFilter) =>
+              fn.tags![filter.Key!] !== undefined &&
+              (!filter.Values?.length ||
+                filter.Values.includes(fn.tags![filter.Key!])),
+          ),
+      )
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const start = input.PaginationToken ? Number(input.PaginationToken) : 0;
+    const end = start + (input.ResourcesPerPage ?? 50);
+    return {
+      $metadata: {},
+      ResourceTagMappingList: all.slice(start, end).map(fn => ({
+        ResourceARN: `${REGION_ACCOUNT_ARN(accountId)}:function:${fn.name}`,
+        Tags: Object.entries(fn.tags!).map(([Key, Value]) => ({ Key, Value })),
+      })),
+      // AWS ends the walk with an empty token.
+      PaginationToken: end < all.length ? String(end) : '',
+    };
+  });
+
   return {
     lambda,
     cloudFormation,
+    tagging,
     restore() {
       lambda.restore();
       cloudFormation.restore();
+      tagging.restore();
     },
   };
 }

@@ -1,7 +1,13 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  createServiceFactory,
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import request from 'supertest';
 import { EnvironmentCollector, RefreshResult } from '../../collector/types';
 import {
   collected,
@@ -14,6 +20,7 @@ import {
   StackDriftDetectorSource,
   StackDriftReport,
 } from '../../drift';
+import { environmentsPlugin, REFRESH_TASK_ID } from '../../plugin';
 import { environmentCollectorServiceRef } from '../environmentCollectorServiceRef';
 
 /** The demo's `environments` config section, without endpoints (nothing reaches AWS in these tests). */
@@ -255,4 +262,30 @@ export class FakeDriftDetectors implements StackDriftDetectorSource {
       },
     };
   }
+}
+
+/**
+ * The whole plugin with this config and catalog, as a backend would run it, after one scheduled
+ * refresh of the fleet (the scheduler runs nothing on its own).
+ */
+export async function startRefreshedPlugin(options: {
+  config: JsonObject;
+  entities: Entity[];
+}): Promise<{ server: Parameters<typeof request>[0]; stop(): Promise<void> }> {
+  const scheduler = mockServices.scheduler() as SchedulerService & {
+    factory(options?: {
+      skipTaskRunOnStartup?: boolean;
+    }): ServiceFactory<SchedulerService>;
+    triggerTask(id: string): Promise<void>;
+  };
+  const backend = await startTestBackend({
+    features: [
+      environmentsPlugin,
+      mockServices.rootConfig.factory({ data: options.config }),
+      catalogServiceMock.factory({ entities: options.entities }),
+      scheduler.factory({ skipTaskRunOnStartup: true }),
+    ],
+  });
+  await scheduler.triggerTask(REFRESH_TASK_ID);
+  return { server: backend.server, stop: () => backend.stop() };
 }

@@ -14,6 +14,7 @@ import {
   missing,
   paymentsMatrix,
   running,
+  searchedFor,
   serviceFindings,
   stackCheck,
 } from '../../testing/fixtures';
@@ -220,37 +221,49 @@ describe('EnvironmentMatrix', () => {
     expect(cell('Stack', 'Production')).toHaveTextContent('UPDATE_COMPLETE');
   });
 
-  it('flags a resource found by tags that breaks the naming convention', async () => {
-    const api = fakeApi({
-      getMatrix: jest.fn().mockResolvedValue(
-        matrix('notifications-worker', [
-          running('notifications-worker', 'dev', 'a'),
-          running('notifications-worker', 'staging', 'a'),
-          running(
-            'notifications-worker',
-            'prod',
-            'a',
-            {},
-            {
-              functionName: 'shop-notifications-worker-production',
-              discoveredBy: 'tags',
-              expectedName: 'shop-notifications-worker-prod',
-            },
-          ),
-        ]),
-      ),
-    });
-    await renderMatrix(api, entity('notifications-worker'));
-    await screen.findByRole('table', { name: /Environments of/ });
-    const prod = cell('Resources found', 'Production');
-    expect(prod).toHaveTextContent('shop-notifications-worker-production');
-    expect(prod).toHaveTextContent(
+  it.each([
+    [
+      'found by tags',
+      'tags' as const,
       'found by tags, named against the convention: expected shop-notifications-worker-prod',
-    );
-    expect(cell('Resources found', 'Staging')).not.toHaveTextContent(
-      'named against the convention',
-    );
-  });
+    ],
+    [
+      'named by annotation',
+      'explicit' as const,
+      'named by annotation, against the convention: expected shop-notifications-worker-prod',
+    ],
+  ])(
+    'flags a resource %s that breaks the naming convention',
+    async (_how, discoveredBy, flag) => {
+      const api = fakeApi({
+        getMatrix: jest.fn().mockResolvedValue(
+          matrix('notifications-worker', [
+            running('notifications-worker', 'dev', 'a'),
+            running('notifications-worker', 'staging', 'a'),
+            running(
+              'notifications-worker',
+              'prod',
+              'a',
+              {},
+              {
+                functionName: 'shop-notifications-worker-production',
+                discoveredBy,
+                expectedName: 'shop-notifications-worker-prod',
+              },
+            ),
+          ]),
+        ),
+      });
+      await renderMatrix(api, entity('notifications-worker'));
+      await screen.findByRole('table', { name: /Environments of/ });
+      const prod = cell('Resources found', 'Production');
+      expect(prod).toHaveTextContent('shop-notifications-worker-production');
+      expect(prod).toHaveTextContent(flag);
+      expect(cell('Resources found', 'Staging')).not.toHaveTextContent(
+        'named against the convention',
+      );
+    },
+  );
 
   it('shows stale data with the error and its age', async () => {
     const threeHoursAgo = new Date(Date.now() - 3 * 3600 * 1000).toISOString();
@@ -285,37 +298,135 @@ describe('EnvironmentMatrix', () => {
     );
   });
 
-  it('says what was searched when the service is found in no environment', async () => {
+  it('says where the backend looked when the service is found in no environment', async () => {
+    // Another convention than the demo's, told by the API: the page computes nothing itself.
+    const billing = (env: string, name: string) =>
+      searchedFor('api', env, {
+        names: [
+          {
+            name,
+            source: 'convention',
+            convention: '{project}-{env}-{component}-{purpose}',
+            setBy: 'environments.compliance.naming.conventions.lambdaFunction',
+          },
+        ],
+        locations: [{ accountId: '444444444444', region: 'us-east-1' }],
+      });
+    const prod = billing('prod', 'billing-prod-api-{purpose}');
+    prod.names.unshift({
+      name: 'legacy-billing',
+      source: 'annotation',
+      setBy: 'environments.io/function.prod',
+    });
+    const api = fakeApi({
+      getMatrix: jest
+        .fn()
+        .mockResolvedValue(
+          matrix('api', [
+            missing('dev', billing('dev', 'billing-dev-api-{purpose}')),
+            missing(
+              'staging',
+              billing('staging', 'billing-staging-api-{purpose}'),
+            ),
+            missing('prod', prod),
+          ]),
+        ),
+    });
+    await renderMatrix(api, entity('api'));
+    expect(
+      await screen.findByText('api was not found in any environment'),
+    ).toBeInTheDocument();
+    const items = screen.getAllByRole('listitem').map(li => li.textContent);
+    expect(items).toEqual([
+      'Development: a function named billing-dev-api-{purpose} (naming convention {project}-{env}-{component}-{purpose}, from environments.compliance.naming.conventions.lambdaFunction), or tagged Project=shop, Component=api, Environment=dev or development, in 444444444444/us-east-1',
+      expect.stringContaining('named billing-staging-api-{purpose}'),
+      'Production: a function named legacy-billing (annotation environments.io/function.prod) or named billing-prod-api-{purpose} (naming convention {project}-{env}-{component}-{purpose}, from environments.compliance.naming.conventions.lambdaFunction), or tagged Project=shop, Component=api, Environment=prod or production, in 444444444444/us-east-1',
+    ]);
+  });
+
+  it('says where it looked in the one environment where nothing was found', async () => {
     const api = fakeApi({
       getMatrix: jest
         .fn()
         .mockResolvedValue(
           matrix('checkout-api', [
-            missing('dev'),
-            missing('staging'),
-            missing('prod'),
+            running('checkout-api', 'dev', 'a'),
+            running('checkout-api', 'staging', 'a'),
+            missing('prod', searchedFor('checkout-api', 'prod')),
           ]),
         ),
     });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    expect(cell('Digest', 'Production')).toHaveTextContent('not found');
+    expect(cell('Resources found', 'Production')).toHaveTextContent(
+      'none found; looked for a function named shop-checkout-api-prod (naming convention {project}-{component}-{env}, from environments.compliance.naming.conventions.lambdaFunction), or tagged Project=shop, Component=checkout-api, Environment=prod or production, in 333333333333/eu-west-1',
+    );
+  });
+
+  it('shows a function found without a live alias as found, with no live alias', async () => {
+    const api = fakeApi({
+      getMatrix: jest
+        .fn()
+        .mockResolvedValue(
+          matrix('checkout-api', [
+            running('checkout-api', 'dev', 'a'),
+            running(
+              'checkout-api',
+              'staging',
+              'a',
+              { digest: undefined, liveVersion: undefined },
+              { liveAlias: null },
+            ),
+            running('checkout-api', 'prod', 'a'),
+          ]),
+        ),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    await screen.findByRole('table', { name: /Environments of/ });
+    expect(cell('Digest', 'Staging')).toHaveTextContent('found, no live alias');
+    expect(cell('Digest', 'Staging')).not.toHaveTextContent('not found');
+    expect(cell('Live version', 'Staging')).toHaveTextContent('no live alias');
+    expect(cell('Resources found', 'Staging')).toHaveTextContent(
+      'shop-checkout-api-staging',
+    );
+  });
+
+  it('names the annotation a misspelt key is likely meant as', async () => {
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue({
+        ...checkoutMatrix,
+        unknownAnnotations: [
+          {
+            annotation: 'environments.io/fuction.prod',
+            likelyMeant: 'environments.io/function.prod',
+            message:
+              'The annotation environments.io/fuction.prod is not one the Environments plugins read: did you mean environments.io/function.prod?',
+          },
+        ],
+      }),
+    });
+    await renderMatrix(api, entity('checkout-api'));
+    expect(
+      await screen.findByText(
+        /The annotation environments\.io\/fuction\.prod is not one the Environments plugins read: did you mean environments\.io\/function\.prod\?/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('names the project annotation when the entity carries a misspelt one', async () => {
+    const api = fakeApi();
     await renderMatrix(
       api,
-      entity('checkout-api', {
-        'environments.io/project': 'shop',
-        'environments.io/function.prod': 'legacy-checkout',
-      }),
+      entity('checkout-api', { 'environments.io/projcet': 'shop' }),
     );
+    expect(screen.getByText('Missing Annotation')).toBeInTheDocument();
     expect(
-      await screen.findByText('checkout-api was not found in any environment'),
+      screen.getByText(
+        /The annotation environments\.io\/projcet is not one the Environments plugins read: did you mean environments\.io\/project\?/,
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByText('shop-checkout-api-dev')).toBeInTheDocument();
-    expect(screen.getByText('shop-checkout-api-staging')).toBeInTheDocument();
-    expect(screen.getByText('legacy-checkout')).toBeInTheDocument();
-    expect(
-      screen.getByText(/annotation environments\.io\/function\.prod/),
-    ).toBeInTheDocument();
-    expect(
-      screen.getAllByText(/tagged Project=shop, Component=checkout-api/),
-    ).toHaveLength(3);
+    expect(api.getMatrix).not.toHaveBeenCalled();
   });
 
   it('refreshes the service from AWS when Refresh is pressed', async () => {

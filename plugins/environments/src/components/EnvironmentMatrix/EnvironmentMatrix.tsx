@@ -13,6 +13,7 @@ import {
 import {
   EnvironmentState,
   PROJECT_ANNOTATION,
+  findUnknownAnnotations,
   isEnvironmentsAvailable,
 } from '@internal/backstage-plugin-environments-common';
 import Box from '@material-ui/core/Box';
@@ -138,14 +139,24 @@ function MatrixContent(props: { entity: Entity }) {
       />
     );
   }
+  const titles = new Map(environments.map(e => [e.name, e.title]));
+  const annotationWarnings = matrix.unknownAnnotations?.map(unknown => (
+    <WarningPanel
+      key={unknown.annotation}
+      severity="warning"
+      title={unknown.message}
+    />
+  ));
   if (states.every(s => s.status !== 'ok')) {
     return (
       <>
         {refreshFailure}
+        {annotationWarnings}
         {states.some(s => s.status === 'missing') ? (
           <NotFoundAnywhere
-            entity={entity}
-            environments={environments}
+            name={entity.metadata.name}
+            states={states}
+            titles={titles}
             action={refreshButton}
           />
         ) : (
@@ -160,7 +171,6 @@ function MatrixContent(props: { entity: Entity }) {
     );
   }
 
-  const titles = new Map(environments.map(e => [e.name, e.title]));
   const actions = (
     <Box display="flex" style={{ gap: 8 }}>
       <DriftCheckButton
@@ -173,6 +183,7 @@ function MatrixContent(props: { entity: Entity }) {
   return (
     <InfoCard title="Environments" action={actions} noPadding>
       {refreshFailure}
+      {annotationWarnings}
       {compliance.error && (
         <WarningPanel
           severity="warning"
@@ -309,7 +320,23 @@ function MatrixContent(props: { entity: Entity }) {
 export function EnvironmentMatrix() {
   const { entity } = useEntity();
   if (!isEnvironmentsAvailable(entity)) {
-    return <MissingAnnotationEmptyState annotation={PROJECT_ANNOTATION} />;
+    // A misspelt key (environments.io/projcet) is named, with the one it is likely meant as.
+    const misspelt = findUnknownAnnotations(
+      entity.metadata.annotations,
+      [],
+    ).filter(unknown => unknown.likelyMeant === PROJECT_ANNOTATION);
+    return (
+      <>
+        {misspelt.map(unknown => (
+          <WarningPanel
+            key={unknown.annotation}
+            severity="warning"
+            title={unknown.message}
+          />
+        ))}
+        <MissingAnnotationEmptyState annotation={PROJECT_ANNOTATION} />
+      </>
+    );
   }
   return <MatrixContent entity={entity} />;
 }

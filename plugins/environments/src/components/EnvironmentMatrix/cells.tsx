@@ -18,6 +18,7 @@ import {
   ShortDigest,
   digestCues,
 } from '../DigestCues';
+import { SearchedFor } from './SearchedFor';
 
 /** The function that stands for the service in an environment. */
 export function primaryFunction(
@@ -57,6 +58,9 @@ function DigestCell(props: { state: EnvironmentState }) {
     digest = <StatusAborted>not found</StatusAborted>;
   } else if (state.status === 'unknown') {
     digest = <Quiet>not collected yet</Quiet>;
+  } else if (primaryFunction(state)?.liveAlias === null) {
+    // Found (by name or tags), but nothing says what runs there yet.
+    digest = <StatusWarning>found, no live alias</StatusWarning>;
   } else if (!state.digest) {
     digest = <Quiet>unknown digest</Quiet>;
   } else {
@@ -90,17 +94,33 @@ function StackStatus(props: { status: string }) {
   return <StatusOK>{status}</StatusOK>;
 }
 
-function ResourceList(props: { functions: FunctionResource[] }) {
-  if (props.functions.length === 0) {
-    return <Quiet>none</Quiet>;
+/** Why a function's name breaks the convention, by how it was found; undefined when it does not. */
+function offConvention(fn: FunctionResource): string | undefined {
+  if (fn.expectedName === undefined || fn.expectedName === fn.functionName) {
+    return undefined;
+  }
+  return {
+    tags: 'found by tags, named against the convention',
+    explicit: 'named by annotation, against the convention',
+    convention: 'named against the convention',
+  }[fn.discoveredBy];
+}
+
+function ResourceList(props: { state: EnvironmentState }) {
+  const { state } = props;
+  if (state.functions.length === 0) {
+    return state.status === 'missing' ? (
+      <Quiet>
+        none found; looked for <SearchedFor search={state.searched} />
+      </Quiet>
+    ) : (
+      <Quiet>none</Quiet>
+    );
   }
   return (
     <>
-      {props.functions.map(fn => {
-        const offConvention =
-          fn.discoveredBy === 'tags' &&
-          fn.expectedName !== undefined &&
-          fn.expectedName !== fn.functionName;
+      {state.functions.map(fn => {
+        const against = offConvention(fn);
         return (
           <Typography
             key={fn.functionArn}
@@ -118,10 +138,9 @@ function ResourceList(props: { functions: FunctionResource[] }) {
             >
               {fn.accountId}/{fn.region}, found by {fn.discoveredBy}
             </Typography>
-            {offConvention && (
+            {against && (
               <StatusWarning>
-                found by tags, named against the convention: expected{' '}
-                <code>{fn.expectedName}</code>
+                {against}: expected <code>{fn.expectedName}</code>
               </StatusWarning>
             )}
           </Typography>
@@ -233,7 +252,7 @@ export const matrixRows: MatrixRow[] = [
   },
   {
     label: 'Resources found',
-    render: state => <ResourceList functions={state.functions} />,
+    render: state => <ResourceList state={state} />,
   },
   {
     label: 'Freshness',

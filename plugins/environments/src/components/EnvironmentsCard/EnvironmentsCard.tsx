@@ -57,6 +57,9 @@ function DigestLine(props: { state: EnvironmentState }) {
   if (state.status === 'missing') {
     return <StatusAborted>not found</StatusAborted>;
   }
+  if (primaryFunction(state)?.liveAlias === null) {
+    return <StatusWarning>found, no live alias</StatusWarning>;
+  }
   if (state.status === 'unknown' || !state.digest) {
     return (
       <Typography variant="body2" color="textSecondary" component="span">

@@ -418,7 +418,7 @@ export const spec = {
           expectedName: {
             type: 'string',
             description:
-              'The name the naming convention gives, when the function breaks it.',
+              "The name the naming convention in force gives (the service's own or the configured one; free tokens read from the name, or kept as `{purpose}`); differs from `functionName` when the function breaks it, as `/findings` reports. Absent when no convention is configured.",
           },
           primary: {
             type: 'boolean',
@@ -566,8 +566,102 @@ export const spec = {
           comparison: {
             $ref: '#/components/schemas/EnvironmentComparison',
           },
+          searched: {
+            $ref: '#/components/schemas/FunctionSearch',
+          },
         },
         required: ['environment', 'status', 'functions', 'freshness'],
+      },
+      SearchedName: {
+        type: 'object',
+        description:
+          'A name looked for, exact or a pattern whose free tokens (`{purpose}`) match any text.',
+        properties: {
+          name: {
+            type: 'string',
+            description:
+              "e.g. `billing-prod-api-{purpose}`, or the annotation's exact name.",
+          },
+          source: {
+            type: 'string',
+            enum: ['annotation', 'convention'],
+          },
+          convention: {
+            type: 'string',
+            description:
+              "The convention's pattern, e.g. `{project}-{env}-{component}-{purpose}`.",
+          },
+          setBy: {
+            type: 'string',
+            description:
+              'The annotation key, `environments.compliance.naming.conventions.lambdaFunction`, or `default` for the built-in `{project}-{component}-{env}`.',
+          },
+        },
+        required: ['name', 'source', 'setBy'],
+      },
+      SearchedTag: {
+        type: 'object',
+        description:
+          'A tag a function must carry; a value matches any one listed, ignoring case.',
+        properties: {
+          key: {
+            type: 'string',
+          },
+          values: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['key', 'values'],
+      },
+      FunctionSearch: {
+        type: 'object',
+        description:
+          "Where the collector looked for the service's function in an environment where it found none (status `missing`): a function is found when it has one of the names, or carries all of the tags, in one of the locations.",
+        properties: {
+          names: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SearchedName',
+            },
+          },
+          tags: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SearchedTag',
+            },
+          },
+          locations: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Location',
+            },
+          },
+        },
+        required: ['names', 'tags', 'locations'],
+      },
+      UnknownAnnotation: {
+        type: 'object',
+        description:
+          'An annotation that looks meant for the Environments plugins but is none they read.',
+        properties: {
+          annotation: {
+            type: 'string',
+            description:
+              'The key as written on the entity, e.g. `environments.io/projcet`.',
+          },
+          likelyMeant: {
+            type: 'string',
+            description:
+              'The annotation it is likely meant as, when one is close.',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['annotation', 'message'],
       },
       EnvironmentMatrix: {
         type: 'object',
@@ -581,6 +675,14 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/EnvironmentState',
+            },
+          },
+          unknownAnnotations: {
+            type: 'array',
+            description:
+              "The entity's annotations that look meant for these plugins but are none they read.",
+            items: {
+              $ref: '#/components/schemas/UnknownAnnotation',
             },
           },
         },

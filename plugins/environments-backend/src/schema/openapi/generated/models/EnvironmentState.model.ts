@@ -8,6 +8,7 @@ import { EnvironmentComparison } from '../models/EnvironmentComparison.model';
 import { EnvironmentStatus } from '../models/EnvironmentStatus.model';
 import { Freshness } from '../models/Freshness.model';
 import { FunctionResource } from '../models/FunctionResource.model';
+import { FunctionSearch } from '../models/FunctionSearch.model';
 
 /**
  * One column of a service\'s environment matrix.
@@ -29,4 +30,5 @@ export interface EnvironmentState {
   deployedAt?: string;
   freshness: Freshness;
   comparison?: EnvironmentComparison;
+  searched?: FunctionSearch;
 }

@@ -19,7 +19,7 @@ export interface FunctionResource {
   functionArn: string;
   discoveredBy: FunctionResourceDiscoveredByEnum;
   /**
-   * The name the naming convention gives, when the function breaks it.
+   * The name the naming convention in force gives (the service\'s own or the configured one; free tokens read from the name, or kept as `{purpose}`); differs from `functionName` when the function breaks it, as `/findings` reports. Absent when no convention is configured.
    */
   expectedName?: string;
   /**
