@@ -1089,31 +1089,40 @@ export const spec = {
       ServiceProvisionRequest: {
         type: 'object',
         description:
-          'A new service whose environments the platform deploys. Its catalog entity is component:default/<component>.',
+          "A new service whose environments the platform deploys. Its catalog entity is component:default/<component>. The spec checks the form of each field; what only the catalog, the naming convention and AWS can tell (a name taken, an unknown team, a name too long once the convention builds it) comes back as problems: in a dry run as the plan's `problems`, otherwise as a 400 or 409.",
         additionalProperties: false,
         properties: {
           project: {
             type: 'string',
             description:
               'The project token of resource names and the Project tag, e.g. `shop`.',
+            minLength: 1,
+            maxLength: 64,
+            pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
           },
           component: {
             type: 'string',
             description:
               "The component token, also the service's name in the catalog, e.g. `cart-api`.",
+            minLength: 1,
+            maxLength: 64,
+            pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
           },
           owner: {
-            type: 'string',
             description:
               'The owning team, e.g. `group:default/team-checkout` (kind group and namespace default by default).',
+            $ref: '#/components/schemas/NonEmptyText',
           },
           system: {
-            type: 'string',
             description: 'The system the service belongs to, if any.',
+            $ref: '#/components/schemas/Text',
           },
           costCenter: {
             type: 'string',
             description: 'Value of the CostCenter tag.',
+            minLength: 1,
+            maxLength: 256,
+            pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]*$',
           },
           dryRun: {
             type: 'boolean',

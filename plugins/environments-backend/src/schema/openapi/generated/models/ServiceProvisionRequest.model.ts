@@ -5,7 +5,7 @@
 // ******************************************************************
 
 /**
- * A new service whose environments the platform deploys. Its catalog entity is component:default/<component>.
+ * A new service whose environments the platform deploys. Its catalog entity is component:default/<component>. The spec checks the form of each field; what only the catalog, the naming convention and AWS can tell (a name taken, an unknown team, a name too long once the convention builds it) comes back as problems: in a dry run as the plan\'s `problems`, otherwise as a 400 or 409.
  * @public
  */
 export interface ServiceProvisionRequest {
