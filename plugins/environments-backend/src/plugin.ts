@@ -6,27 +6,27 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
-import { FunctionDiscovery } from './collector';
+import { FunctionDiscovery } from './matrix/collector';
 import { assertKnownEnvironmentsKeys, readEnvironmentsConfig } from './config';
-import { DatabaseMatrixStore } from './database';
+import { DatabaseMatrixStore } from './matrix';
 import {
   DatabaseFindingsStore,
   DeclaredConfigurationReader,
   readComplianceConfig,
   StackDriftChecker,
-} from './drift';
+} from './compliance';
 import { createPromotions } from './promotion';
 import { createProvisioningRouterFromConfig } from './provisioning';
+import { createRequestEdge } from './api/requestEdge';
+import { ServiceVisibility } from './authorization/ServiceVisibility';
+import { ServiceCatalog } from './catalog/ServiceCatalog';
+import { ComplianceService } from './compliance/ComplianceService';
+import { RefreshService } from './matrix/RefreshService';
+import { createRouter } from './matrix/router';
 import {
-  ComplianceService,
-  createRequestEdge,
-  createRouter,
   environmentCollectorServiceRef,
-  RefreshService,
-  ServiceCatalog,
-  ServiceVisibility,
   stackDriftDetectorsServiceRef,
-} from './service';
+} from './serviceRefs';
 
 /** The id of the scheduled task that refreshes the whole fleet. */
 export const REFRESH_TASK_ID = 'environments-refresh';

@@ -4,4 +4,4 @@ export {
 } from './readEnvironmentsConfig';
 export type { EnvironmentsConfig } from './readEnvironmentsConfig';
 export { assertKnownEnvironmentsKeys } from './knownKeys';
-export { readNamingConventions } from './readNamingConventions';
+

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Config, ConfigReader } from '@backstage/config';
 import { JsonObject, JsonValue } from '@backstage/types';
 import { parse as parseYaml } from 'yaml';
-import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
-import { readComplianceConfig } from '../drift/config';
+import { AwsEnvironmentCollector } from '../matrix/collector/AwsEnvironmentCollector';
+import { readComplianceConfig } from '../compliance/config';
 import { readPromotionConfig } from '../promotion/config';
 import {
   assertKnownEnvironmentsKeys,

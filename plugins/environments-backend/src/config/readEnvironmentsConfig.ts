@@ -5,7 +5,7 @@ import { AwsAccessConfig, readAwsAccessConfig } from '../aws/config';
 import {
   DEFAULT_DISCOVERY_TAGS,
   DiscoveryTags,
-} from '../collector/serviceMatching';
+} from '../matrix/collector/serviceMatching';
 
 /** The `environments` config section, read and checked once at start-up. */
 export interface EnvironmentsConfig {

@@ -24,11 +24,11 @@ import {
   shortDigest,
   smokeUrlAnnotation,
 } from '@internal/backstage-plugin-environments-common';
-import { getCatalogEntity } from './catalogEntity';
-import { ApproverDirectory, ownerRefs } from './Approvers';
+import { getCatalogEntity } from '../catalog/entityRefs';
+import { ApproverDirectory, ownerRefs } from '../catalog/Approvers';
 import { PromotionConfig, PromotionPolicy } from './config';
 import { DeployerSource } from './DeployerSource';
-import { FunctionLocator } from './FunctionLocator';
+import { FunctionLocator } from '../matrix/FunctionLocator';
 import {
   defaultPromotionLink,
   describePromotion,
@@ -40,7 +40,7 @@ import {
   isAllowed,
   permissionDenied,
   requirePermission,
-} from './permissionChecks';
+} from '../authorization/permissions';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
 import {

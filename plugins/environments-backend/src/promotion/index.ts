@@ -16,23 +16,23 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { Knex } from 'knex';
 import { readAwsAccessConfig } from '../aws/config';
-import { EnvironmentCollector } from '../collector/types';
-import { CatalogApproverDirectory } from './Approvers';
+import { EnvironmentCollector } from '../matrix/collector/types';
+import { CatalogApproverDirectory } from '../catalog/Approvers';
 import { readPromotionConfig } from './config';
 import { DatabasePromotionStore } from './DatabasePromotionStore';
 import { AwsDeployerSource, DeployerSource } from './DeployerSource';
-import { CollectorFunctionLocator, FunctionLocator } from './FunctionLocator';
+import { CollectorFunctionLocator, FunctionLocator } from '../matrix/FunctionLocator';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
-import { RollbackService } from './RollbackService';
+import { RollbackService } from '../rollback/RollbackService';
 import { createPromotionRoutes } from './router';
 import { SmokeCheck } from './smokeCheck';
-import { ServiceVisibility } from '../service/ServiceVisibility';
+import { ServiceVisibility } from '../authorization/ServiceVisibility';
 
-export { CatalogApproverDirectory } from './Approvers';
-export type { ApproverDirectory } from './Approvers';
+export { CatalogApproverDirectory } from '../catalog/Approvers';
+export type { ApproverDirectory } from '../catalog/Approvers';
 export { readPromotionConfig } from './config';
 export type {
   PromotionConfig,
@@ -42,13 +42,13 @@ export type {
 export { DatabasePromotionStore } from './DatabasePromotionStore';
 export { AwsDeployerSource, roleSessionName } from './DeployerSource';
 export type { DeployerSource } from './DeployerSource';
-export { CollectorFunctionLocator, describeService } from './FunctionLocator';
-export type { FunctionLocator } from './FunctionLocator';
+export { CollectorFunctionLocator, describeService } from '../matrix/FunctionLocator';
+export type { FunctionLocator } from '../matrix/FunctionLocator';
 export { PromotionActivity } from './PromotionActivity';
 export { PromotionExecutor } from './PromotionExecutor';
 export { PromotionService } from './PromotionService';
 export type { PromotionStore, StoredRollback } from './PromotionStore';
-export { RollbackService } from './RollbackService';
+export { RollbackService } from '../rollback/RollbackService';
 export { createPromotionRoutes } from './router';
 
 /** What {@link createPromotions} needs: core services, the catalog, and the collector to find functions. */

@@ -14,10 +14,10 @@ import {
   promotionRequestPermission,
   rollbackPermission,
 } from '@internal/backstage-plugin-environments-common';
-import { ServiceVisibility } from '../service/ServiceVisibility';
-import { Actor, requirePermission } from './permissionChecks';
+import { ServiceVisibility } from '../authorization/ServiceVisibility';
+import { Actor, requirePermission } from '../authorization/permissions';
 import { PromotionService } from './PromotionService';
-import { checkEntityRefParts, entityRefAt } from './catalogEntity';
+import { checkEntityRefParts, entityRefAt } from '../catalog/entityRefs';
 import {
   environmentAt,
   firstVisible,
@@ -31,10 +31,10 @@ import {
   optionalString,
   readBody,
   requiredString,
-} from './requestInput';
-import { RollbackService } from './RollbackService';
+} from '../api/requestInput';
+import { RollbackService } from '../rollback/RollbackService';
 
-export { firstVisible, listLimit } from './requestInput';
+export { firstVisible, listLimit } from '../api/requestInput';
 
 /** What the promotion routes need. */
 export interface PromotionRoutesOptions {

@@ -13,7 +13,7 @@ import {
   EnvironmentDefinition,
   serviceProvisionPermission,
 } from '@internal/backstage-plugin-environments-common';
-import { ComplianceConfig } from '../drift/types';
+import { ComplianceConfig } from '../compliance/types';
 import {
   ProvisionedEnvironment,
   ServiceProvision,

@@ -11,7 +11,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { Knex } from 'knex';
 import { readAwsAccessConfig } from '../aws/config';
-import { ComplianceConfig } from '../drift/types';
+import { ComplianceConfig } from '../compliance/types';
 import { readPromotionConfig } from '../promotion/config';
 import { readProvisioningConfig } from './config';
 import { ProvisioningAccess } from './ProvisioningAws';

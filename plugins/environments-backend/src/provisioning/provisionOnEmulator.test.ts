@@ -21,8 +21,8 @@ import {
   emulatorConfig,
   startAwsEmulator,
 } from '../__testUtils__/emulator';
-import { service } from '../database/__testUtils__/demoFleet';
-import { readComplianceConfig } from '../drift/config';
+import { service } from '../matrix/__testUtils__/demoFleet';
+import { readComplianceConfig } from '../compliance/config';
 import { readAwsAccessConfig } from '../aws/config';
 import { readPromotionConfig } from '../promotion/config';
 import { demoEntities } from '../promotion/__testUtils__/fakeLambda';

@@ -8,7 +8,7 @@ import {
   renderName,
   TagRules,
 } from '@internal/backstage-plugin-environments-common';
-import { ComplianceConfig } from '../drift/types';
+import { ComplianceConfig } from '../compliance/types';
 import {
   ProvisionedEnvironment,
   ProvisionProblem,

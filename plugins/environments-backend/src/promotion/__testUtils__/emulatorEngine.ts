@@ -10,7 +10,7 @@ import { collectorFor, emulatorConfig } from '../../__testUtils__/emulator';
 import { createPromotions, Promotions } from '..';
 import { readPromotionConfig } from '../config';
 import { AwsDeployerSource, DeployerSource } from '../DeployerSource';
-import { Actor } from '../permissionChecks';
+import { Actor } from '../../authorization/permissions';
 import { demoEntities } from './fakeLambda';
 import { ENVIRONMENTS } from './harness';
 

@@ -15,7 +15,7 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import knexFactory, { Knex } from 'knex';
 import { createPromotions, Promotions } from '..';
-import { Actor } from '../permissionChecks';
+import { Actor } from '../../authorization/permissions';
 import { SmokeCheck } from '../smokeCheck';
 import { checkoutFleet, demoEntities, FakeFleet } from './fakeLambda';
 

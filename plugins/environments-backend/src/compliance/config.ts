@@ -1,0 +1,154 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+import {
+  DEFAULT_CATALOG_TAG_KEYS,
+  EnvironmentDefinition,
+} from '@internal/backstage-plugin-environments-common';
+import { readNamingConventions } from './readNamingConventions';
+import { validateDeclaredValue } from './declared';
+import { ComplianceConfig, DeclaredValue, ParityKey } from './types';
+
+/** Keys compared between consecutive environments. */
+export const PARITY_KEYS: readonly ParityKey[] = [
+  'memory',
+  'timeout',
+  'reservedConcurrency',
+  'runtime',
+  'handler',
+  'architecture',
+  'packageType',
+  'environmentVariableNames',
+  'layers',
+];
+
+/** Keys that may differ between environments unless configured otherwise. */
+export const DEFAULT_ALLOWED_TO_DIFFER: readonly ParityKey[] = [
+  'memory',
+  'timeout',
+  'reservedConcurrency',
+];
+
+/** Scheduled CloudFormation drift checks per run unless configured otherwise. */
+export const DEFAULT_STACKS_PER_RUN = 5;
+
+/** How often the scheduled CloudFormation drift check runs unless configured otherwise. */
+export const DEFAULT_DRIFT_CHECK_FREQUENCY: HumanDuration = { hours: 6 };
+
+/**
+ * Reads `environments.compliance` and the per-environment `declared` and `requiredTags` of
+ * `environments.definitions`. Throws an Error naming the config key that is wrong.
+ */
+export function readComplianceConfig(
+  config: Config,
+  environments: EnvironmentDefinition[],
+): ComplianceConfig {
+  const compliance = config.getOptionalConfig('environments.compliance');
+
+  const naming = readNamingConventions(config);
+
+  const allowedValues: Record<string, string[]> = {};
+  const allowedConfig = compliance?.getOptionalConfig('tags.allowedValues');
+  for (const key of allowedConfig?.keys() ?? []) {
+    allowedValues[key] = allowedConfig!.getStringArray(key);
+  }
+
+  const definitions =
+    config.getOptionalConfigArray('environments.definitions') ?? [];
+  const requiredByEnvironment: Record<string, string[]> = {};
+  const declared: ComplianceConfig['declared'] = {};
+  definitions.forEach((definition, index) => {
+    const name = definition.getString('name');
+    const requiredTags = definition.getOptionalStringArray('requiredTags');
+    if (requiredTags) {
+      requiredByEnvironment[name] = requiredTags;
+    }
+    const declaredConfig = definition.getOptionalConfig('declared');
+    const values: Record<string, DeclaredValue> = {};
+    const source = `app-config environments.definitions[${index}].declared`;
+    for (const key of declaredConfig?.keys() ?? []) {
+      try {
+        values[key] = {
+          value: validateDeclaredValue(key, declaredConfig!.get(key)),
+          source,
+        };
+      } catch (error) {
+        throw new Error(
+          `environments.definitions[${index}].declared.${key}: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+    declared[name] = values;
+  });
+  for (const environment of environments) {
+    declared[environment.name] ??= {};
+  }
+
+  const allowedToDiffer = (
+    compliance?.getOptionalStringArray('parity.allowedToDiffer') ?? [
+      ...DEFAULT_ALLOWED_TO_DIFFER,
+    ]
+  ).map(key => {
+    if (!PARITY_KEYS.includes(key as ParityKey)) {
+      throw new Error(
+        `environments.compliance.parity.allowedToDiffer: unknown key '${key}'; known keys are ${PARITY_KEYS.join(
+          ', ',
+        )}`,
+      );
+    }
+    return key as ParityKey;
+  });
+
+  const stacksPerRun =
+    compliance?.getOptionalNumber('cloudFormationDrift.stacksPerRun') ??
+    DEFAULT_STACKS_PER_RUN;
+  if (!Number.isInteger(stacksPerRun) || stacksPerRun < 0) {
+    throw new Error(
+      `environments.compliance.cloudFormationDrift.stacksPerRun must be a whole number ≥ 0, got ${stacksPerRun}`,
+    );
+  }
+
+  let frequency = DEFAULT_DRIFT_CHECK_FREQUENCY;
+  if (compliance?.has('cloudFormationDrift.frequency')) {
+    try {
+      frequency = readDurationFromConfig(compliance, {
+        key: 'cloudFormationDrift.frequency',
+      });
+    } catch (error) {
+      throw new Error(
+        `environments.compliance.cloudFormationDrift.frequency: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  return {
+    naming,
+    tags: {
+      required: compliance?.getOptionalStringArray('tags.required') ?? [],
+      requiredByEnvironment,
+      allowedValues,
+      catalogTags: {
+        environment:
+          config.getOptionalString('environments.discovery.environmentTag') ??
+          DEFAULT_CATALOG_TAG_KEYS.environment,
+        owner:
+          compliance?.getOptionalString('tags.ownerTag') ??
+          DEFAULT_CATALOG_TAG_KEYS.owner,
+        project:
+          config.getOptionalString('environments.discovery.projectTag') ??
+          DEFAULT_CATALOG_TAG_KEYS.project,
+        component:
+          config.getOptionalString('environments.discovery.componentTag') ??
+          DEFAULT_CATALOG_TAG_KEYS.component,
+      },
+    },
+    declared,
+    parity: { allowedToDiffer },
+    readRepositoryFiles:
+      compliance?.getOptionalBoolean('readRepositoryFiles') ?? true,
+    cloudFormationDrift: { stacksPerRun, frequency },
+  };
+}
