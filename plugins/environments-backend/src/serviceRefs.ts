@@ -6,10 +6,24 @@ import {
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { AwsClientFactory } from './aws';
 import { AwsEnvironmentCollector } from './matrix/collector/AwsEnvironmentCollector';
-import { FunctionDiscovery } from './matrix/collector/FunctionDiscovery';
 import { EnvironmentCollector } from './matrix/collector/types';
-import { readEnvironmentsConfig } from './config';
+import { loadPluginConfig, PluginConfig } from './config';
 import { StackDriftDetectorSource } from './compliance';
+
+/**
+ * The `environments` config section, checked for unknown keys and read once per plugin: the plugin and
+ * the default AWS and collector services take their parts of this one object.
+ */
+export const environmentsConfigServiceRef = createServiceRef<PluginConfig>({
+  id: 'environments.config',
+  scope: 'plugin',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: { config: coreServices.rootConfig },
+      factory: ({ config }) => loadPluginConfig(config),
+    }),
+});
 
 /**
  * The AWS clients of every account-region the plugin reads, with their rate limiters. One per plugin,
@@ -21,11 +35,14 @@ export const awsClientFactoryServiceRef = createServiceRef<AwsClientFactory>({
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: { config: coreServices.rootConfig },
-      factory({ config }) {
-        const { aws } = readEnvironmentsConfig(config);
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        config: environmentsConfigServiceRef,
+      },
+      factory({ rootConfig, config }) {
+        const { aws } = config;
         return new AwsClientFactory({
-          credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
+          credentialsManager: DefaultAwsCredentialsManager.fromConfig(rootConfig),
           endpoints: aws.endpoints,
           rateLimits: aws.rateLimits,
         });
@@ -45,14 +62,14 @@ export const environmentCollectorServiceRef =
       createServiceFactory({
         service,
         deps: {
-          config: coreServices.rootConfig,
+          config: environmentsConfigServiceRef,
           logger: coreServices.logger,
           aws: awsClientFactoryServiceRef,
         },
         factory({ config, logger, aws }) {
           return new AwsEnvironmentCollector({
             readers: aws,
-            discovery: FunctionDiscovery.fromConfig(config),
+            discovery: config.discovery,
             logger,
           });
         },

@@ -4,6 +4,8 @@ import {
   DEFAULT_CATALOG_TAG_KEYS,
   EnvironmentDefinition,
 } from '@internal/backstage-plugin-environments-common';
+import { readDiscoveryTags } from '../config/readEnvironmentsConfig';
+import { DiscoveryTags } from '../matrix/collector/serviceMatching';
 import { readNamingConventions } from './readNamingConventions';
 import { validateDeclaredValue } from './declared';
 import { ComplianceConfig, DeclaredValue, ParityKey } from './types';
@@ -36,11 +38,13 @@ export const DEFAULT_DRIFT_CHECK_FREQUENCY: HumanDuration = { hours: 6 };
 
 /**
  * Reads `environments.compliance` and the per-environment `declared` and `requiredTags` of
- * `environments.definitions`. Throws an Error naming the config key that is wrong.
+ * `environments.definitions`. The catalog tags are the discovery tags (`environments.discovery`, read
+ * by the plugin's config reader and given here). Throws an Error naming the config key that is wrong.
  */
 export function readComplianceConfig(
   config: Config,
   environments: EnvironmentDefinition[],
+  discoveryTags: DiscoveryTags = readDiscoveryTags(config),
 ): ComplianceConfig {
   const compliance = config.getOptionalConfig('environments.compliance');
 
@@ -131,18 +135,12 @@ export function readComplianceConfig(
       requiredByEnvironment,
       allowedValues,
       catalogTags: {
-        environment:
-          config.getOptionalString('environments.discovery.environmentTag') ??
-          DEFAULT_CATALOG_TAG_KEYS.environment,
+        environment: discoveryTags.environmentTag,
         owner:
           compliance?.getOptionalString('tags.ownerTag') ??
           DEFAULT_CATALOG_TAG_KEYS.owner,
-        project:
-          config.getOptionalString('environments.discovery.projectTag') ??
-          DEFAULT_CATALOG_TAG_KEYS.project,
-        component:
-          config.getOptionalString('environments.discovery.componentTag') ??
-          DEFAULT_CATALOG_TAG_KEYS.component,
+        project: discoveryTags.projectTag,
+        component: discoveryTags.componentTag,
       },
     },
     declared,

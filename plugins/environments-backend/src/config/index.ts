@@ -5,3 +5,5 @@ export {
 export type { EnvironmentsConfig } from './readEnvironmentsConfig';
 export { assertKnownEnvironmentsKeys } from './knownKeys';
 
+export { loadPluginConfig, readPluginConfig } from './readPluginConfig';
+export type { PluginConfig } from './readPluginConfig';

@@ -1,5 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { migrateDatabase } from '../migrations';
 import { DatabaseMatrixStore } from './DatabaseMatrixStore';
 import {
   collected,
@@ -17,10 +18,8 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 async function createStore(id: TestDatabaseId) {
   const knex = await databases.init(id);
-  const store = await DatabaseMatrixStore.create({
-    database: { getClient: async () => knex },
-    environments: ENVIRONMENTS,
-  });
+  await migrateDatabase({ getClient: async () => knex });
+  const store = new DatabaseMatrixStore(knex, ENVIRONMENTS);
   return { knex, store };
 }
 
@@ -840,31 +839,3 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
-
-describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
-  it('create the tables and remove them again', async () => {
-    const knex = await databases.init(databaseId);
-    await DatabaseMatrixStore.create({
-      database: { getClient: async () => knex },
-      environments: ENVIRONMENTS,
-    });
-    for (const table of ['environment_state', 'digest_history', 'service']) {
-      expect(await knex.schema.hasTable(table)).toBe(true);
-    }
-
-    await DatabaseMatrixStore.rollbackMigrations(knex);
-
-    for (const table of ['environment_state', 'digest_history', 'service']) {
-      expect(await knex.schema.hasTable(table)).toBe(false);
-    }
-  });
-
-  it('are skipped when the database service says so', async () => {
-    const knex = await databases.init(databaseId);
-    await DatabaseMatrixStore.create({
-      database: { getClient: async () => knex, migrations: { skip: true } },
-      environments: ENVIRONMENTS,
-    });
-    expect(await knex.schema.hasTable('environment_state')).toBe(false);
-  });
-});

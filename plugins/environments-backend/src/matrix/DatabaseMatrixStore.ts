@@ -1,7 +1,3 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
@@ -23,11 +19,6 @@ import {
 } from './collector/types';
 import { FleetPage, FleetQuery, MatrixStore } from './MatrixStore';
 import { chunk, removeServicesExcept } from './batches';
-
-const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-environments-backend',
-  'migrations',
-);
 
 /** Page size of the fleet view when the query gives none, and the largest page served. */
 export const DEFAULT_FLEET_LIMIT = 100;
@@ -213,26 +204,8 @@ function unknownState(environment: string): EnvironmentState {
   };
 }
 
-/** The knex implementation of {@link MatrixStore}, on SQLite or PostgreSQL. */
+/** The knex implementation of {@link MatrixStore}, on SQLite or PostgreSQL; its database is migrated (migrations.ts). */
 export class DatabaseMatrixStore implements MatrixStore {
-  /** Runs the migrations (unless the database service says to skip them) and returns the store. */
-  static async create(options: {
-    database: DatabaseService;
-    environments: EnvironmentDefinition[];
-  }): Promise<DatabaseMatrixStore> {
-    const { database, environments } = options;
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseMatrixStore(client, environments);
-  }
-
-  /** Undoes every migration of this plugin; for the migrations test. */
-  static async rollbackMigrations(client: Knex): Promise<void> {
-    await client.migrate.rollback({ directory: migrationsDir }, true);
-  }
-
   /** Fleet pages by normalised query; emptied by every write of this instance. */
   private readonly fleetCache = new Map<string, CachedFleetPage>();
   /** How often this instance emptied the cache for a write; a page read across one is not kept. */

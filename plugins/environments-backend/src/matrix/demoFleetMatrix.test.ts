@@ -9,6 +9,7 @@ import {
   digestOf,
   startAwsEmulator,
 } from '../__testUtils__/emulator';
+import { migrateDatabase } from '../migrations';
 import { DatabaseMatrixStore } from './DatabaseMatrixStore';
 import { RefreshResult } from './collector/types';
 
@@ -64,10 +65,8 @@ describeWithMoto.each([1, 2, 3])(
 
       beforeAll(async () => {
         const knex = await databases.init(databaseId);
-        store = await DatabaseMatrixStore.create({
-          database: { getClient: async () => knex },
-          environments: DEMO_ENVIRONMENTS,
-        });
+        await migrateDatabase({ getClient: async () => knex });
+        store = new DatabaseMatrixStore(knex, DEMO_ENVIRONMENTS);
         await store.saveRefresh(result, DEMO_SERVICES, { replaceFleet: true });
       });
 

@@ -1,53 +1,42 @@
 import { gzipSync } from 'node:zlib';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
   EnvironmentDefinition,
   EnvironmentMatrix,
 } from '@internal/backstage-plugin-environments-common';
 import express from 'express';
+import { ApiRouter, readerCredentials } from '../api/openApiRouter';
+import { ServiceVisibility } from '../authorization/ServiceVisibility';
+import { ServiceCatalog } from '../catalog/ServiceCatalog';
 import { FunctionDiscovery } from './collector/FunctionDiscovery';
 import { ServiceDescriptor } from './collector/types';
 import { MatrixStore } from './MatrixStore';
-import { StackDriftCheck } from '../compliance';
-import { createOpenApiRouter } from '../schema/openapi';
-import { ComplianceService, ServiceFindings } from '../compliance/ComplianceService';
 import { RefreshService } from './RefreshService';
-import { ServiceCatalog } from '../catalog/ServiceCatalog';
-import { onlyVisible, ServiceVisibility } from '../authorization/ServiceVisibility';
 
 /**
- * The HTTP API (src/schema/openapi.yaml): checks credentials, turns requests into calls of the
- * store and services. Requests are validated against the spec before they get here.
+ * The matrix routes of the API (src/schema/openapi.yaml): the environments, a service's matrix and
+ * history, an on-demand refresh, and the fleet view. Requests are validated against the spec before
+ * they get here; a service the caller may not read is a 404, as the catalog answers.
  */
-export async function createRouter(options: {
-  httpAuth: HttpAuthService;
-  environments: EnvironmentDefinition[];
-  store: MatrixStore;
-  catalog: ServiceCatalog;
-  refresh: RefreshService;
-  compliance: ComplianceService;
-  visibility: ServiceVisibility;
-  /** The rules the collector finds functions by: the API says where it looked. */
-  discovery: FunctionDiscovery;
-}): Promise<express.Router> {
-  const {
-    httpAuth,
-    environments,
-    store,
-    catalog,
-    refresh,
-    compliance,
-    visibility,
-    discovery,
-  } = options;
+export function registerMatrixRoutes(
+  router: ApiRouter,
+  options: {
+    httpAuth: HttpAuthService;
+    environments: EnvironmentDefinition[];
+    store: MatrixStore;
+    catalog: ServiceCatalog;
+    refresh: RefreshService;
+    visibility: ServiceVisibility;
+    /** The rules the collector finds functions by: the API says where it looked. */
+    discovery: FunctionDiscovery;
+  },
+): void {
+  const { httpAuth, environments, store, catalog, refresh, visibility } =
+    options;
   const explain = (matrix: EnvironmentMatrix, service: ServiceDescriptor) =>
-    explainMatrix(matrix, service, discovery, environments);
-  const router = await createOpenApiRouter();
-
-  // Typed routes narrow params and query; credentials only need the headers.
-  const credentials = (req: express.Request<any, any, any, any>) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
+    explainMatrix(matrix, service, options.discovery, environments);
+  const credentials = readerCredentials(httpAuth);
 
   router.get('/environments', async (req, res) => {
     await credentials(req);
@@ -126,54 +115,6 @@ export async function createRouter(options: {
     }
   });
 
-  router.get('/services/:namespace/:kind/:name/findings', async (req, res) => {
-    const service = await catalog.getService(
-      req.params,
-      await credentials(req),
-    );
-    res.json(toApiFindings(await compliance.getFindings(service.entityRef)));
-  });
-
-  // Spends the CloudFormation quota of every account the service runs in: a person asks for it;
-  // the scheduled check covers the fleet otherwise. An unknown service is a 404 before a service
-  // principal's 403, as on every route.
-  router.post(
-    '/services/:namespace/:kind/:name/drift-check',
-    async (req, res) => {
-      const service = await catalog.getService(
-        req.params,
-        await credentials(req),
-      );
-      await httpAuth.credentials(req, { allow: ['user'] });
-      res.json(toApiFindings(await compliance.checkDrift(service.entityRef)));
-    },
-  );
-
-  router.get('/findings', async (req, res) => {
-    const visible = await visibility.visibleServices(await credentials(req));
-    const { kind, severity, environment } = req.query;
-    if (environment && !environments.some(e => e.name === environment)) {
-      throw new InputError(
-        `request/query/environment: no environment named '${environment}'; the environments are ${environments
-          .map(e => e.name)
-          .join(', ')}`,
-      );
-    }
-    const items = await compliance.listFindings({
-      environment,
-      kind: kind ? [kind] : undefined,
-      severity: severity ? [severity] : undefined,
-    });
-    res.json({ items: onlyVisible(items, visible) });
-  });
-
-  router.get('/compliance', async (req, res) => {
-    const visible = await visibility.visibleServices(await credentials(req));
-    const items = await compliance.listSummaries(req.query);
-    res.json({ items: onlyVisible(items, visible) });
-  });
-
-  return router;
 }
 
 /**
@@ -202,22 +143,5 @@ function explainMatrix(
     ...(service.unknownAnnotations?.length
       ? { unknownAnnotations: service.unknownAnnotations }
       : {}),
-  };
-}
-
-/** The API's shape of a service's findings: drift checks without their resource details (the findings carry them). */
-function toApiFindings(findings: ServiceFindings) {
-  return {
-    items: findings.items,
-    summary: findings.summary,
-    stacks: findings.stacks.map(toApiStackCheck),
-  };
-}
-
-function toApiStackCheck(check: StackDriftCheck) {
-  const { entityRef: _entityRef, resources, ...rest } = check;
-  return {
-    ...rest,
-    ...(resources ? { driftedResources: resources.length } : {}),
   };
 }

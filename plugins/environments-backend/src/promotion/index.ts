@@ -6,22 +6,15 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import {
-  AwsCredentialsManager,
-  DefaultAwsCredentialsManager,
-} from '@backstage/integration-aws-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { Knex } from 'knex';
-import { readAwsAccessConfig } from '../aws/config';
-import { EnvironmentCollector } from '../matrix/collector/types';
 import { CatalogApproverDirectory } from '../catalog/Approvers';
-import { readPromotionConfig } from './config';
+import { PromotionConfig } from './config';
 import { DatabasePromotionStore } from './DatabasePromotionStore';
-import { AwsDeployerSource, DeployerSource } from './DeployerSource';
-import { CollectorFunctionLocator, FunctionLocator } from '../matrix/FunctionLocator';
+import { DeployerSource } from './DeployerSource';
+import { FunctionLocator } from '../matrix/FunctionLocator';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
 import { PromotionService } from './PromotionService';
@@ -31,45 +24,26 @@ import { createPromotionRoutes } from './router';
 import { SmokeCheck } from './smokeCheck';
 import { ServiceVisibility } from '../authorization/ServiceVisibility';
 
-export { CatalogApproverDirectory } from '../catalog/Approvers';
-export type { ApproverDirectory } from '../catalog/Approvers';
-export { readPromotionConfig } from './config';
-export type {
-  PromotionConfig,
-  PromotionPolicy,
-  RollbackPolicy,
-} from './config';
-export { DatabasePromotionStore } from './DatabasePromotionStore';
-export { AwsDeployerSource, roleSessionName } from './DeployerSource';
-export type { DeployerSource } from './DeployerSource';
-export { CollectorFunctionLocator, describeService } from '../matrix/FunctionLocator';
-export type { FunctionLocator } from '../matrix/FunctionLocator';
-export { PromotionActivity } from './PromotionActivity';
-export { PromotionExecutor } from './PromotionExecutor';
-export { PromotionService } from './PromotionService';
-export type { PromotionStore, StoredRollback } from './PromotionStore';
-export { RollbackService } from '../rollback/RollbackService';
-export { createPromotionRoutes } from './router';
-
-/** What {@link createPromotions} needs: core services, the catalog, and the collector to find functions. */
+/** What {@link createPromotions} needs: its config, core services, and the shared services it uses. */
 export interface PromotionsOptions {
-  config: Config;
-  logger: LoggerService;
-  /** The plugin's database, migrated (migrations/20261123_03_promotions.js). */
+  /** The promotion policies and settings, read once with the rest of the plugin's config. */
+  config: PromotionConfig;
+  /** The configured environments, in order. */
+  environments: EnvironmentDefinition[];
+  /** The plugin's database, migrated (migrations.ts). */
   knex: Knex;
+  logger: LoggerService;
   auth: AuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
   auditor?: AuditorService;
   notifications?: NotificationService;
-  /** The configured environments, in order (readEnvironmentsConfig). */
-  environments: EnvironmentDefinition[];
-  collector: EnvironmentCollector;
-  /** Default: DefaultAwsCredentialsManager.fromConfig(config). */
-  credentialsManager?: AwsCredentialsManager;
-  /** For tests and special set-ups. */
-  locator?: FunctionLocator;
-  deployers?: DeployerSource;
+  /** Who may see which service: requests and rollbacks of the others are not shown. */
+  visibility: ServiceVisibility;
+  /** Lambda access per account-region: reads with the read role, writes as the user. */
+  deployers: DeployerSource;
+  /** Where a service's function is in each environment, as AWS says now. */
+  locator: FunctionLocator;
   smokeCheck?: SmokeCheck;
   clock?: () => Date;
   instanceId?: string;
@@ -98,9 +72,9 @@ export interface Promotions {
   stop(): void;
 }
 
-/** Builds promotions and rollbacks from config and services; reads and validates their config once. */
+/** Builds promotions and rollbacks, each service once, from their config and the shared services. */
 export function createPromotions(options: PromotionsOptions): Promotions {
-  const config = readPromotionConfig(options.config);
+  const { config, deployers, locator } = options;
   const store = new DatabasePromotionStore(options.knex);
   const activity = new PromotionActivity({
     store,
@@ -109,23 +83,6 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     logger: options.logger,
     onSettled: options.onSettled,
   });
-  const deployers =
-    options.deployers ??
-    new AwsDeployerSource({
-      credentialsManager:
-        options.credentialsManager ??
-        DefaultAwsCredentialsManager.fromConfig(options.config),
-      endpoints: readAwsAccessConfig(options.config).endpoints,
-      writeRoles: config.writeRoles,
-      updateTimeoutSeconds: config.updateTimeoutSeconds,
-      logger: options.logger,
-    });
-  const locator =
-    options.locator ??
-    new CollectorFunctionLocator({
-      collector: options.collector,
-      environments: options.environments,
-    });
   const approvers = new CatalogApproverDirectory({
     catalog: options.catalog,
     auth: options.auth,
@@ -170,10 +127,7 @@ export function createPromotions(options: PromotionsOptions): Promotions {
       createPromotionRoutes({
         httpAuth,
         permissions: options.permissions,
-        visibility: new ServiceVisibility({
-          permissions: options.permissions,
-          catalog: options.catalog,
-        }),
+        visibility: options.visibility,
         promotions,
         rollbacks,
         environments: config.environments,

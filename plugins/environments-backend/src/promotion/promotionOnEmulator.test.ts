@@ -18,7 +18,8 @@ import {
 } from '../__testUtils__/emulator';
 import { LambdaDeployer } from '../aws/LambdaDeployer';
 import { AwsLocation } from '../aws/types';
-import { createPromotions, Promotions } from '.';
+import { Promotions } from '.';
+import { buildPromotions } from './__testUtils__/buildPromotions';
 import { AwsDeployerSource, DeployerSource } from './DeployerSource';
 import { readPromotionConfig } from './config';
 import { demoEntities } from './__testUtils__/fakeLambda';
@@ -28,7 +29,6 @@ import {
 } from './__testUtils__/emulatorEngine';
 import {
   actor,
-  ENVIRONMENTS,
   migratedSqlite,
   permissionsExcept,
   recordingAuditor,
@@ -82,7 +82,7 @@ describeWithMoto(
       deployers?: DeployerSource;
       clock?: () => Date;
     }): Promotions {
-      return createPromotions({
+      return buildPromotions({
         config,
         logger: mockServices.logger.mock(),
         knex,
@@ -92,7 +92,6 @@ describeWithMoto(
           entities: demoEntities({ annotations: options?.annotations }),
         }),
         auditor: recordingAuditor(),
-        environments: ENVIRONMENTS,
         collector: collectorFor(config).collector,
         deployers: options?.deployers,
         instanceId: options?.instanceId,

@@ -8,6 +8,7 @@ import {
   ServiceDescriptor,
 } from '../../matrix/collector/types';
 import { DatabaseMatrixStore } from '../../matrix/DatabaseMatrixStore';
+import { migrateDatabase } from '../../migrations';
 import { readComplianceConfig } from '../config';
 import { DatabaseFindingsStore } from '../DatabaseFindingsStore';
 import { evaluateService } from '../evaluateService';
@@ -62,10 +63,11 @@ export class CompliancePipeline {
   static async create(
     options: Fleet & { database: Knex },
   ): Promise<CompliancePipeline> {
-    const matrices = await DatabaseMatrixStore.create({
-      database: { getClient: async () => options.database },
-      environments: options.environments,
-    });
+    await migrateDatabase({ getClient: async () => options.database });
+    const matrices = new DatabaseMatrixStore(
+      options.database,
+      options.environments,
+    );
     return new CompliancePipeline(
       options,
       matrices,

@@ -14,6 +14,7 @@ import {
   serviceNamingContext,
 } from '@internal/backstage-plugin-environments-common';
 import { readNamingConventions } from '../../compliance/readNamingConventions';
+import { readDiscoveryTags } from '../../config/readEnvironmentsConfig';
 import { DEFAULT_DISCOVERY_TAGS, DiscoveryTags } from './serviceMatching';
 import { ServiceDescriptor } from './types';
 
@@ -57,15 +58,13 @@ export class FunctionDiscovery {
   /** Service conventions by annotation value; undefined for an invalid one. */
   private readonly annotated = new Map<string, NamingConvention | undefined>();
 
-  /** Reads the tag keys of `environments.discovery` and the configured Lambda naming convention. */
+  /**
+   * Reads the tag keys of `environments.discovery` and the configured Lambda naming convention, with
+   * the readers of the plugin's config (which builds its one FunctionDiscovery from what it read).
+   */
   static fromConfig(config: Config): FunctionDiscovery {
-    const discovery = config.getOptionalConfig('environments.discovery');
     return new FunctionDiscovery({
-      discoveryTags: {
-        projectTag: discovery?.getOptionalString('projectTag'),
-        componentTag: discovery?.getOptionalString('componentTag'),
-        environmentTag: discovery?.getOptionalString('environmentTag'),
-      },
+      discoveryTags: readDiscoveryTags(config),
       lambdaConvention: readNamingConventions(config)['lambda-function'],
     });
   }

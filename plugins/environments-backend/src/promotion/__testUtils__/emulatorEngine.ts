@@ -7,7 +7,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { collectorFor, emulatorConfig } from '../../__testUtils__/emulator';
-import { createPromotions, Promotions } from '..';
+import { Promotions } from '..';
+import { buildPromotions } from './buildPromotions';
 import { readPromotionConfig } from '../config';
 import { AwsDeployerSource, DeployerSource } from '../DeployerSource';
 import { Actor } from '../../authorization/permissions';
@@ -78,7 +79,7 @@ export function promotionsOnEmulator(options: {
   clock?: () => Date;
 }): Promotions {
   const config = promotionConfigOnEmulator(options.endpoint);
-  return createPromotions({
+  return buildPromotions({
     config,
     logger: silent,
     knex: options.knex,
@@ -90,7 +91,6 @@ export function promotionsOnEmulator(options: {
         requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     },
     catalog: catalogServiceMock({ entities: demoEntities() }),
-    environments: ENVIRONMENTS,
     collector: collectorFor(config).collector,
     deployers: options.deployers,
     instanceId: options.instanceId,

@@ -14,7 +14,8 @@ import {
   PromotionRequest,
 } from '@internal/backstage-plugin-environments-common';
 import knexFactory, { Knex } from 'knex';
-import { createPromotions, Promotions } from '..';
+import { Promotions } from '..';
+import { buildPromotions } from './buildPromotions';
 import { Actor } from '../../authorization/permissions';
 import { SmokeCheck } from '../smokeCheck';
 import { checkoutFleet, demoEntities, FakeFleet } from './fakeLambda';
@@ -205,7 +206,7 @@ export async function createHarness(options?: {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const promotions = createPromotions({
+  const promotions = buildPromotions({
     config: new ConfigReader(options?.config ?? environmentsConfig()),
     logger: mockServices.logger.mock(),
     knex,
@@ -219,12 +220,6 @@ export async function createHarness(options?: {
     }),
     auditor,
     notifications,
-    environments: ENVIRONMENTS,
-    collector: {
-      collect: async () => {
-        throw new Error('the fake fleet locates functions');
-      },
-    },
     locator: fleet,
     deployers: fleet,
     smokeCheck: options?.smokeCheck,

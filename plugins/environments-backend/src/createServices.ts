@@ -1,0 +1,176 @@
+import {
+  AuditorService,
+  AuthService,
+  DatabaseService,
+  LoggerService,
+  PermissionsService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { ServiceVisibility } from './authorization/ServiceVisibility';
+import { ServiceCatalog } from './catalog/ServiceCatalog';
+import { ComplianceService } from './compliance/ComplianceService';
+import { DatabaseFindingsStore } from './compliance/DatabaseFindingsStore';
+import { DeclaredConfigurationReader } from './compliance/declared';
+import {
+  StackDriftChecker,
+  StackDriftDetectorSource,
+} from './compliance/StackDriftChecker';
+import { PluginConfig } from './config';
+import { EnvironmentCollector } from './matrix/collector/types';
+import { DatabaseMatrixStore } from './matrix/DatabaseMatrixStore';
+import { CollectorFunctionLocator } from './matrix/FunctionLocator';
+import { MatrixStore } from './matrix/MatrixStore';
+import { RefreshService } from './matrix/RefreshService';
+import { migrateDatabase } from './migrations';
+import { createPromotions, Promotions } from './promotion';
+import { AwsDeployerSource } from './promotion/DeployerSource';
+import { ProvisioningAccess } from './provisioning/ProvisioningAws';
+import { ProvisioningService } from './provisioning/ProvisioningService';
+import { ProvisionStore } from './provisioning/ProvisionStore';
+
+/** What the composition root builds the plugin's services from. */
+export interface ServicesOptions {
+  /** The `environments` section, read and checked once (config/readPluginConfig.ts). */
+  config: PluginConfig;
+  /** The root config, for the credentials of the `aws` section (integration-aws-node reads it). */
+  rootConfig: Config;
+  logger: LoggerService;
+  database: DatabaseService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  collector: EnvironmentCollector;
+  driftDetectors: StackDriftDetectorSource;
+  urlReader: UrlReaderService;
+  auditor?: AuditorService;
+  notifications?: NotificationService;
+}
+
+/** The plugin's services, each built once. */
+export interface EnvironmentsServices {
+  config: PluginConfig;
+  store: MatrixStore;
+  catalog: ServiceCatalog;
+  visibility: ServiceVisibility;
+  refresh: RefreshService;
+  compliance: ComplianceService;
+  promotions: Promotions;
+  provisioning: ProvisioningService;
+}
+
+/**
+ * The composition root: runs the migrations, in order, before anything uses the database, then builds
+ * each service once from the config read once. plugin.ts registers what this returns.
+ */
+export async function createServices(
+  options: ServicesOptions,
+): Promise<EnvironmentsServices> {
+  const { config, logger, auth, permissions } = options;
+  const { environments } = config;
+  const knex = await migrateDatabase(options.database);
+  const credentialsManager = DefaultAwsCredentialsManager.fromConfig(
+    options.rootConfig,
+  );
+
+  const store = new DatabaseMatrixStore(knex, environments);
+  const catalog = new ServiceCatalog({
+    catalog: options.catalog,
+    auth,
+    environments,
+  });
+  const visibility = new ServiceVisibility({
+    permissions,
+    catalog: options.catalog,
+  });
+  const findings = new DatabaseFindingsStore(knex);
+  const compliance = new ComplianceService({
+    environments,
+    config: config.compliance,
+    matrices: store,
+    findings,
+    services: catalog,
+    declared: config.compliance.readRepositoryFiles
+      ? new DeclaredConfigurationReader(options.urlReader)
+      : undefined,
+    driftChecker: new StackDriftChecker({
+      detectors: options.driftDetectors,
+      store: findings,
+      logger,
+      stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
+    }),
+    logger,
+  });
+  const refresh = new RefreshService({
+    services: catalog,
+    collector: options.collector,
+    store,
+    environments,
+    logger,
+    listener: compliance,
+  });
+
+  const promotions = createPromotions({
+    config: config.promotion,
+    environments,
+    knex,
+    logger,
+    auth,
+    permissions,
+    catalog: options.catalog,
+    auditor: options.auditor,
+    notifications: options.notifications,
+    visibility,
+    deployers: new AwsDeployerSource({
+      credentialsManager,
+      endpoints: config.aws.endpoints,
+      writeRoles: config.promotion.writeRoles,
+      updateTimeoutSeconds: config.promotion.updateTimeoutSeconds,
+      logger,
+    }),
+    locator: new CollectorFunctionLocator({
+      collector: options.collector,
+      environments,
+    }),
+    // After a promotion or rollback, show what AWS now serves without waiting for the schedule.
+    onSettled: async entityRef =>
+      refresh.refreshService(
+        await catalog.getService(
+          parseEntityRef(entityRef),
+          await auth.getOwnServiceCredentials(),
+        ),
+      ),
+  });
+
+  const provisioning = new ProvisioningService({
+    environments,
+    compliance: config.compliance,
+    config: config.provisioning,
+    store: new ProvisionStore(knex),
+    access: new ProvisioningAccess({
+      credentialsManager,
+      endpoints: config.aws.endpoints,
+      writeRoles: config.promotion.writeRoles,
+    }),
+    catalog: options.catalog,
+    auth,
+    permissions,
+    logger,
+    auditor: options.auditor,
+  });
+
+  return {
+    config,
+    store,
+    catalog,
+    visibility,
+    refresh,
+    compliance,
+    promotions,
+    provisioning,
+  };
+}

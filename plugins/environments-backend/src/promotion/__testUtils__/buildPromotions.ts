@@ -1,0 +1,52 @@
+import { Config } from '@backstage/config';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { createPromotions, Promotions, PromotionsOptions } from '..';
+import { ServiceVisibility } from '../../authorization/ServiceVisibility';
+import { readPluginConfig } from '../../config';
+import { EnvironmentCollector } from '../../matrix/collector/types';
+import { CollectorFunctionLocator } from '../../matrix/FunctionLocator';
+import { AwsDeployerSource } from '../DeployerSource';
+
+/**
+ * Promotions as the composition root builds them, from an app-config and test doubles: the config read
+ * as the plugin reads it, AWS through the config's accounts unless `deployers` is given, functions
+ * located with `collector` unless `locator` is given.
+ */
+export function buildPromotions(
+  options: Omit<
+    PromotionsOptions,
+    'config' | 'environments' | 'visibility' | 'deployers' | 'locator'
+  > & {
+    config: Config;
+    collector?: EnvironmentCollector;
+    deployers?: PromotionsOptions['deployers'];
+    locator?: PromotionsOptions['locator'];
+  },
+): Promotions {
+  const plugin = readPluginConfig(options.config);
+  return createPromotions({
+    ...options,
+    config: plugin.promotion,
+    environments: plugin.environments,
+    visibility: new ServiceVisibility({
+      permissions: options.permissions,
+      catalog: options.catalog,
+    }),
+    deployers:
+      options.deployers ??
+      new AwsDeployerSource({
+        credentialsManager: DefaultAwsCredentialsManager.fromConfig(
+          options.config,
+        ),
+        endpoints: plugin.aws.endpoints,
+        writeRoles: plugin.promotion.writeRoles,
+        updateTimeoutSeconds: plugin.promotion.updateTimeoutSeconds,
+      }),
+    locator:
+      options.locator ??
+      new CollectorFunctionLocator({
+        collector: options.collector!,
+        environments: plugin.environments,
+      }),
+  });
+}
