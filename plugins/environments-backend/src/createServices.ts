@@ -7,10 +7,9 @@ import {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { AwsClientFactory } from './aws/AwsClientFactory';
 import { ServiceVisibility } from './authorization/ServiceVisibility';
 import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { ComplianceService } from './compliance/ComplianceService';
@@ -28,8 +27,6 @@ import { MatrixStore } from './matrix/MatrixStore';
 import { RefreshService } from './matrix/RefreshService';
 import { migrateDatabase } from './migrations';
 import { createPromotions, Promotions } from './promotion';
-import { AwsDeployerSource } from './promotion/DeployerSource';
-import { ProvisioningAccess } from './provisioning/ProvisioningAws';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { ProvisionStore } from './provisioning/ProvisionStore';
 
@@ -37,8 +34,8 @@ import { ProvisionStore } from './provisioning/ProvisionStore';
 export interface ServicesOptions {
   /** The `environments` section, read and checked once (config/readPluginConfig.ts). */
   config: PluginConfig;
-  /** The root config, for the credentials of the `aws` section (integration-aws-node reads it). */
-  rootConfig: Config;
+  /** Every AWS client, for reads and writes (serviceRefs.ts). */
+  aws: AwsClientFactory;
   logger: LoggerService;
   database: DatabaseService;
   auth: AuthService;
@@ -73,9 +70,6 @@ export async function createServices(
   const { config, logger, auth, permissions } = options;
   const { environments } = config;
   const knex = await migrateDatabase(options.database);
-  const credentialsManager = DefaultAwsCredentialsManager.fromConfig(
-    options.rootConfig,
-  );
 
   const store = new DatabaseMatrixStore(knex, environments);
   const catalog = new ServiceCatalog({
@@ -125,13 +119,7 @@ export async function createServices(
     auditor: options.auditor,
     notifications: options.notifications,
     visibility,
-    deployers: new AwsDeployerSource({
-      credentialsManager,
-      endpoints: config.aws.endpoints,
-      writeRoles: config.promotion.writeRoles,
-      updateTimeoutSeconds: config.promotion.updateTimeoutSeconds,
-      logger,
-    }),
+    deployers: options.aws,
     locator: new CollectorFunctionLocator({
       collector: options.collector,
       environments,
@@ -151,11 +139,7 @@ export async function createServices(
     compliance: config.compliance,
     config: config.provisioning,
     store: new ProvisionStore(knex),
-    access: new ProvisioningAccess({
-      credentialsManager,
-      endpoints: config.aws.endpoints,
-      writeRoles: config.promotion.writeRoles,
-    }),
+    aws: options.aws,
     catalog: options.catalog,
     auth,
     permissions,

@@ -15,7 +15,9 @@ export const MIGRATIONS_DIRECTORY = resolvePackagePath(
  * database service says to skip them, and returns the client. The one place migrations run: the
  * composition root calls it before any store is built.
  */
-export async function migrateDatabase(database: DatabaseService): Promise<Knex> {
+export async function migrateDatabase(
+  database: DatabaseService,
+): Promise<Knex> {
   const client = await database.getClient();
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: MIGRATIONS_DIRECTORY });

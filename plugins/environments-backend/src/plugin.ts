@@ -9,6 +9,7 @@ import { createRequestEdge } from './api/requestEdge';
 import { createApiRouter } from './api/router';
 import { createServices } from './createServices';
 import {
+  awsClientFactoryServiceRef,
   environmentCollectorServiceRef,
   environmentsConfigServiceRef,
   stackDriftDetectorsServiceRef,
@@ -34,8 +35,8 @@ export const environmentsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        rootConfig: coreServices.rootConfig,
         config: environmentsConfigServiceRef,
+        aws: awsClientFactoryServiceRef,
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,

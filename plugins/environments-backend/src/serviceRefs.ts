@@ -26,8 +26,9 @@ export const environmentsConfigServiceRef = createServiceRef<PluginConfig>({
 });
 
 /**
- * The AWS clients of every account-region the plugin reads, with their rate limiters. One per plugin,
- * so that the collector and the CloudFormation drift checks share each account-region's budget.
+ * The AWS clients of every account-region, for reads and writes, with their rate limiters and retry
+ * policy. One per plugin, so that the collector, the CloudFormation drift checks, promotions,
+ * rollbacks and provisions share each account-region's budget.
  */
 export const awsClientFactoryServiceRef = createServiceRef<AwsClientFactory>({
   id: 'environments.aws-clients',
@@ -38,15 +39,16 @@ export const awsClientFactoryServiceRef = createServiceRef<AwsClientFactory>({
       deps: {
         rootConfig: coreServices.rootConfig,
         config: environmentsConfigServiceRef,
+        logger: coreServices.logger,
       },
-      factory({ rootConfig, config }) {
-        const { aws } = config;
-        return new AwsClientFactory({
-          credentialsManager: DefaultAwsCredentialsManager.fromConfig(rootConfig),
-          endpoints: aws.endpoints,
-          rateLimits: aws.rateLimits,
-        });
-      },
+      factory: ({ rootConfig, config, logger }) =>
+        new AwsClientFactory({
+          credentialsManager:
+            DefaultAwsCredentialsManager.fromConfig(rootConfig),
+          ...config.aws,
+          updateTimeoutSeconds: config.promotion.updateTimeoutSeconds,
+          logger,
+        }),
     }),
 });
 

@@ -1,7 +1,10 @@
 import express from 'express';
 import { InputError } from '@backstage/errors';
 import { isImageDigest } from '@internal/backstage-plugin-environments-common';
-import { onlyVisible, VisibleServices } from '../authorization/ServiceVisibility';
+import {
+  onlyVisible,
+  VisibleServices,
+} from '../authorization/ServiceVisibility';
 import { entityRefAt } from '../catalog/entityRefs';
 
 // Reading the promotion routes' input: each helper throws an InputError saying what is wrong and where.

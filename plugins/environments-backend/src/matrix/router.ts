@@ -114,7 +114,6 @@ export function registerMatrixRoutes(
       response.send(serialised.body);
     }
   });
-
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import { LiveAliasState } from '../aws/LambdaDeployer';
 import { PromotionConfig, PromotionPolicy } from './config';
-import { DeployerSource } from './DeployerSource';
+import { DeployerSource } from '../aws/types';
 import {
   defaultPromotionLink,
   describePromotion,

@@ -27,7 +27,7 @@ import {
 import { getCatalogEntity } from '../catalog/entityRefs';
 import { ApproverDirectory, ownerRefs } from '../catalog/Approvers';
 import { PromotionConfig, PromotionPolicy } from './config';
-import { DeployerSource } from './DeployerSource';
+import { DeployerSource } from '../aws/types';
 import { FunctionLocator } from '../matrix/FunctionLocator';
 import {
   defaultPromotionLink,

@@ -49,13 +49,6 @@ export interface SmokeCheckConfig {
   intervalMs: number;
 }
 
-/** The write role assumed for promotions and rollbacks, per account. */
-export interface WriteRoleConfig {
-  byAccount: Map<string, string>;
-  /** For accounts without their own; undefined: writes use the `aws` section's credentials as they are. */
-  defaultRoleName?: string;
-}
-
 /** Everything the promotion engine reads from config. */
 export interface PromotionConfig {
   /** Environment names in promotion order. */
@@ -65,7 +58,6 @@ export interface PromotionConfig {
   smokeCheck: SmokeCheckConfig;
   /** How long to wait for a function update to finish, in seconds. */
   updateTimeoutSeconds: number;
-  writeRoles: WriteRoleConfig;
 }
 
 const DAYS_ALL = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -73,8 +65,8 @@ const DEFAULT_REQUEST_TTL_MS = 3 * 24 * 3600_000;
 const DEFAULT_APPROVAL_TTL_MS = 24 * 3600_000;
 
 /**
- * Reads `environments.definitions[].promotion` / `.rollback`, `environments.promotion` and
- * `environments.accounts[].writeRoleName`. Throws an error naming the key and what is wrong with it.
+ * Reads `environments.definitions[].promotion` / `.rollback` and `environments.promotion` (its
+ * `writeRoleName` is AWS access: aws/config.ts). Throws an error naming the key and what is wrong with it.
  */
 export function readPromotionConfig(config: Config): PromotionConfig {
   const definitions =
@@ -160,16 +152,6 @@ export function readPromotionConfig(config: Config): PromotionConfig {
     );
   }
 
-  const byAccount = new Map<string, string>();
-  for (const account of config.getOptionalConfigArray(
-    'environments.accounts',
-  ) ?? []) {
-    const roleName = account.getOptionalString('writeRoleName');
-    if (roleName) {
-      byAccount.set(account.getString('accountId'), roleName);
-    }
-  }
-
   return {
     environments,
     policies,
@@ -181,10 +163,6 @@ export function readPromotionConfig(config: Config): PromotionConfig {
     updateTimeoutSeconds:
       (readDurationMs(global, 'updateTimeout', 'environments.promotion') ??
         300_000) / 1000,
-    writeRoles: {
-      byAccount,
-      defaultRoleName: global?.getOptionalString('writeRoleName'),
-    },
   };
 }
 

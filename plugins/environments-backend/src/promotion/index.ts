@@ -13,7 +13,7 @@ import { Knex } from 'knex';
 import { CatalogApproverDirectory } from '../catalog/Approvers';
 import { PromotionConfig } from './config';
 import { DatabasePromotionStore } from './DatabasePromotionStore';
-import { DeployerSource } from './DeployerSource';
+import { DeployerSource } from '../aws/types';
 import { FunctionLocator } from '../matrix/FunctionLocator';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';

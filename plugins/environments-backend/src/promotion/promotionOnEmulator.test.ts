@@ -4,7 +4,6 @@ import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import { Knex } from 'knex';
@@ -17,11 +16,9 @@ import {
   startAwsEmulator,
 } from '../__testUtils__/emulator';
 import { LambdaDeployer } from '../aws/LambdaDeployer';
-import { AwsLocation } from '../aws/types';
+import { AwsLocation, DeployerSource } from '../aws/types';
 import { Promotions } from '.';
 import { buildPromotions } from './__testUtils__/buildPromotions';
-import { AwsDeployerSource, DeployerSource } from './DeployerSource';
-import { readPromotionConfig } from './config';
 import { demoEntities } from './__testUtils__/fakeLambda';
 import {
   deployersOnEmulator,
@@ -161,12 +158,7 @@ describeWithMoto(
     });
 
     it('writes with the account’s write role in a session named after the user', async () => {
-      const source = new AwsDeployerSource({
-        credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-        endpoints: new Map([[PROD, emulator.endpoint]]),
-        writeRoles: readPromotionConfig(config).writeRoles,
-      });
-      const deployer = await source.forWrite(
+      const deployer = await deployersOnEmulator(config).forWrite(
         { accountId: PROD, region: REGION },
         'user:default/bob',
       );
@@ -210,7 +202,7 @@ describeWithMoto(
       /** Runs a promotion on a first instance that stops right after `method` reached AWS, then a second one. */
       async function interruptAfter(method: 'updateCode' | 'switchAlias') {
         let first: Promotions | undefined = undefined;
-        const real = deployersOnEmulator(emulator.endpoint, config);
+        const real = deployersOnEmulator(config);
         const crashing: DeployerSource = {
           forRead: location => real.forRead(location),
           async forWrite(location: AwsLocation, userRef: string) {

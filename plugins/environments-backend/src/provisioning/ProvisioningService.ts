@@ -20,7 +20,7 @@ import {
   ServiceProvisionRequest,
 } from '../schema/openapi/generated/models';
 import { ProvisioningConfig } from './config';
-import { ProvisioningAccess } from './ProvisioningAws';
+import { ProvisionerSource } from '../aws/ProvisioningAdapter';
 import {
   ProvisionStore,
   StoredProvision,
@@ -39,7 +39,8 @@ export interface ProvisioningServiceOptions {
   compliance: ComplianceConfig;
   config: ProvisioningConfig;
   store: ProvisionStore;
-  access: ProvisioningAccess;
+  /** AWS access (the plugin's AwsClientFactory): reads with the read role, deploys as the user. */
+  aws: ProvisionerSource;
   catalog: CatalogService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -244,7 +245,7 @@ export class ProvisioningService {
         e => e.environment === env.environment && e.status === 'created',
       );
       if (ours) continue;
-      const aws = await this.options.access.forRead(env);
+      const aws = await this.options.aws.provisionerFor(env);
       const where = `in ${env.environment} (account ${env.accountId}, ${env.region})`;
       const digest = await aws.imageDigest(repository, tag);
       if (!digest) {
@@ -353,7 +354,7 @@ export class ProvisioningService {
     userRef: string,
   ) {
     const { repository, tag } = this.options.config.initialImage!;
-    const aws = await this.options.access.forWrite(env, userRef);
+    const aws = await this.options.aws.provisionerFor(env, userRef);
     const digest = await aws.imageDigest(repository, tag);
     if (!digest)
       throw new Error(`the initial image ${repository}:${tag} is not in ECR`);

@@ -3,7 +3,6 @@ import { GetAliasCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import {
@@ -23,8 +22,7 @@ import {
 } from '../__testUtils__/emulator';
 import { service } from '../matrix/__testUtils__/demoFleet';
 import { readComplianceConfig } from '../compliance/config';
-import { readAwsAccessConfig } from '../aws/config';
-import { readPromotionConfig } from '../promotion/config';
+import { AwsClientFactory } from '../aws/AwsClientFactory';
 import { demoEntities } from '../promotion/__testUtils__/fakeLambda';
 import {
   actor,
@@ -32,7 +30,6 @@ import {
   permissionsExcept,
 } from '../promotion/__testUtils__/harness';
 import { readProvisioningConfig } from './config';
-import { ProvisioningAccess } from './ProvisioningAws';
 import { ProvisioningService } from './ProvisioningService';
 import { ProvisionStore } from './ProvisionStore';
 
@@ -119,12 +116,7 @@ describeWithMoto(
         compliance: readComplianceConfig(config, environments),
         config: readProvisioningConfig(config, environments),
         store: new ProvisionStore(knex),
-        access: new ProvisioningAccess({
-          credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-          endpoints: readAwsAccessConfig(config).endpoints,
-          writeRoles: readPromotionConfig(config).writeRoles,
-          sleep: async () => {},
-        }),
+        aws: AwsClientFactory.fromConfig(config, { sleep: async () => {} }),
         catalog: catalogServiceMock({
           entities: [
             ...demoEntities(),

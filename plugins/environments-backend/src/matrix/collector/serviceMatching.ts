@@ -4,7 +4,11 @@ import {
   FunctionResource,
   NamePattern,
 } from '@internal/backstage-plugin-environments-common';
-import { AwsLocation, LambdaFunctionState, StackSummary } from '../../aws/types';
+import {
+  AwsLocation,
+  LambdaFunctionState,
+  StackSummary,
+} from '../../aws/types';
 import type { FunctionDiscovery, ServiceSearch } from './FunctionDiscovery';
 import { ServiceDescriptor } from './types';
 

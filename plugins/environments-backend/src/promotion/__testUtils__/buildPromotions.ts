@@ -5,7 +5,7 @@ import { ServiceVisibility } from '../../authorization/ServiceVisibility';
 import { readPluginConfig } from '../../config';
 import { EnvironmentCollector } from '../../matrix/collector/types';
 import { CollectorFunctionLocator } from '../../matrix/FunctionLocator';
-import { AwsDeployerSource } from '../DeployerSource';
+import { AwsClientFactory } from '../../aws/AwsClientFactory';
 
 /**
  * Promotions as the composition root builds them, from an app-config and test doubles: the config read
@@ -34,12 +34,11 @@ export function buildPromotions(
     }),
     deployers:
       options.deployers ??
-      new AwsDeployerSource({
+      new AwsClientFactory({
         credentialsManager: DefaultAwsCredentialsManager.fromConfig(
           options.config,
         ),
-        endpoints: plugin.aws.endpoints,
-        writeRoles: plugin.promotion.writeRoles,
+        ...plugin.aws,
         updateTimeoutSeconds: plugin.promotion.updateTimeoutSeconds,
       }),
     locator:

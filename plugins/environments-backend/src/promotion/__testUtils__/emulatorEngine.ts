@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Config, ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
@@ -9,8 +8,8 @@ import { Knex } from 'knex';
 import { collectorFor, emulatorConfig } from '../../__testUtils__/emulator';
 import { Promotions } from '..';
 import { buildPromotions } from './buildPromotions';
-import { readPromotionConfig } from '../config';
-import { AwsDeployerSource, DeployerSource } from '../DeployerSource';
+import { AwsClientFactory } from '../../aws/AwsClientFactory';
+import { DeployerSource } from '../../aws/types';
 import { Actor } from '../../authorization/permissions';
 import { demoEntities } from './fakeLambda';
 import { ENVIRONMENTS } from './harness';
@@ -40,17 +39,8 @@ export function promotionConfigOnEmulator(
 }
 
 /** Real AWS access through the emulator, with each account's write role, as the plugin builds it. */
-export function deployersOnEmulator(
-  endpoint: string,
-  config: Config,
-): AwsDeployerSource {
-  return new AwsDeployerSource({
-    credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-    endpoints: new Map(
-      ENVIRONMENTS.map(env => [env.locations[0].accountId, endpoint]),
-    ),
-    writeRoles: readPromotionConfig(config).writeRoles,
-  });
+export function deployersOnEmulator(config: Config): AwsClientFactory {
+  return AwsClientFactory.fromConfig(config);
 }
 
 const silent: LoggerService = {

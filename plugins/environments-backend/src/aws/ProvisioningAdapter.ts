@@ -12,39 +12,37 @@ import {
   paginateListVersionsByFunction,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { AwsCredentialsManager } from '@backstage/integration-aws-node';
-import { AwsLocation } from '../aws/types';
-import { WriteRoleConfig } from '../promotion/config';
-import { roleSessionName } from '../promotion/DeployerSource';
+import { AwsLocation } from './types';
 
-type Credentials = ConstructorParameters<typeof LambdaClient>[0] extends infer C
-  ? C extends { credentials?: infer K }
-    ? K
-    : never
-  : never;
+/** Gives the AWS calls of a provision in an account-region: reading with the read role, or acting as a user. */
+export interface ProvisionerSource {
+  /** With the account's read role without `userRef`; with its write role, in a session named after the user, with it. */
+  provisionerFor(
+    location: AwsLocation,
+    userRef?: string,
+  ): Promise<ProvisioningAdapter>;
+}
 
-/** The AWS calls of a provision, in one account-region. */
-export class ProvisioningLocation {
+/** The AWS calls of a provision, in one account-region: ECR, CloudFormation and Lambda. SDK shapes stop here. */
+export class ProvisioningAdapter {
   private readonly cloudFormation: CloudFormationClient;
   private readonly lambda: LambdaClient;
   private readonly ecr: ECRClient;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     readonly location: AwsLocation,
-    credentials: Credentials,
-    endpoint: string | undefined,
-    private readonly sleep = (ms: number) =>
-      new Promise(r => setTimeout(r, ms)),
+    clients: {
+      cloudFormation: CloudFormationClient;
+      lambda: LambdaClient;
+      ecr: ECRClient;
+    },
+    sleep?: (ms: number) => Promise<void>,
   ) {
-    const config = {
-      region: location.region,
-      credentials,
-      ...(endpoint ? { endpoint } : {}),
-    };
-    this.cloudFormation = new CloudFormationClient(config);
-    this.lambda = new LambdaClient(config);
-    this.ecr = new ECRClient(config);
+    this.cloudFormation = clients.cloudFormation;
+    this.lambda = clients.lambda;
+    this.ecr = clients.ecr;
+    this.sleep = sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
   }
 
   /** The digest of `repository:tag` in this account's ECR; undefined when there is no such image. */
@@ -170,74 +168,6 @@ export class ProvisioningLocation {
         FunctionVersion: version,
         Description: 'Moved by promotions and rollbacks',
       }),
-    );
-  }
-}
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-}
-
-/** Options of {@link ProvisioningAccess}. */
-export interface ProvisioningAccessOptions {
-  credentialsManager: AwsCredentialsManager;
-  /** Endpoint URL per account id (an emulator), from `environments.accounts[].endpoint`. */
-  endpoints: Map<string, string>;
-  writeRoles: WriteRoleConfig;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/**
- * Clients of a provision: the account's read role for the plan, and for deploying the write role of
- * promotions (`environments.promotion.writeRoleName`), assumed in a session named after the user as
- * promotions do, so CloudTrail shows who created the stacks.
- */
-export class ProvisioningAccess {
-  constructor(private readonly options: ProvisioningAccessOptions) {}
-
-  async forRead(location: AwsLocation): Promise<ProvisioningLocation> {
-    const { sdkCredentialProvider } =
-      await this.options.credentialsManager.getCredentialProvider({
-        accountId: location.accountId,
-      });
-    return this.create(location, sdkCredentialProvider);
-  }
-
-  async forWrite(
-    location: AwsLocation,
-    userRef: string,
-  ): Promise<ProvisioningLocation> {
-    const { accountId, region } = location;
-    const roleName =
-      this.options.writeRoles.byAccount.get(accountId) ??
-      this.options.writeRoles.defaultRoleName;
-    if (!roleName) {
-      return this.forRead(location);
-    }
-    const { sdkCredentialProvider: masterCredentials } =
-      await this.options.credentialsManager.getCredentialProvider();
-    const endpoint = this.options.endpoints.get(accountId);
-    const partition = partitionOf(region);
-    return this.create(
-      location,
-      fromTemporaryCredentials({
-        masterCredentials,
-        params: {
-          RoleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
-          RoleSessionName: roleSessionName(userRef),
-        },
-        clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
-      }),
-    );
-  }
-
-  private create(location: AwsLocation, credentials: Credentials) {
-    return new ProvisioningLocation(
-      location,
-      credentials,
-      this.options.endpoints.get(location.accountId),
-      this.options.sleep,
     );
   }
 }
