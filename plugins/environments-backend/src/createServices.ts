@@ -10,6 +10,8 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AwsClientFactory } from './aws/AwsClientFactory';
+import { AuthorizedProvisioningService } from './authorization/AuthorizedProvisioningService';
+import { ActionAuthorizer } from './authorization/permissions';
 import { ServiceVisibility } from './authorization/ServiceVisibility';
 import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { ComplianceService } from './compliance/ComplianceService';
@@ -57,7 +59,7 @@ export interface EnvironmentsServices {
   refresh: RefreshService;
   compliance: ComplianceService;
   promotions: Promotions;
-  provisioning: ProvisioningService;
+  provisioning: AuthorizedProvisioningService;
 }
 
 /**
@@ -134,17 +136,19 @@ export async function createServices(
       ),
   });
 
-  const provisioning = new ProvisioningService({
-    environments,
-    compliance: config.compliance,
-    config: config.provisioning,
-    store: new ProvisionStore(knex),
-    aws: options.aws,
-    catalog: options.catalog,
-    auth,
-    permissions,
-    logger,
-    auditor: options.auditor,
+  const provisioning = new AuthorizedProvisioningService({
+    authorizer: new ActionAuthorizer({ permissions, auth }),
+    provisioning: new ProvisioningService({
+      environments,
+      compliance: config.compliance,
+      config: config.provisioning,
+      store: new ProvisionStore(knex),
+      aws: options.aws,
+      catalog: options.catalog,
+      auth,
+      logger,
+      auditor: options.auditor,
+    }),
   });
 
   return {

@@ -1,10 +1,7 @@
 import express from 'express';
 import { InputError } from '@backstage/errors';
 import { isImageDigest } from '@internal/backstage-plugin-environments-common';
-import {
-  onlyVisible,
-  VisibleServices,
-} from '../authorization/ServiceVisibility';
+import { MAX_LIST_LIMIT } from '../authorization/ServiceVisibility';
 import { entityRefAt } from '../catalog/entityRefs';
 
 // Reading the promotion routes' input: each helper throws an InputError saying what is wrong and where.
@@ -132,10 +129,6 @@ export function optionalEnvironmentQuery(
   return environmentAt(optionalQuery(req, key), key, environments);
 }
 
-/** A list's length unless the request says otherwise, and the most it may ask for. */
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 500;
-
 /** The `limit` query parameter of a list: 1 to 500, or undefined (100). */
 export function optionalLimit(req: express.Request): number | undefined {
   const limitParam = optionalQuery(req, 'limit');
@@ -149,24 +142,4 @@ export function optionalLimit(req: express.Request): number | undefined {
     );
   }
   return limit;
-}
-
-/**
- * How many records to read for a list: the limit asked for, or, when the caller sees only some
- * services, as many as a list may hold, so that the limit counts visible records (see firstVisible).
- */
-export function listLimit(
-  limit: number | undefined,
-  visible: VisibleServices,
-): number {
-  return visible === 'all' ? limit ?? DEFAULT_LIST_LIMIT : MAX_LIST_LIMIT;
-}
-
-/** The first `limit` records about services the caller may see. */
-export function firstVisible<T extends { entityRef: string }>(
-  items: T[],
-  visible: VisibleServices,
-  limit: number | undefined,
-): T[] {
-  return onlyVisible(items, visible).slice(0, limit ?? DEFAULT_LIST_LIMIT);
 }

@@ -11,6 +11,10 @@ import { entityNotFound, FLEET_ENTITY_FILTER } from '../catalog/ServiceCatalog';
 /** Every service, or only these entity refs. */
 export type VisibleServices = 'all' | ReadonlySet<string>;
 
+/** A list's length unless the request says otherwise, and the most it may ask for. */
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 500;
+
 /**
  * Which services a caller may see: those whose catalog entity they may read (`catalog.entity.read`),
  * so that nobody learns from Environments what the catalog hides from them. Routes about one service
@@ -80,6 +84,31 @@ export class ServiceVisibility {
   }
 
   /**
+   * A list of records about services, of those the caller may see: the first `limit` of them (default
+   * 100), read with `read(limit)`, which is asked for more when the caller sees only some services.
+   */
+  async listVisible<T extends { entityRef: string }>(
+    credentials: BackstageCredentials,
+    limit: number | undefined,
+    read: (limit: number) => Promise<T[]>,
+  ): Promise<T[]> {
+    const visible = await this.visibleServices(credentials);
+    return firstVisible(await read(listLimit(limit, visible)), visible, limit);
+  }
+
+  /** The record, or `notFound` (404) when the caller may not read its service's entity. */
+  async visibleRecord<T extends { entityRef: string }>(
+    credentials: BackstageCredentials,
+    record: T,
+    notFound: () => Error,
+  ): Promise<T> {
+    if (!(await this.isVisible(record.entityRef, credentials))) {
+      throw notFound();
+    }
+    return record;
+  }
+
+  /**
    * The entity, read as the caller. The same NotFoundError whether it does not exist or the caller may
    * not read it, so that nobody learns from Environments that a hidden entity exists.
    */
@@ -106,4 +135,24 @@ export function onlyVisible<T extends { entityRef: string }>(
   return visible === 'all'
     ? items
     : items.filter(item => visible.has(item.entityRef));
+}
+
+/**
+ * How many records to read for a list: the limit asked for, or, when the caller sees only some
+ * services, as many as a list may hold, so that the limit counts visible records (see firstVisible).
+ */
+export function listLimit(
+  limit: number | undefined,
+  visible: VisibleServices,
+): number {
+  return visible === 'all' ? limit ?? DEFAULT_LIST_LIMIT : MAX_LIST_LIMIT;
+}
+
+/** The first `limit` records about services the caller may see. */
+export function firstVisible<T extends { entityRef: string }>(
+  items: T[],
+  visible: VisibleServices,
+  limit: number | undefined,
+): T[] {
+  return onlyVisible(items, visible).slice(0, limit ?? DEFAULT_LIST_LIMIT);
 }

@@ -1,9 +1,5 @@
 import { randomUUID } from 'crypto';
-import {
-  AuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
@@ -37,9 +33,8 @@ import {
 } from './lifecycle';
 import {
   Actor,
-  isAllowed,
   permissionDenied,
-  requirePermission,
+  requireHeld,
 } from '../authorization/permissions';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
@@ -81,7 +76,6 @@ export interface PromotionServiceOptions {
   activity: PromotionActivity;
   catalog: CatalogService;
   auth: AuthService;
-  permissions: PermissionsService;
   approvers: ApproverDirectory;
   locator: FunctionLocator;
   deployers: DeployerSource;
@@ -143,7 +137,7 @@ export class PromotionService {
     input: CreatePromotionInput,
     actor: Actor,
   ): Promise<PromotionRequest> {
-    const { store, config, permissions } = this.options;
+    const { store, config } = this.options;
     const now = this.now();
     const entity = await this.getEntity(input.entityRef);
     const entityRef = stringifyEntityRef(entity);
@@ -196,11 +190,10 @@ export class PromotionService {
             `${window.reason}. Holders of ${promotionWindowOverridePermission.name} may request with overrideWindow: true.`,
         );
       }
-      await requirePermission(
-        permissions,
+      requireHeld(
+        actor,
         promotionWindowOverridePermission,
         entityRef,
-        actor,
         `promotions into ${input.targetEnvironment} are closed (${window.reason})`,
       );
       windowOverride = {
@@ -210,11 +203,10 @@ export class PromotionService {
       };
     }
     if (!policy.requiresApproval) {
-      await requirePermission(
-        permissions,
+      requireHeld(
+        actor,
         promotionExecutePermission,
         entityRef,
-        actor,
         `${input.targetEnvironment} needs no approval, so the request runs at once as ${actor.userRef}`,
       );
     }
@@ -366,7 +358,7 @@ export class PromotionService {
     input: { comment?: string },
     actor: Actor,
   ): Promise<PromotionRequest> {
-    const { store, permissions } = this.options;
+    const { store } = this.options;
     const promotion = await this.getOpen(id);
     const now = this.now();
     this.assertNotRequester(promotion, actor, 'approve');
@@ -387,12 +379,7 @@ export class PromotionService {
         expiresAt: new Date(
           now.getTime() + promotion.policy.approvalTtlMs,
         ).toISOString(),
-        mayExecute: await isAllowed(
-          permissions,
-          promotionExecutePermission,
-          promotion.entityRef,
-          actor,
-        ),
+        mayExecute: actor.holds(promotionExecutePermission),
       },
       { now: now.toISOString(), statusReason: approvedBy },
     );

@@ -1,4 +1,5 @@
 import express from 'express';
+import Router from 'express-promise-router';
 import {
   AuditorService,
   AuthService,
@@ -20,7 +21,11 @@ import { PromotionExecutor } from './PromotionExecutor';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
 import { RollbackService } from '../rollback/RollbackService';
-import { createPromotionRoutes } from './router';
+import { addPromotionRoutes } from './router';
+import { addRollbackRoutes } from '../rollback/router';
+import { AuthorizedPromotionService } from '../authorization/AuthorizedPromotionService';
+import { AuthorizedRollbackService } from '../authorization/AuthorizedRollbackService';
+import { ActionAuthorizer } from '../authorization/permissions';
 import { SmokeCheck } from './smokeCheck';
 import { ServiceVisibility } from '../authorization/ServiceVisibility';
 
@@ -58,8 +63,10 @@ export interface PromotionsOptions {
 /** Promotions and rollbacks, built and wired. */
 export interface Promotions {
   store: PromotionStore;
-  promotions: PromotionService;
-  rollbacks: RollbackService;
+  /** Promotion requests as callers act on them: every action checks its permission there. */
+  promotions: AuthorizedPromotionService;
+  /** Rollbacks as callers make them: every action checks its permission there. */
+  rollbacks: AuthorizedRollbackService;
   executor: PromotionExecutor;
   /** The HTTP routes (mount on the plugin's router). */
   router(httpAuth: HttpAuthService): express.Router;
@@ -111,28 +118,40 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     logger: options.logger,
     clock: options.clock,
   };
-  const promotions = new PromotionService({
+  const domain = new PromotionService({
     ...shared,
     executor,
-    permissions: options.permissions,
     sourceCacheTtlMs: options.sourceCacheTtlMs,
   });
-  const rollbacks = new RollbackService(shared);
+  const authorization = {
+    visibility: options.visibility,
+    authorizer: new ActionAuthorizer({
+      permissions: options.permissions,
+      auth: options.auth,
+    }),
+  };
+  const promotions = new AuthorizedPromotionService({
+    ...authorization,
+    promotions: domain,
+  });
+  const rollbacks = new AuthorizedRollbackService({
+    ...authorization,
+    rollbacks: new RollbackService(shared),
+  });
   return {
     store,
     promotions,
     rollbacks,
     executor,
-    router: httpAuth =>
-      createPromotionRoutes({
-        httpAuth,
-        permissions: options.permissions,
-        visibility: options.visibility,
-        promotions,
-        rollbacks,
-        environments: config.environments,
-      }),
-    sweep: () => promotions.sweep(),
+    router: httpAuth => {
+      const router = Router();
+      router.use(express.json());
+      const routes = { httpAuth, environments: config.environments };
+      addPromotionRoutes(router, { ...routes, promotions });
+      addRollbackRoutes(router, { ...routes, rollbacks });
+      return router;
+    },
+    sweep: () => domain.sweep(),
     stop: () => executor.stop(),
   };
 }

@@ -28,6 +28,7 @@ import {
   actor,
   migratedSqlite,
   permissionsExcept,
+  READER,
   recordingAuditor,
 } from './__testUtils__/harness';
 
@@ -120,7 +121,7 @@ describeWithMoto(
       );
       await promotions.promotions.approve(requested.id, {}, actor('bob'));
       await promotions.executor.whenIdle();
-      return promotions.promotions.get(requested.id);
+      return promotions.promotions.get(requested.id, READER);
     }
 
     it('promotes checkout-api staging → prod (alice requests, bob approves): prod serves staging’s digest', async () => {
@@ -228,7 +229,7 @@ describeWithMoto(
         const later = new Date(Date.now() + 5 * 60_000);
         const second = engine({ instanceId: 'second', clock: () => later });
         await second.sweep();
-        const settled = await second.promotions.get(requested.id);
+        const settled = await second.promotions.get(requested.id, READER);
         second.stop();
         return settled;
       }

@@ -1,18 +1,12 @@
 import {
   AuditorService,
   AuthService,
-  BackstageCredentials,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  EnvironmentDefinition,
-  serviceProvisionPermission,
-} from '@internal/backstage-plugin-environments-common';
+import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { ComplianceConfig } from '../compliance/types';
 import {
   ProvisionedEnvironment,
@@ -43,7 +37,6 @@ export interface ProvisioningServiceOptions {
   aws: ProvisionerSource;
   catalog: CatalogService;
   auth: AuthService;
-  permissions: PermissionsService;
   logger: LoggerService;
   auditor?: AuditorService;
 }
@@ -60,26 +53,12 @@ const STALE_AFTER_MS = 15 * 60_000;
 export class ProvisioningService {
   constructor(private readonly options: ProvisioningServiceOptions) {}
 
+  /** Plans the service's environments (a dry run), or creates them as `userRef`, who may create services. */
   async provision(
     request: ServiceProvisionRequest,
-    credentials: BackstageCredentials,
+    userRef: string,
   ): Promise<ServiceProvision> {
-    const { auth, permissions, config } = this.options;
-    if (!auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError(
-        'Creating a service needs a signed-in user (on-behalf-of credentials)',
-      );
-    }
-    const userRef = credentials.principal.userEntityRef;
-    const [decision] = await permissions.authorize(
-      [{ permission: serviceProvisionPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `${userRef} may not create services (permission ${serviceProvisionPermission.name})`,
-      );
-    }
+    const { config } = this.options;
     if (!config.initialImage) {
       throw new InputError(
         'Creating services is not configured: set environments.provisioning.initialImage (docs/configuration.md)',

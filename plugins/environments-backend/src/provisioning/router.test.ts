@@ -7,7 +7,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { createOpenApiRouter } from '../schema/openapi';
 import { registerProvisioningRoutes } from './router';
-import { ProvisioningService } from './ProvisioningService';
+import { AuthorizedProvisioningService } from '../authorization/AuthorizedProvisioningService';
 
 describe('POST /provisions', () => {
   const provision = jest.fn(async (body: object) => ({
@@ -20,7 +20,7 @@ describe('POST /provisions', () => {
     const router = await createOpenApiRouter();
     registerProvisioningRoutes(router, {
       httpAuth: mockServices.httpAuth(),
-      provisioning: { provision } as unknown as ProvisioningService,
+      provisioning: { provision } as unknown as AuthorizedProvisioningService,
     });
     app = express().use(router).use(mockErrorHandler());
   });

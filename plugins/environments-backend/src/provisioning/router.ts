@@ -1,13 +1,13 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '../api/openApiRouter';
-import { ProvisioningService } from './ProvisioningService';
+import { AuthorizedProvisioningService } from '../authorization/AuthorizedProvisioningService';
 
 /** `POST /provisions` (src/schema/openapi.yaml): the body is validated against the spec before it gets here. */
 export function registerProvisioningRoutes(
   router: ApiRouter,
   options: {
     httpAuth: HttpAuthService;
-    provisioning: ProvisioningService;
+    provisioning: AuthorizedProvisioningService;
   },
 ): void {
   router.post('/provisions', async (req, res) => {

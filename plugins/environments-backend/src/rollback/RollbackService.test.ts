@@ -4,6 +4,7 @@ import {
   createHarness,
   environmentsConfig,
   Harness,
+  READER,
 } from '../promotion/__testUtils__/harness';
 import { digestOf } from '../promotion/__testUtils__/fakeLambda';
 
@@ -26,7 +27,7 @@ async function promoteProd(h: Harness) {
   const requested = await h.requestProd();
   await h.promotions.approve(requested.id, {}, actor('bob'));
   await h.executor.whenIdle();
-  return h.promotions.get(requested.id);
+  return h.promotions.get(requested.id, READER);
 }
 
 describe('RollbackService', () => {
@@ -65,7 +66,7 @@ describe('RollbackService', () => {
         'rollback-succeeded:succeeded',
       ]),
     );
-    await expect(h.rollbacks.get(record.id)).resolves.toEqual(record);
+    await expect(h.rollbacks.get(record.id, READER)).resolves.toEqual(record);
   });
 
   it('rolls back to a chosen version after checking it exists', async () => {
@@ -157,6 +158,7 @@ describe('RollbackService', () => {
     const versions = await h.rollbacks.listVersions(
       'component:default/checkout-api',
       'prod',
+      READER,
     );
     expect(versions.map(v => [v.version, v.digest, v.isLive])).toEqual([
       ['3', digestOf('v1.4.0'), false],

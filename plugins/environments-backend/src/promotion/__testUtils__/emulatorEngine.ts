@@ -1,4 +1,7 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Config, ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -10,7 +13,6 @@ import { Promotions } from '..';
 import { buildPromotions } from './buildPromotions';
 import { AwsClientFactory } from '../../aws/AwsClientFactory';
 import { DeployerSource } from '../../aws/types';
-import { Actor } from '../../authorization/permissions';
 import { demoEntities } from './fakeLambda';
 import { ENVIRONMENTS } from './harness';
 
@@ -51,10 +53,9 @@ const silent: LoggerService = {
   child: () => silent,
 };
 
-/** A user of the demo, as the service calls take them. */
-export function demoActor(name: string): Actor {
-  const userRef = `user:default/${name}`;
-  return { userRef, credentials: mockCredentials.user(userRef) };
+/** A signed-in user of the demo, as the (authorized) promotion services take callers. */
+export function demoActor(name: string): BackstageCredentials {
+  return mockCredentials.user(`user:default/${name}`);
 }
 
 /**

@@ -16,7 +16,6 @@ import {
 import knexFactory, { Knex } from 'knex';
 import { Promotions } from '..';
 import { buildPromotions } from './buildPromotions';
-import { Actor } from '../../authorization/permissions';
 import { SmokeCheck } from '../smokeCheck';
 import { checkoutFleet, demoEntities, FakeFleet } from './fakeLambda';
 
@@ -160,11 +159,13 @@ export function permissionsExcept(
   } as PermissionsService & { asked: typeof asked };
 }
 
-/** An actor for the service calls. */
-export function actor(name: string): Actor {
-  const userRef = `user:default/${name}`;
-  return { userRef, credentials: mockCredentials.user(userRef) };
+/** A signed-in user of the demo, as the (authorized) promotion and rollback services take callers. */
+export function actor(name: string): BackstageCredentials {
+  return mockCredentials.user(`user:default/${name}`);
 }
+
+/** A caller that reads as a service principal: every service is visible to it under allow-all permissions. */
+export const READER = mockCredentials.service();
 
 export interface Harness extends Promotions {
   knex: Knex;
