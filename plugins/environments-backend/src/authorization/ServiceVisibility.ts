@@ -6,7 +6,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { entityNotFound, FLEET_ENTITY_FILTER } from '../catalog/ServiceCatalog';
+import { entityNotFound } from '../catalog/entityRefs';
+import { FLEET_ENTITY_FILTER } from '../catalog/ServiceCatalog';
 
 /** Every service, or only these entity refs. */
 export type VisibleServices = 'all' | ReadonlySet<string>;

@@ -7,6 +7,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { specRef } from './entityRefs';
 
 /** Who a user counts as when deciding whether they may approve: the user and their groups. */
 export interface ApproverDirectory {
@@ -27,18 +28,13 @@ export function normaliseRef(
   );
 }
 
-/** The refs that may approve a service's promotion by default: its owner (usually a group). */
+/**
+ * A service's owner (usually a group), in its own namespace: by default who may approve its promotions,
+ * and who hears of its rollbacks.
+ */
 export function ownerRefs(entity: Entity): string[] {
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string' || !owner) {
-    return [];
-  }
-  return [
-    normaliseRef(owner, {
-      kind: 'group',
-      namespace: entity.metadata.namespace ?? 'default',
-    }),
-  ];
+  const owner = specRef(entity, 'owner', 'group');
+  return owner ? [owner] : [];
 }
 
 /** How many levels of parent groups count: deeper hierarchies are cut there (and cycles end). */

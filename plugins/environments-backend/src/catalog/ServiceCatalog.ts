@@ -6,7 +6,6 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   CompoundEntityRef,
   Entity,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
@@ -20,6 +19,7 @@ import {
   namingConventionOverrides,
 } from '@internal/backstage-plugin-environments-common';
 import { ServiceDescriptor } from '../matrix/collector/types';
+import { entityNotFound, specRef } from './entityRefs';
 import { ServiceFacts } from '../compliance';
 
 /** Where the catalog says a Component's repository is; declared values are read from it. */
@@ -50,11 +50,6 @@ export const FLEET_ENTITY_FILTER = {
   kind: 'component',
   [`metadata.annotations.${PROJECT_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
 };
-
-/** What the API answers for an entity that is unknown, or hidden from the caller: the same. */
-export function entityNotFound(entityRef: string): NotFoundError {
-  return new NotFoundError(`No entity ${entityRef} in the catalog`);
-}
 
 /** Reads the services of the fleet from the catalog: Components with the project annotation. */
 export class ServiceCatalog {
@@ -158,7 +153,6 @@ function hasProject(entity: Entity): boolean {
 /** What the collector and the store need of a Component. */
 export function toServiceDescriptor(entity: Entity): ServiceDescriptor {
   const annotations = entity.metadata.annotations ?? {};
-  const namespace = entity.metadata.namespace ?? 'default';
   const explicitFunctionNames: Record<string, string> = {};
   for (const [key, value] of Object.entries(annotations)) {
     if (key.startsWith(FUNCTION_NAME_ANNOTATION_PREFIX) && value.trim()) {
@@ -175,8 +169,8 @@ export function toServiceDescriptor(entity: Entity): ServiceDescriptor {
     explicitFunctionNames,
     ...(Object.keys(namingOverrides).length > 0 ? { namingOverrides } : {}),
     title: entity.metadata.title,
-    owner: relatedRef(entity.spec?.owner, 'group', namespace),
-    system: relatedRef(entity.spec?.system, 'system', namespace),
+    owner: specRef(entity, 'owner', 'group'),
+    system: specRef(entity, 'system', 'system'),
   };
 }
 
@@ -194,22 +188,4 @@ export function toComplianceFacts(entity: Entity): ComplianceFacts {
     ...(namingOverrides ? { namingOverrides } : {}),
     ...(sourceLocation ? { sourceLocation } : {}),
   };
-}
-
-/** `spec.owner` / `spec.system` as full refs; a value the catalog would reject is left out. */
-function relatedRef(
-  value: unknown,
-  defaultKind: string,
-  defaultNamespace: string,
-): string | undefined {
-  if (typeof value !== 'string' || !value) {
-    return undefined;
-  }
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind, defaultNamespace }),
-    );
-  } catch {
-    return undefined;
-  }
 }

@@ -6,9 +6,13 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { entityNotFound } from './ServiceCatalog';
+
+/** What the API answers for an entity that is unknown, or hidden from the caller: the same. */
+export function entityNotFound(entityRef: string): NotFoundError {
+  return new NotFoundError(`No entity ${entityRef} in the catalog`);
+}
 
 // The catalog's default rules for the parts of an entity ref (what its API accepts in a lookup).
 const validator = makeValidator();
@@ -76,4 +80,30 @@ export async function getCatalogEntity(
     throw entityNotFound(ref);
   }
   return entity;
+}
+
+/**
+ * A ref an entity writes in its spec (`spec.owner: team-x`), in full, as the catalog reads it: relative
+ * to the entity's own namespace (`group:payments/team-x` for a Component in `payments`). Undefined when
+ * absent, or not a ref the catalog would accept.
+ */
+export function specRef(
+  entity: Entity,
+  field: 'owner' | 'system',
+  defaultKind: string,
+): string | undefined {
+  const value = entity.spec?.[field];
+  if (typeof value !== 'string' || !value) {
+    return undefined;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind,
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
 }

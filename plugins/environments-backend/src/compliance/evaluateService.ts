@@ -4,7 +4,6 @@ import {
   EnvironmentState,
   Finding,
   FunctionConfiguration,
-  FunctionResource,
   NamingConvention,
   NamingResourceType,
   checkName,
@@ -12,6 +11,7 @@ import {
   conventionsInForce,
   functionNameAnnotation,
   serviceNamingContext,
+  primaryFunction,
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
 import { PARITY_KEYS } from './config';
@@ -98,12 +98,6 @@ function actualValue(
 
 function sameValue(a: Value, b: Value): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
-
-function primaryFunction(
-  state: EnvironmentState,
-): FunctionResource | undefined {
-  return state.functions.find(fn => fn.primary) ?? state.functions[0];
 }
 
 /** The declared values in force for one environment: config first, then the repository's files in order. */

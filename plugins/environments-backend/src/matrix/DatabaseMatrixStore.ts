@@ -8,7 +8,7 @@ import {
   EnvironmentMatrix,
   EnvironmentState,
   FleetServiceSummary,
-  FunctionResource,
+  primaryFunction,
 } from '@internal/backstage-plugin-environments-common';
 import { Knex } from 'knex';
 import { PublishedVersion } from '../aws/types';
@@ -102,12 +102,6 @@ function toIso(value: Timestamp | null | undefined): string | undefined {
     return undefined;
   }
   return new Date(value).toISOString();
-}
-
-function primaryFunction(
-  functions: FunctionResource[],
-): FunctionResource | undefined {
-  return functions.find(fn => fn.primary) ?? functions[0];
 }
 
 function rowToState(row: StateRow): EnvironmentState {
@@ -523,7 +517,7 @@ export class DatabaseMatrixStore implements MatrixStore {
         const stateKey = key(service.entityRef, env.environment);
         let row: StateRow;
         if (env.complete) {
-          const primary = primaryFunction(env.functions);
+          const primary = primaryFunction(env);
           // Only a live alias says what "runs" in the environment.
           const live = primary?.liveAlias ? primary : undefined;
           row = {

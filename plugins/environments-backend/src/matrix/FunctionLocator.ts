@@ -4,6 +4,7 @@ import {
   EnvironmentDefinition,
   FunctionResource,
   PROJECT_ANNOTATION,
+  primaryFunction,
 } from '@internal/backstage-plugin-environments-common';
 import { EnvironmentCollector, ServiceDescriptor } from './collector/types';
 import { toServiceDescriptor } from '../catalog/ServiceCatalog';
@@ -81,7 +82,7 @@ export class CollectorFunctionLocator implements FunctionLocator {
           }`,
         );
       }
-      located[definition.name] = environment.functions.find(fn => fn.primary);
+      located[definition.name] = primaryFunction(environment);
     }
     return located;
   }

@@ -43,6 +43,7 @@ import {
   StoredApproval,
   StoredPromotion,
 } from './PromotionStore';
+import { aliasOwnership } from './stackOwnedAlias';
 import { evaluateWindows } from './windows';
 
 /** The body of `POST /promotions`. */
@@ -87,7 +88,6 @@ export interface PromotionServiceOptions {
   sourceCacheTtlMs?: number;
 }
 
-const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
 const ECR_IMAGE_URI =
   /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)\/(.+)$/;
 
@@ -916,26 +916,12 @@ export class PromotionService {
 
   /** Says before acting when a CloudFormation stack owns the alias: the switch then drifts from it. */
   private async aliasWarnings(target: FunctionResource): Promise<string[]> {
-    const stackName = target.stack?.stackName ?? target.tags[STACK_NAME_TAG];
-    if (!stackName) {
-      return [];
-    }
-    try {
-      const reader = await this.options.deployers.forRead(target);
-      if (await reader.isAliasOwnedByStack(target.functionName, stackName)) {
-        return [
-          `CloudFormation stack ${stackName} owns the live alias of ${target.functionName}: switching it here ` +
-            'creates drift that the next stack deploy undoes unless the stack is updated to the same version',
-        ];
-      }
-      return [];
-    } catch (error) {
-      return [
-        `Could not check whether stack ${stackName} owns the live alias: ${
-          (error as Error).message
-        }`,
-      ];
-    }
+    const { warnings } = await aliasOwnership(
+      () => this.options.deployers.forRead(target),
+      target,
+      'switching it here creates drift that the next stack deploy undoes unless the stack is updated to the same version',
+    );
+    return warnings;
   }
 
   private getEntity(entityRef: string): Promise<Entity> {

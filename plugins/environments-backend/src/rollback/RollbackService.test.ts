@@ -174,4 +174,32 @@ describe('RollbackService', () => {
       liveUntil: undefined,
     });
   });
+
+  it('notifies the owner of a service outside the default namespace in its own namespace', async () => {
+    // spec.owner `team-x` of a Component in namespace payments is group:payments/team-x, as the catalog reads it.
+    h = await createHarness({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'refunds-api',
+            namespace: 'payments',
+            annotations: { 'environments.io/project': 'shop' },
+          },
+          spec: { type: 'service', owner: 'team-x', lifecycle: 'production' },
+        },
+      ],
+    });
+    const record = await h.rollbacks.rollback(
+      { entityRef: 'component:payments/refunds-api', environment: 'prod' },
+      actor('alice'),
+    );
+    expect(record.status).toBe('succeeded');
+    const recipients = h.notifications.send.mock.calls.flatMap(
+      ([notification]: any[]) => notification.recipients.entityRef,
+    );
+    expect(recipients).toContain('group:payments/team-x');
+    expect(recipients).not.toContain('group:default/team-x');
+  });
 });

@@ -1,10 +1,6 @@
 import { randomUUID } from 'crypto';
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -20,7 +16,7 @@ import {
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
 import { getCatalogEntity } from '../catalog/entityRefs';
-import { ApproverDirectory } from '../catalog/Approvers';
+import { ApproverDirectory, ownerRefs } from '../catalog/Approvers';
 import { PromotionConfig } from '../promotion/config';
 import { DeployerSource } from '../aws/types';
 import { FunctionLocator } from '../matrix/FunctionLocator';
@@ -28,6 +24,7 @@ import { defaultRollbackLink } from '../promotion/lifecycle';
 import { Actor } from '../authorization/permissions';
 import { PromotionActivity } from '../promotion/PromotionActivity';
 import { PromotionStore, StoredRollback } from '../promotion/PromotionStore';
+import { aliasOwnership } from '../promotion/stackOwnedAlias';
 import { StepFailedError, StepRecorder } from '../promotion/StepRecorder';
 
 /** The body of `POST /rollbacks`. */
@@ -55,8 +52,6 @@ export interface RollbackServiceOptions {
   clock?: () => Date;
   rollbackLink?: (id: string) => string;
 }
-
-const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
 
 /**
  * Rollbacks of an environment's `live` alias to an earlier published version, and the versions to
@@ -153,26 +148,11 @@ export class RollbackService {
       );
     }
 
-    const stackName = target.stack?.stackName ?? target.tags[STACK_NAME_TAG];
-    const warnings: string[] = [];
-    let aliasStackName: string | undefined;
-    if (stackName) {
-      try {
-        if (await reader.isAliasOwnedByStack(target.functionName, stackName)) {
-          aliasStackName = stackName;
-          warnings.push(
-            `CloudFormation stack ${stackName} owns the live alias of ${target.functionName}: this rollback ` +
-              'creates drift that the next stack deploy undoes. It is shown as intentional until the next promotion.',
-          );
-        }
-      } catch (error) {
-        warnings.push(
-          `Could not check whether stack ${stackName} owns the live alias: ${
-            (error as Error).message
-          }`,
-        );
-      }
-    }
+    const { stackName: aliasStackName, warnings } = await aliasOwnership(
+      async () => reader,
+      target,
+      'this rollback creates drift that the next stack deploy undoes. It is shown as intentional until the next promotion.',
+    );
 
     const now = this.now().toISOString();
     const record: StoredRollback = {
@@ -428,14 +408,11 @@ export class RollbackService {
       severity: status === 'succeeded' ? 'high' : 'critical',
       error,
     });
-    const owners = (
-      await this.getEntity(record.entityRef).catch(() => undefined)
-    )?.spec?.owner;
+    const entity = await this.getEntity(record.entityRef).catch(
+      () => undefined,
+    );
     await this.options.activity.notify({
-      recipients: [
-        record.requestedBy,
-        ...(typeof owners === 'string' ? [normaliseOwner(owners)] : []),
-      ],
+      recipients: [record.requestedBy, ...(entity ? ownerRefs(entity) : [])],
       exclude: record.requestedBy,
       title: `Rollback ${status}: ${record.entityRef.split('/').pop()} in ${
         record.environment
@@ -479,13 +456,4 @@ export class RollbackService {
   private now(): Date {
     return (this.options.clock ?? (() => new Date()))();
   }
-}
-
-function normaliseOwner(owner: string): string {
-  return stringifyEntityRef(
-    parseEntityRef(owner, {
-      defaultKind: 'group',
-      defaultNamespace: 'default',
-    }),
-  );
 }

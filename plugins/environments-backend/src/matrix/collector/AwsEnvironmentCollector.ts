@@ -13,6 +13,7 @@ import {
   StackSummary,
 } from '../../aws/types';
 import { AwsClientFactory } from '../../aws/AwsClientFactory';
+import { STACK_NAME_TAG } from '../../aws/CloudFormationAdapter';
 import { FunctionDiscovery, ServiceSearch } from './FunctionDiscovery';
 import {
   DiscoveryTags,
@@ -29,9 +30,6 @@ import {
   RefreshResult,
   ServiceDescriptor,
 } from './types';
-
-/** CloudFormation tags every resource it creates with its stack's name (not the emulator). */
-const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
 
 /** What one account-region yielded. */
 interface LocationFindings {

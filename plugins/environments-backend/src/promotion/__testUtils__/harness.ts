@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -192,6 +193,8 @@ export async function createHarness(options?: {
   annotations?: Record<string, string>;
   /** Extra members of team-checkout, named by `teammate(i)`. */
   teammates?: number;
+  /** More catalog entities (the fake fleet runs checkout-api's functions for any service). */
+  entities?: Entity[];
   instanceId?: string;
   leaseMs?: number;
   start?: Date;
@@ -214,10 +217,13 @@ export async function createHarness(options?: {
     auth: mockServices.auth(),
     permissions,
     catalog: catalogServiceMock({
-      entities: demoEntities({
-        annotations: options?.annotations,
-        teammates: options?.teammates,
-      }),
+      entities: [
+        ...demoEntities({
+          annotations: options?.annotations,
+          teammates: options?.teammates,
+        }),
+        ...(options?.entities ?? []),
+      ],
     }),
     auditor,
     notifications,
