@@ -1,5 +1,5 @@
 import { performance } from 'perf_hooks';
-import { parseNamingConvention } from '@internal/backstage-plugin-environments-common';
+import { parseNamingConvention } from '@internal/backstage-plugin-environments-node';
 import { FunctionDiscovery } from '../src/matrix/collector/FunctionDiscovery';
 import {
   FunctionIndex,

@@ -16,8 +16,8 @@ import {
   FUNCTION_NAME_ANNOTATION_PREFIX,
   PROJECT_ANNOTATION,
   findUnknownAnnotations,
-  namingConventionOverrides,
 } from '@internal/backstage-plugin-environments-common';
+import { namingConventionOverrides } from '@internal/backstage-plugin-environments-node';
 import { ServiceDescriptor } from '../matrix/collector/types';
 import { entityNotFound, specRef } from './entityRefs';
 import { ServiceFacts } from '../compliance';

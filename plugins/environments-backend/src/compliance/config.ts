@@ -1,9 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
-import {
-  DEFAULT_CATALOG_TAG_KEYS,
-  EnvironmentDefinition,
-} from '@internal/backstage-plugin-environments-common';
+import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import { DEFAULT_CATALOG_TAG_KEYS } from '@internal/backstage-plugin-environments-node';
 import { readDiscoveryTags } from '../config/readEnvironmentsConfig';
 import { DiscoveryTags } from '../matrix/collector/serviceMatching';
 import { readNamingConventions } from './readNamingConventions';

@@ -4,15 +4,17 @@ import {
   EnvironmentState,
   Finding,
   FunctionResource,
+  NamingResourceType,
+  functionNameAnnotation,
+} from '@internal/backstage-plugin-environments-common';
+import {
+  serviceNamingContext,
   NamingContext,
   NamingConvention,
-  NamingResourceType,
   checkName,
-  checkTags,
   conventionsInForce,
-  functionNameAnnotation,
-  serviceNamingContext,
-} from '@internal/backstage-plugin-environments-common';
+  checkTags,
+} from '@internal/backstage-plugin-environments-node';
 import {
   declaredDriftFindings,
   parityFindings,

@@ -1,9 +1,9 @@
 import { Config } from '@backstage/config';
+import { NamingResourceType } from '@internal/backstage-plugin-environments-common';
 import {
   NamingConvention,
-  NamingResourceType,
   parseNamingConvention,
-} from '@internal/backstage-plugin-environments-common';
+} from '@internal/backstage-plugin-environments-node';
 
 const CONVENTION_KEYS: Record<string, NamingResourceType> = {
   lambdaFunction: 'lambda-function',

@@ -1,9 +1,9 @@
 import { HumanDuration } from '@backstage/types';
+import { NamingResourceType } from '@internal/backstage-plugin-environments-common';
 import {
   NamingConvention,
-  NamingResourceType,
   TagRules,
-} from '@internal/backstage-plugin-environments-common';
+} from '@internal/backstage-plugin-environments-node';
 
 /**
  * The configuration keys that can be declared per environment and compared with what runs.

@@ -1,11 +1,11 @@
 import {
-  compareEnvironments,
   DigestHistoryEntry,
   EnvironmentDefinition,
   EnvironmentMatrix,
   EnvironmentState,
   FleetServiceSummary,
 } from '@internal/backstage-plugin-environments-common';
+import { compareEnvironments } from './comparison';
 import { Knex } from 'knex';
 import {
   CollectedService,

@@ -1,13 +1,13 @@
+import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import {
   checkName,
-  checkTags,
-  EnvironmentDefinition,
-  entityRefName,
   NamingConvention,
   parseNamingConvention,
   renderName,
+  checkTags,
+  entityRefName,
   TagRules,
-} from '@internal/backstage-plugin-environments-common';
+} from '@internal/backstage-plugin-environments-node';
 import { ComplianceConfig } from '../compliance/types';
 import {
   ProvisionedEnvironment,

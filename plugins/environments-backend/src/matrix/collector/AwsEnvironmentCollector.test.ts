@@ -5,10 +5,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigReader } from '@backstage/config';
-import {
-  EnvironmentDefinition,
-  parseNamingConvention,
-} from '@internal/backstage-plugin-environments-common';
+import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import { parseNamingConvention } from '@internal/backstage-plugin-environments-node';
 import { AwsClientFactory } from '../../aws/AwsClientFactory';
 import {
   accountOf,

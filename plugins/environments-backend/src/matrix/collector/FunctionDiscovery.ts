@@ -3,16 +3,18 @@ import {
   EnvironmentDefinition,
   FunctionSearch,
   NAMING_CONVENTION_ANNOTATION,
+  functionNameAnnotation,
+} from '@internal/backstage-plugin-environments-common';
+import {
   NamePattern,
+  namePattern,
+  serviceNamingContext,
   NamingContext,
   NamingConvention,
   checkName,
-  conventionsInForce,
-  functionNameAnnotation,
-  namePattern,
   parseNamingConvention,
-  serviceNamingContext,
-} from '@internal/backstage-plugin-environments-common';
+  conventionsInForce,
+} from '@internal/backstage-plugin-environments-node';
 import { readNamingConventions } from '../../compliance/readNamingConventions';
 import { readDiscoveryTags } from '../../config/readEnvironmentsConfig';
 import { DEFAULT_DISCOVERY_TAGS, DiscoveryTags } from './serviceMatching';

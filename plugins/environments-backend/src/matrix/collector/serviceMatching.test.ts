@@ -1,8 +1,8 @@
 import {
   EnvironmentDefinition,
   FunctionResource,
-  parseNamingConvention,
 } from '@internal/backstage-plugin-environments-common';
+import { parseNamingConvention } from '@internal/backstage-plugin-environments-node';
 import { FunctionDiscovery, ServiceSearch } from './FunctionDiscovery';
 import {
   DEFAULT_DISCOVERY_TAGS,

@@ -2,8 +2,8 @@ import {
   DiscoveryMethod,
   EnvironmentDefinition,
   FunctionResource,
-  NamePattern,
 } from '@internal/backstage-plugin-environments-common';
+import { NamePattern } from '@internal/backstage-plugin-environments-node';
 import {
   AwsLocation,
   LambdaFunctionState,

@@ -1,5 +1,8 @@
 import { compareEnvironments, compareWithPrevious } from './comparison';
-import { DigestHistoryEntry, EnvironmentState } from './types';
+import {
+  DigestHistoryEntry,
+  EnvironmentState,
+} from '@internal/backstage-plugin-environments-common';
 
 // Image digests of the releases used below, as ECR shows them.
 const d = {

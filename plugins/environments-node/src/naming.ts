@@ -3,15 +3,6 @@
  * checked against the names of the resources found for a service. Pure; documented in docs/compliance.md.
  */
 
-/** The resource types a naming convention can be configured for. */
-export type NamingResourceType = 'lambda-function' | 'cloudformation-stack';
-
-/** Every resource type, as written in config and annotations. */
-export const NAMING_RESOURCE_TYPES: readonly NamingResourceType[] = [
-  'lambda-function',
-  'cloudformation-stack',
-];
-
 /**
  * The values a pattern is built from. `env` and `envLong` are the environment's short and long
  * spellings; `purpose`, `service` and `stack` name a part of the service that the catalog may not

@@ -2,7 +2,7 @@ import {
   DigestHistoryEntry,
   EnvironmentComparison,
   EnvironmentState,
-} from './types';
+} from '@internal/backstage-plugin-environments-common';
 
 /** One environment of a service as the comparison needs it: what it runs now and what it ran. */
 export interface ComparedEnvironment {
