@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Knex } from 'knex';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AwsClientFactory } from './aws/AwsClientFactory';
 import { AuthorizedProvisioningService } from './authorization/AuthorizedProvisioningService';
@@ -83,24 +84,8 @@ export async function createServices(
     permissions,
     catalog: options.catalog,
   });
-  const findings = new DatabaseFindingsStore(knex);
-  const compliance = new ComplianceService({
-    environments,
-    config: config.compliance,
-    matrices: store,
-    findings,
-    services: catalog,
-    declared: config.compliance.readRepositoryFiles
-      ? new DeclaredConfigurationReader(options.urlReader)
-      : undefined,
-    driftChecker: new StackDriftChecker({
-      detectors: options.driftDetectors,
-      store: findings,
-      logger,
-      stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
-    }),
-    logger,
-  });
+  const authorizer = new ActionAuthorizer({ permissions, auth });
+  const compliance = createCompliance(options, { knex, store, catalog });
   const refresh = new RefreshService({
     services: catalog,
     collector: options.collector,
@@ -116,11 +101,11 @@ export async function createServices(
     knex,
     logger,
     auth,
-    permissions,
     catalog: options.catalog,
     auditor: options.auditor,
     notifications: options.notifications,
     visibility,
+    authorizer,
     deployers: options.aws,
     locator: new CollectorFunctionLocator({
       collector: options.collector,
@@ -137,7 +122,7 @@ export async function createServices(
   });
 
   const provisioning = new AuthorizedProvisioningService({
-    authorizer: new ActionAuthorizer({ permissions, auth }),
+    authorizer,
     provisioning: new ProvisioningService({
       environments,
       compliance: config.compliance,
@@ -161,4 +146,30 @@ export async function createServices(
     promotions,
     provisioning,
   };
+}
+
+/** The findings of every service: evaluated after each refresh, stored, and CloudFormation drift checks. */
+function createCompliance(
+  options: ServicesOptions,
+  built: { knex: Knex; store: MatrixStore; catalog: ServiceCatalog },
+): ComplianceService {
+  const { config, logger } = options;
+  const findings = new DatabaseFindingsStore(built.knex);
+  return new ComplianceService({
+    environments: config.environments,
+    config: config.compliance,
+    matrices: built.store,
+    findings,
+    services: built.catalog,
+    declared: config.compliance.readRepositoryFiles
+      ? new DeclaredConfigurationReader(options.urlReader)
+      : undefined,
+    driftChecker: new StackDriftChecker({
+      detectors: options.driftDetectors,
+      store: findings,
+      logger,
+      stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
+    }),
+    logger,
+  });
 }

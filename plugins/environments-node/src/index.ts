@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './checkName';
 export * from './naming';
 export * from './namePattern';
 export * from './namingAnnotations';

@@ -1,7 +1,7 @@
+import { checkName } from './checkName';
 import {
   NamingConventionError,
   NamingContext,
-  checkName,
   parseNamingConvention,
   renderName,
 } from './naming';

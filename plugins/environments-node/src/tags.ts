@@ -91,26 +91,42 @@ export function checkTags(
   rules: TagRules,
   context: TagContext,
 ): TagViolation[] {
-  const violations: TagViolation[] = [];
+  return [
+    ...missingTags(tags, rules, context),
+    ...disallowedValues(tags, rules),
+    ...catalogDisagreements(tags, rules, context),
+  ];
+}
+
+/** Required keys that are missing; one in another letter case is named, since AWS treats it as another key. */
+function missingTags(
+  tags: Record<string, string>,
+  rules: TagRules,
+  context: TagContext,
+): TagViolation[] {
   const keys = Object.keys(tags);
-
-  for (const key of requiredTagKeys(rules, context.environment.name)) {
-    if (key in tags) {
-      continue;
-    }
-    // A key in another letter case is a common slip; AWS treats it as another key, so say so.
-    const lookalike = keys.find(k => k.toLowerCase() === key.toLowerCase());
-    violations.push({
-      rule: 'tags.required',
-      key,
-      message: lookalike
-        ? `Required tag '${key}' is missing (there is '${lookalike}', but tag keys are case-sensitive)`
-        : `Required tag '${key}' is missing`,
-      expected: key,
-      ...(lookalike ? { actual: lookalike } : {}),
+  return requiredTagKeys(rules, context.environment.name)
+    .filter(key => !(key in tags))
+    .map(key => {
+      const lookalike = keys.find(k => k.toLowerCase() === key.toLowerCase());
+      return {
+        rule: 'tags.required',
+        key,
+        message: lookalike
+          ? `Required tag '${key}' is missing (there is '${lookalike}', but tag keys are case-sensitive)`
+          : `Required tag '${key}' is missing`,
+        expected: key,
+        ...(lookalike ? { actual: lookalike } : {}),
+      };
     });
-  }
+}
 
+/** Tags whose value is not one of those allowed for their key. */
+function disallowedValues(
+  tags: Record<string, string>,
+  rules: TagRules,
+): TagViolation[] {
+  const violations: TagViolation[] = [];
   for (const [key, allowed] of Object.entries(rules.allowedValues)) {
     const value = tags[key];
     if (value !== undefined && !allowed.includes(value)) {
@@ -125,22 +141,28 @@ export function checkTags(
       });
     }
   }
+  return violations;
+}
 
-  const {
-    environment: envKey,
-    owner: ownerKey,
-    project: projectKey,
-    component: componentKey,
-  } = rules.catalogTags;
-  const envValue = tags[envKey];
+/** The Environment, Owner, Project and Component tags that disagree with where it runs and with the catalog. */
+function catalogDisagreements(
+  tags: Record<string, string>,
+  rules: TagRules,
+  context: TagContext,
+): TagViolation[] {
+  const keys = rules.catalogTags;
+  const violations: TagViolation[] = [];
+  const envValue = tags[keys.environment];
   if (envValue !== undefined) {
     const { name, shortName, longName } = context.environment;
     const spellings = [...new Set([shortName, longName])];
     if (!spellings.some(s => s.toLowerCase() === envValue.toLowerCase())) {
       violations.push({
         rule: 'tags.environment',
-        key: envKey,
-        message: `Tag '${envKey}' is '${envValue}' but the resource runs in ${name} (expected ${spellings
+        key: keys.environment,
+        message: `Tag '${
+          keys.environment
+        }' is '${envValue}' but the resource runs in ${name} (expected ${spellings
           .map(s => `'${s}'`)
           .join(' or ')})`,
         expected: spellings.join(' | '),
@@ -148,23 +170,21 @@ export function checkTags(
       });
     }
   }
-
-  const ownerValue = tags[ownerKey];
+  const ownerValue = tags[keys.owner];
   if (ownerValue !== undefined && context.owner) {
     const owner = entityRefName(context.owner);
     // Compare on the group name: tags hold `team-checkout`, the catalog `group:default/team-checkout`.
     if (entityRefName(ownerValue).toLowerCase() !== owner.toLowerCase()) {
       violations.push({
         rule: 'tags.owner',
-        key: ownerKey,
-        message: `Tag '${ownerKey}' is '${ownerValue}' but the catalog says the owner is ${context.owner}`,
+        key: keys.owner,
+        message: `Tag '${keys.owner}' is '${ownerValue}' but the catalog says the owner is ${context.owner}`,
         expected: owner,
         actual: ownerValue,
       });
     }
   }
-
-  const projectValue = tags[projectKey];
+  const projectValue = tags[keys.project];
   if (
     projectValue !== undefined &&
     context.project &&
@@ -172,14 +192,13 @@ export function checkTags(
   ) {
     violations.push({
       rule: 'tags.project',
-      key: projectKey,
-      message: `Tag '${projectKey}' is '${projectValue}' but the catalog's project annotation says '${context.project}'`,
+      key: keys.project,
+      message: `Tag '${keys.project}' is '${projectValue}' but the catalog's project annotation says '${context.project}'`,
       expected: context.project,
       actual: projectValue,
     });
   }
-
-  const componentValue = tags[componentKey];
+  const componentValue = tags[keys.component];
   if (
     componentValue !== undefined &&
     context.component &&
@@ -187,12 +206,11 @@ export function checkTags(
   ) {
     violations.push({
       rule: 'tags.component',
-      key: componentKey,
-      message: `Tag '${componentKey}' is '${componentValue}' but the service's component is '${context.component}'`,
+      key: keys.component,
+      message: `Tag '${keys.component}' is '${componentValue}' but the service's component is '${context.component}'`,
       expected: context.component,
       actual: componentValue,
     });
   }
-
   return violations;
 }

@@ -45,15 +45,55 @@ export function readComplianceConfig(
   discoveryTags: DiscoveryTags = readDiscoveryTags(config),
 ): ComplianceConfig {
   const compliance = config.getOptionalConfig('environments.compliance');
-
+  // Read in this order, so that the first wrong key is the one reported.
   const naming = readNamingConventions(config);
+  const allowedValues = readAllowedValues(compliance);
+  const { declared, requiredByEnvironment } = readDefinitions(
+    config,
+    environments,
+  );
+  return {
+    naming,
+    tags: {
+      required: compliance?.getOptionalStringArray('tags.required') ?? [],
+      requiredByEnvironment,
+      allowedValues,
+      catalogTags: {
+        environment: discoveryTags.environmentTag,
+        owner:
+          compliance?.getOptionalString('tags.ownerTag') ??
+          DEFAULT_CATALOG_TAG_KEYS.owner,
+        project: discoveryTags.projectTag,
+        component: discoveryTags.componentTag,
+      },
+    },
+    declared,
+    parity: { allowedToDiffer: readAllowedToDiffer(compliance) },
+    readRepositoryFiles:
+      compliance?.getOptionalBoolean('readRepositoryFiles') ?? true,
+    cloudFormationDrift: readDriftSchedule(compliance),
+  };
+}
 
+/** `tags.allowedValues`: the values allowed per tag key. */
+function readAllowedValues(
+  compliance: Config | undefined,
+): Record<string, string[]> {
   const allowedValues: Record<string, string[]> = {};
   const allowedConfig = compliance?.getOptionalConfig('tags.allowedValues');
   for (const key of allowedConfig?.keys() ?? []) {
     allowedValues[key] = allowedConfig!.getStringArray(key);
   }
+  return allowedValues;
+}
 
+/** Each environment's `declared` values (checked) and `requiredTags`; every environment has its entry. */
+function readDefinitions(
+  config: Config,
+  environments: EnvironmentDefinition[],
+): Pick<ComplianceConfig, 'declared'> & {
+  requiredByEnvironment: Record<string, string[]>;
+} {
   const definitions =
     config.getOptionalConfigArray('environments.definitions') ?? [];
   const requiredByEnvironment: Record<string, string[]> = {};
@@ -86,8 +126,12 @@ export function readComplianceConfig(
   for (const environment of environments) {
     declared[environment.name] ??= {};
   }
+  return { declared, requiredByEnvironment };
+}
 
-  const allowedToDiffer = (
+/** `parity.allowedToDiffer`: known parity keys only. */
+function readAllowedToDiffer(compliance: Config | undefined): ParityKey[] {
+  return (
     compliance?.getOptionalStringArray('parity.allowedToDiffer') ?? [
       ...DEFAULT_ALLOWED_TO_DIFFER,
     ]
@@ -101,7 +145,12 @@ export function readComplianceConfig(
     }
     return key as ParityKey;
   });
+}
 
+/** `cloudFormationDrift`: stacks per scheduled run (0 turns it off) and how often it runs. */
+function readDriftSchedule(
+  compliance: Config | undefined,
+): ComplianceConfig['cloudFormationDrift'] {
   const stacksPerRun =
     compliance?.getOptionalNumber('cloudFormationDrift.stacksPerRun') ??
     DEFAULT_STACKS_PER_RUN;
@@ -110,7 +159,6 @@ export function readComplianceConfig(
       `environments.compliance.cloudFormationDrift.stacksPerRun must be a whole number ≥ 0, got ${stacksPerRun}`,
     );
   }
-
   let frequency = DEFAULT_DRIFT_CHECK_FREQUENCY;
   if (compliance?.has('cloudFormationDrift.frequency')) {
     try {
@@ -125,26 +173,5 @@ export function readComplianceConfig(
       );
     }
   }
-
-  return {
-    naming,
-    tags: {
-      required: compliance?.getOptionalStringArray('tags.required') ?? [],
-      requiredByEnvironment,
-      allowedValues,
-      catalogTags: {
-        environment: discoveryTags.environmentTag,
-        owner:
-          compliance?.getOptionalString('tags.ownerTag') ??
-          DEFAULT_CATALOG_TAG_KEYS.owner,
-        project: discoveryTags.projectTag,
-        component: discoveryTags.componentTag,
-      },
-    },
-    declared,
-    parity: { allowedToDiffer },
-    readRepositoryFiles:
-      compliance?.getOptionalBoolean('readRepositoryFiles') ?? true,
-    cloudFormationDrift: { stacksPerRun, frequency },
-  };
+  return { stacksPerRun, frequency };
 }

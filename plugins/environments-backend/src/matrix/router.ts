@@ -11,7 +11,7 @@ import { ServiceVisibility } from '../authorization/ServiceVisibility';
 import { ServiceCatalog } from '../catalog/ServiceCatalog';
 import { FunctionDiscovery } from './collector/FunctionDiscovery';
 import { ServiceDescriptor } from './collector/types';
-import { MatrixStore } from './MatrixStore';
+import { FleetPage, MatrixStore } from './MatrixStore';
 import { RefreshService } from './RefreshService';
 
 /**
@@ -80,40 +80,50 @@ export function registerMatrixRoutes(
     res.json(explain(await refresh.refreshService(service), service));
   });
 
-  // The store serves the same page object until the fleet changes: it is serialised (and its ETag
-  // computed, as Express would) once per page instead of once per request.
-  const fleetBodies = new WeakMap<
-    object,
-    { body: string; etag?: string; gzipped?: Buffer }
-  >();
   router.get('/fleet', async (req, res) => {
     const visible = await visibility.visibleServices(await credentials(req));
     const page = await store.listFleet(
       req.query,
       visible === 'all' ? undefined : visible,
     );
-    let serialised = fleetBodies.get(page);
-    if (!serialised) {
-      const body = JSON.stringify(page);
-      const etagOf: ((body: string, encoding: string) => string) | undefined =
-        req.app.get('etag fn');
-      serialised = { body, etag: etagOf?.(body, 'utf8') };
-      fleetBodies.set(page, serialised);
-    }
-    if (serialised.etag) {
-      res.set('ETag', serialised.etag);
-    }
-    // The typed response takes only the page object; the text is that page, serialised.
-    const response = (res as express.Response).type('json');
-    response.vary('Accept-Encoding');
-    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-      // Compressed once per page too; the compression middleware leaves an encoded response alone.
-      serialised.gzipped ??= gzipSync(serialised.body);
-      response.set('Content-Encoding', 'gzip').send(serialised.gzipped);
-    } else {
-      response.send(serialised.body);
-    }
+    sendFleetPage(page, req, res as express.Response);
   });
+}
+
+// The store serves the same page object until the fleet changes: it is serialised (and its ETag
+// computed, as Express would) once per page instead of once per request.
+const fleetBodies = new WeakMap<
+  object,
+  { body: string; etag?: string; gzipped?: Buffer }
+>();
+
+/** Sends a fleet page serialised, and gzipped when asked, once per page. */
+function sendFleetPage(
+  page: FleetPage,
+  req: express.Request<any, any, any, any>,
+  res: express.Response,
+): void {
+  let serialised = fleetBodies.get(page);
+  if (!serialised) {
+    const body = JSON.stringify(page);
+    const etagOf: ((body: string, encoding: string) => string) | undefined =
+      req.app.get('etag fn');
+    serialised = { body, etag: etagOf?.(body, 'utf8') };
+    fleetBodies.set(page, serialised);
+  }
+  if (serialised.etag) {
+    res.set('ETag', serialised.etag);
+  }
+  // The typed response takes only the page object; the text is that page, serialised.
+  const response = res.type('json');
+  response.vary('Accept-Encoding');
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    // Compressed once per page too; the compression middleware leaves an encoded response alone.
+    serialised.gzipped ??= gzipSync(serialised.body);
+    response.set('Content-Encoding', 'gzip').send(serialised.gzipped);
+  } else {
+    response.send(serialised.body);
+  }
 }
 
 /**

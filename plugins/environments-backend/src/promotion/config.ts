@@ -77,71 +77,12 @@ export function readPromotionConfig(config: Config): PromotionConfig {
   const global = config.getOptionalConfig('environments.promotion');
   const globalShift = readTrafficShift(global, 'environments.promotion');
 
-  const policies = new Map<string, PromotionPolicy>();
-  definitions.forEach((definition, index) => {
-    const key = `environments.definitions[${index}]`;
-    const environment = environments[index];
-    const promotion = definition.getOptionalConfig('promotion');
-    const promotionKey = `${key}.promotion`;
-
-    const requiresApproval =
-      promotion?.getOptionalBoolean('requiresApproval') ?? true;
-    const approvals = promotion?.getOptionalNumber('approvals') ?? 1;
-    if (!Number.isInteger(approvals) || approvals < 1) {
-      throw new Error(
-        `${promotionKey}.approvals must be a whole number of at least 1, got ${approvals}`,
-      );
-    }
-    const allowSkipFrom =
-      promotion?.getOptionalStringArray('allowSkipFrom') ?? [];
-    for (const source of allowSkipFrom) {
-      const sourceIndex = environments.indexOf(source);
-      if (sourceIndex === -1 || sourceIndex >= index - 1) {
-        throw new Error(
-          `${promotionKey}.allowSkipFrom: '${source}' must name an environment at least two before ` +
-            `'${environment}' (configured in order: ${environments.join(
-              ', ',
-            )})`,
-        );
-      }
-    }
-
-    const rollback = definition.getOptionalConfig('rollback');
-    if (rollback?.getOptionalBoolean('requiresApproval')) {
-      throw new Error(
-        `${key}.rollback.requiresApproval: approvals for rollbacks are not supported; limit who may roll ` +
-          `back with ${key}.rollback.allowedGroups and the environments.rollback permission`,
-      );
-    }
-
-    policies.set(environment, {
-      environment,
-      requiresApproval,
-      approvals: requiresApproval ? approvals : 0,
-      approvers: readEntityRefs(promotion, 'approvers', promotionKey),
-      requestTtlMs:
-        readDurationMs(promotion, 'requestTtl', promotionKey) ??
-        DEFAULT_REQUEST_TTL_MS,
-      approvalTtlMs:
-        readDurationMs(promotion, 'approvalTtl', promotionKey) ??
-        DEFAULT_APPROVAL_TTL_MS,
-      allowSkipFrom,
-      windows: (promotion?.getOptionalConfigArray('windows') ?? []).map(
-        (window, i) => readWindow(window, `${promotionKey}.windows[${i}]`),
-      ),
-      trafficShift:
-        promotion?.getOptional('trafficShift') === false
-          ? undefined
-          : readTrafficShift(promotion, promotionKey) ?? globalShift,
-      rollback: {
-        allowedGroups: readEntityRefs(
-          rollback,
-          'allowedGroups',
-          `${key}.rollback`,
-        ),
-      },
-    });
-  });
+  const policies = new Map(
+    definitions.map((definition, index) => {
+      const policy = readPolicy(definition, index, environments, globalShift);
+      return [policy.environment, policy];
+    }),
+  );
 
   const smokeKey = 'environments.promotion.smokeCheck';
   const smoke = global?.getOptionalConfig('smokeCheck');
@@ -163,6 +104,75 @@ export function readPromotionConfig(config: Config): PromotionConfig {
     updateTimeoutSeconds:
       (readDurationMs(global, 'updateTimeout', 'environments.promotion') ??
         300_000) / 1000,
+  };
+}
+
+/** The promotion policy of `environments.definitions[index]`: its `promotion` and `rollback` sections. */
+function readPolicy(
+  definition: Config,
+  index: number,
+  environments: string[],
+  globalShift: TrafficShiftConfig | undefined,
+): PromotionPolicy {
+  const key = `environments.definitions[${index}]`;
+  const environment = environments[index];
+  const promotion = definition.getOptionalConfig('promotion');
+  const promotionKey = `${key}.promotion`;
+
+  const requiresApproval =
+    promotion?.getOptionalBoolean('requiresApproval') ?? true;
+  const approvals = promotion?.getOptionalNumber('approvals') ?? 1;
+  if (!Number.isInteger(approvals) || approvals < 1) {
+    throw new Error(
+      `${promotionKey}.approvals must be a whole number of at least 1, got ${approvals}`,
+    );
+  }
+  const allowSkipFrom =
+    promotion?.getOptionalStringArray('allowSkipFrom') ?? [];
+  for (const source of allowSkipFrom) {
+    const sourceIndex = environments.indexOf(source);
+    if (sourceIndex === -1 || sourceIndex >= index - 1) {
+      throw new Error(
+        `${promotionKey}.allowSkipFrom: '${source}' must name an environment at least two before ` +
+          `'${environment}' (configured in order: ${environments.join(', ')})`,
+      );
+    }
+  }
+
+  const rollback = definition.getOptionalConfig('rollback');
+  if (rollback?.getOptionalBoolean('requiresApproval')) {
+    throw new Error(
+      `${key}.rollback.requiresApproval: approvals for rollbacks are not supported; limit who may roll ` +
+        `back with ${key}.rollback.allowedGroups and the environments.rollback permission`,
+    );
+  }
+
+  return {
+    environment,
+    requiresApproval,
+    approvals: requiresApproval ? approvals : 0,
+    approvers: readEntityRefs(promotion, 'approvers', promotionKey),
+    requestTtlMs:
+      readDurationMs(promotion, 'requestTtl', promotionKey) ??
+      DEFAULT_REQUEST_TTL_MS,
+    approvalTtlMs:
+      readDurationMs(promotion, 'approvalTtl', promotionKey) ??
+      DEFAULT_APPROVAL_TTL_MS,
+    allowSkipFrom,
+    windows: (promotion?.getOptionalConfigArray('windows') ?? []).map(
+      (window, i) => readWindow(window, `${promotionKey}.windows[${i}]`),
+    ),
+    trafficShift:
+      promotion?.getOptional('trafficShift') === false
+        ? undefined
+        : readTrafficShift(promotion, promotionKey) ?? globalShift,
+    rollback: {
+      allowedGroups: readEntityRefs(
+        rollback,
+        'allowedGroups',
+        `${key}.rollback`,
+      ),
+    },
   };
 }
 

@@ -5,7 +5,6 @@ import {
   AuthService,
   HttpAuthService,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
@@ -39,12 +38,13 @@ export interface PromotionsOptions {
   knex: Knex;
   logger: LoggerService;
   auth: AuthService;
-  permissions: PermissionsService;
   catalog: CatalogService;
   auditor?: AuditorService;
   notifications?: NotificationService;
   /** Who may see which service: requests and rollbacks of the others are not shown. */
   visibility: ServiceVisibility;
+  /** Asks the permission framework, once per action. */
+  authorizer: ActionAuthorizer;
   /** Lambda access per account-region: reads with the read role, writes as the user. */
   deployers: DeployerSource;
   /** Where a service's function is in each environment, as AWS says now. */
@@ -125,10 +125,7 @@ export function createPromotions(options: PromotionsOptions): Promotions {
   });
   const authorization = {
     visibility: options.visibility,
-    authorizer: new ActionAuthorizer({
-      permissions: options.permissions,
-      auth: options.auth,
-    }),
+    authorizer: options.authorizer,
   };
   const promotions = new AuthorizedPromotionService({
     ...authorization,

@@ -18,7 +18,11 @@ import {
   readBody,
   requiredString,
 } from '../api/requestInput';
-import { AuthorizedPromotionService } from '../authorization/AuthorizedPromotionService';
+import {
+  AuthorizedPromotionService,
+  PromotionQuery,
+} from '../authorization/AuthorizedPromotionService';
+import { CreatePromotionInput } from './newRequest';
 import { entityRefAt } from '../catalog/entityRefs';
 
 /**
@@ -40,68 +44,12 @@ export function addPromotionRoutes(
   const reader = readerCredentials(options.httpAuth);
 
   router.post('/promotions', async (req, res) => {
-    const body = readBody(req, [
-      'entityRef',
-      'targetEnvironment',
-      'sourceEnvironment',
-      'comment',
-      'overrideWindow',
-      'digest',
-    ]);
-    const input = {
-      entityRef: entityRefAt(
-        requiredString(body, 'entityRef'),
-        'body.entityRef',
-      ),
-      targetEnvironment: environmentAt(
-        requiredString(body, 'targetEnvironment'),
-        'body.targetEnvironment',
-        environments,
-      )!,
-      sourceEnvironment: environmentAt(
-        optionalString(body, 'sourceEnvironment', 255),
-        'body.sourceEnvironment',
-        environments,
-      ),
-      digest: optionalImageDigest(body, 'digest'),
-      comment: optionalString(body, 'comment'),
-      overrideWindow: optionalBoolean(body, 'overrideWindow'),
-    };
+    const input = promotionInput(req, environments);
     res.status(201).json(await promotions.request(input, await reader(req)));
   });
 
   router.get('/promotions', async (req, res) => {
-    const statusParam = optionalQuery(req, 'status');
-    const statuses = statusParam?.split(',').map(s => s.trim()) as
-      | PromotionState[]
-      | undefined;
-    const invalid = statuses?.filter(s => !PROMOTION_STATES.includes(s));
-    if (invalid?.length) {
-      throw new InputError(
-        `Unknown status ${invalid
-          .map(status => `'${status}'`)
-          .join(', ')}; one or more of ${PROMOTION_STATES.join(
-          ', ',
-        )}, comma-separated`,
-      );
-    }
-    const awaiting = optionalQuery(req, 'awaitingMyApproval');
-    if (awaiting !== undefined && awaiting !== 'true' && awaiting !== 'false') {
-      throw new InputError(
-        `awaitingMyApproval must be true or false, got '${awaiting}'`,
-      );
-    }
-    const query = {
-      limit: optionalLimit(req),
-      entityRef: optionalEntityRefQuery(req),
-      targetEnvironment: optionalEnvironmentQuery(
-        req,
-        'targetEnvironment',
-        environments,
-      ),
-      statuses,
-      awaitingMyApproval: awaiting === 'true',
-    };
+    const query = promotionQuery(req, environments);
     res.json({ items: await promotions.list(query, await reader(req)) });
   });
 
@@ -131,4 +79,73 @@ export function addPromotionRoutes(
     readBody(req, []);
     res.json(await promotions.cancel(req.params.id, await reader(req)));
   });
+}
+
+/** The body of `POST /promotions`, checked: InputError saying what is wrong and where. */
+function promotionInput(
+  req: express.Request,
+  environments: string[],
+): CreatePromotionInput {
+  const body = readBody(req, [
+    'entityRef',
+    'targetEnvironment',
+    'sourceEnvironment',
+    'comment',
+    'overrideWindow',
+    'digest',
+  ]);
+  return {
+    entityRef: entityRefAt(requiredString(body, 'entityRef'), 'body.entityRef'),
+    targetEnvironment: environmentAt(
+      requiredString(body, 'targetEnvironment'),
+      'body.targetEnvironment',
+      environments,
+    )!,
+    sourceEnvironment: environmentAt(
+      optionalString(body, 'sourceEnvironment', 255),
+      'body.sourceEnvironment',
+      environments,
+    ),
+    digest: optionalImageDigest(body, 'digest'),
+    comment: optionalString(body, 'comment'),
+    overrideWindow: optionalBoolean(body, 'overrideWindow'),
+  };
+}
+
+/** The query of `GET /promotions`, checked: InputError saying what is wrong and where. */
+function promotionQuery(
+  req: express.Request,
+  environments: string[],
+): PromotionQuery {
+  const statusParam = optionalQuery(req, 'status');
+  const statuses = statusParam?.split(',').map(s => s.trim()) as
+    | PromotionState[]
+    | undefined;
+  const invalid = statuses?.filter(s => !PROMOTION_STATES.includes(s));
+  if (invalid?.length) {
+    throw new InputError(
+      `Unknown status ${invalid
+        .map(status => `'${status}'`)
+        .join(', ')}; one or more of ${PROMOTION_STATES.join(
+        ', ',
+      )}, comma-separated`,
+    );
+  }
+  const awaiting = optionalQuery(req, 'awaitingMyApproval');
+  if (awaiting !== undefined && awaiting !== 'true' && awaiting !== 'false') {
+    throw new InputError(
+      `awaitingMyApproval must be true or false, got '${awaiting}'`,
+    );
+  }
+  return {
+    limit: optionalLimit(req),
+    entityRef: optionalEntityRefQuery(req),
+    targetEnvironment: optionalEnvironmentQuery(
+      req,
+      'targetEnvironment',
+      environments,
+    ),
+    statuses,
+    awaitingMyApproval: awaiting === 'true',
+  };
 }

@@ -3,6 +3,7 @@ import { Config } from '@backstage/config';
 import {
   EnvironmentDefinition,
   FunctionResource,
+  primaryFunction,
 } from '@internal/backstage-plugin-environments-common';
 import {
   AwsLocation,
@@ -137,36 +138,9 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
 
     const collected: CollectedService[] = services.map(service => ({
       entityRef: service.entityRef,
-      environments: environments.map(environment => {
-        const functions: FunctionResource[] = [];
-        let complete = true;
-        for (const location of environment.locations) {
-          const found = findings.get(locationKey(location));
-          if (!found) {
-            complete = false;
-            continue;
-          }
-          functions.push(
-            ...(found.functions.get(service.entityRef)?.get(environment.name) ??
-              []),
-          );
-        }
-        const ordered = markPrimary(functions);
-        const primary = ordered.find(fn => fn.primary);
-        // The primary function stands for the service: its versions are the environment's history.
-        // An environment not read in full gives none (the store keeps its last known state).
-        const versions = primary
-          ? findings
-              .get(locationKey(primary))
-              ?.versions.get(primary.functionName)
-          : undefined;
-        return {
-          environment: environment.name,
-          complete,
-          functions: ordered,
-          ...(complete ? { versions: versions ?? [] } : {}),
-        };
-      }),
+      environments: environments.map(environment =>
+        collectedEnvironment(service, environment, findings),
+      ),
     }));
 
     return {
@@ -376,4 +350,39 @@ function lambdaFunctionName(arn: string): string {
 
 function locationKey(location: AwsLocation): string {
   return `${location.accountId}/${location.region}`;
+}
+
+/**
+ * What was found of a service in one environment, from every location it lives in: its functions,
+ * the primary first, and the primary's published versions (the environment's history). An
+ * environment not read in full is incomplete and gives no versions (the store keeps its last state).
+ */
+function collectedEnvironment(
+  service: ServiceDescriptor,
+  environment: EnvironmentDefinition,
+  findings: Map<string, LocationFindings>,
+): CollectedService['environments'][number] {
+  const functions: FunctionResource[] = [];
+  let complete = true;
+  for (const location of environment.locations) {
+    const found = findings.get(locationKey(location));
+    if (!found) {
+      complete = false;
+      continue;
+    }
+    functions.push(
+      ...(found.functions.get(service.entityRef)?.get(environment.name) ?? []),
+    );
+  }
+  const ordered = markPrimary(functions);
+  const primary = primaryFunction({ functions: ordered });
+  const versions = primary
+    ? findings.get(locationKey(primary))?.versions.get(primary.functionName)
+    : undefined;
+  return {
+    environment: environment.name,
+    complete,
+    functions: ordered,
+    ...(complete ? { versions: versions ?? [] } : {}),
+  };
 }

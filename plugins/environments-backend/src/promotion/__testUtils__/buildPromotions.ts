@@ -1,6 +1,8 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { createPromotions, Promotions, PromotionsOptions } from '..';
+import { ActionAuthorizer } from '../../authorization/permissions';
 import { ServiceVisibility } from '../../authorization/ServiceVisibility';
 import { readPluginConfig } from '../../config';
 import { EnvironmentCollector } from '../../matrix/collector/types';
@@ -15,9 +17,15 @@ import { AwsClientFactory } from '../../aws/AwsClientFactory';
 export function buildPromotions(
   options: Omit<
     PromotionsOptions,
-    'config' | 'environments' | 'visibility' | 'deployers' | 'locator'
+    | 'config'
+    | 'environments'
+    | 'visibility'
+    | 'authorizer'
+    | 'deployers'
+    | 'locator'
   > & {
     config: Config;
+    permissions: PermissionsService;
     collector?: EnvironmentCollector;
     deployers?: PromotionsOptions['deployers'];
     locator?: PromotionsOptions['locator'];
@@ -31,6 +39,10 @@ export function buildPromotions(
     visibility: new ServiceVisibility({
       permissions: options.permissions,
       catalog: options.catalog,
+    }),
+    authorizer: new ActionAuthorizer({
+      permissions: options.permissions,
+      auth: options.auth,
     }),
     deployers:
       options.deployers ??
