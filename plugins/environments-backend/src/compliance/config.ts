@@ -5,18 +5,12 @@ import { DEFAULT_CATALOG_TAG_KEYS } from '@internal/backstage-plugin-environment
 import { readDiscoveryTags } from '../config/readEnvironmentsConfig';
 import { DiscoveryTags } from '../matrix/collector/serviceMatching';
 import { readNamingConventions } from './readNamingConventions';
-import { validateDeclaredValue } from './declared';
+import { DECLARED_KEYS, validateDeclaredValue } from './declared';
 import { ComplianceConfig, DeclaredValue, ParityKey } from './types';
 
-/** Keys compared between consecutive environments. */
+/** Keys compared between consecutive environments: what can be declared, and more. */
 export const PARITY_KEYS: readonly ParityKey[] = [
-  'memory',
-  'timeout',
-  'reservedConcurrency',
-  'runtime',
-  'handler',
-  'architecture',
-  'packageType',
+  ...DECLARED_KEYS,
   'environmentVariableNames',
   'layers',
 ];

@@ -31,9 +31,7 @@ export class PromotionApprovals {
     actor: Actor,
   ): Promise<void> {
     const { store } = this.context;
-    const promotion = await this.transitions.getOpen(id);
-    const now = this.context.now();
-    this.assertNotRequester(promotion, actor, 'approve');
+    const { promotion, now } = await this.decision(id, actor, 'approve');
     if (promotion.status !== 'requested') {
       throw notRequested(id, promotion.status);
     }
@@ -108,9 +106,7 @@ export class PromotionApprovals {
     actor: Actor,
   ): Promise<void> {
     const { store } = this.context;
-    const promotion = await this.transitions.getOpen(id);
-    const now = this.context.now();
-    this.assertNotRequester(promotion, actor, 'reject');
+    const { promotion, now } = await this.decision(id, actor, 'reject');
     if (promotion.status !== 'requested' && promotion.status !== 'approved') {
       throw new ConflictError(
         `Promotion ${id} is ${promotion.status}: it can no longer be rejected`,
@@ -157,6 +153,18 @@ export class PromotionApprovals {
       `Cancelled by ${actor.userRef}`,
       actor.userRef,
     );
+  }
+
+  /** A request about to be decided on (expired first when due), by someone else than its requester. */
+  private async decision(
+    id: string,
+    actor: Actor,
+    verb: 'approve' | 'reject',
+  ): Promise<{ promotion: StoredPromotion; now: Date }> {
+    const promotion = await this.transitions.getOpen(id);
+    const now = this.context.now();
+    this.assertNotRequester(promotion, actor, verb);
+    return { promotion, now };
   }
 
   /** Four-eyes, in code: no permission policy can let a requester decide on their own request. */
