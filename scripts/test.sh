@@ -6,7 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_dependencies
 ensure_emulator
-start_postgres "${POSTGRES_PORT:-55432}"
+# A free port unless POSTGRES_PORT says otherwise: two clones can run the suite at once.
+start_postgres "${POSTGRES_PORT:-$(free_port)}"
 trap stop_postgres EXIT
 
 # Store tests run on SQLite and on this PostgreSQL (TestDatabases reads the variable).

@@ -1,5 +1,5 @@
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
-import { ServiceDescriptor } from '../src/collector/types';
+import { ServiceDescriptor } from '../src/matrix/collector/types';
 
 /** The benchmark's region and project: the demo fleet's, so naming and tags follow the same convention. */
 export const REGION = 'eu-west-1';

@@ -10,14 +10,14 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FunctionResource } from '@internal/backstage-plugin-environments-common';
 import knexFactory from 'knex';
 import { environmentsPlugin } from '../src/plugin';
-import { environmentCollectorServiceRef } from '../src/service';
+import { environmentCollectorServiceRef } from '../src/serviceRefs';
 import {
   CollectedService,
   EnvironmentCollector,
   RefreshResult,
   ServiceDescriptor,
-} from '../src/collector/types';
-import { FLEET_STATUSES } from '../src/database';
+} from '../src/matrix/collector/types';
+import { FLEET_STATUSES } from '../src/matrix';
 import { ENVIRONMENTS, OWNERS, PROJECT, SYSTEMS } from './fleet';
 import type { LoadFigures, LoadJob } from './loadClient';
 

@@ -1,11 +1,11 @@
 import { performance } from 'perf_hooks';
-import { parseNamingConvention } from '@internal/backstage-plugin-environments-common';
-import { FunctionDiscovery } from '../src/collector/FunctionDiscovery';
+import { parseNamingConvention } from '@internal/backstage-plugin-environments-node';
+import { FunctionDiscovery } from '../src/matrix/collector/FunctionDiscovery';
 import {
   FunctionIndex,
   LocatedFunction,
   matchLocation,
-} from '../src/collector/serviceMatching';
+} from '../src/matrix/collector/serviceMatching';
 import { ENVIRONMENTS, fleetServices, planFleet, REGION } from './fleet';
 
 /** How long matching every service against the functions of one account-region took. */

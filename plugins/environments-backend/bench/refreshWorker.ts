@@ -7,7 +7,7 @@ import { getHeapStatistics } from 'v8';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { AwsClientFactory, CallCounter, RateLimits } from '../src/aws';
 import { AwsLocation, LocationReaderSource } from '../src/aws/types';
-import { AwsEnvironmentCollector } from '../src/collector';
+import { AwsEnvironmentCollector } from '../src/matrix/collector';
 import { BenchFunction, ENVIRONMENTS, fleetServices, planFleet } from './fleet';
 import { naiveRefresh } from './naive';
 import { benchAwsConfig, releaseManifest } from './seed';

@@ -7,4 +7,4 @@ export { environmentsPlugin as default } from './plugin';
 export {
   environmentCollectorServiceRef,
   stackDriftDetectorsServiceRef,
-} from './service';
+} from './serviceRefs';

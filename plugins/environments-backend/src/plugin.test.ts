@@ -7,7 +7,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { digestOf } from './database/__testUtils__/demoFleet';
+import { digestOf } from './matrix/__testUtils__/demoFleet';
 import {
   DRIFT_CHECK_TASK_ID,
   environmentsPlugin,
@@ -18,7 +18,7 @@ import {
 import {
   environmentCollectorServiceRef,
   stackDriftDetectorsServiceRef,
-} from './service';
+} from './serviceRefs';
 import {
   ComplianceFleetCollector,
   COMPLIANCE_CONFIG,
@@ -27,7 +27,7 @@ import {
   driftedMemory,
   FakeCollector,
   FakeDriftDetectors,
-} from './service/__testUtils__/testBackend';
+} from './__testUtils__/testBackend';
 
 function withUid(uid: string, entity: ReturnType<typeof component>) {
   return { ...entity, metadata: { ...entity.metadata, uid } };

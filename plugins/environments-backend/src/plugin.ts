@@ -2,31 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
-import { FunctionDiscovery } from './collector';
-import { assertKnownEnvironmentsKeys, readEnvironmentsConfig } from './config';
-import { DatabaseMatrixStore } from './database';
+import { createRequestEdge } from './api/requestEdge';
+import { createApiRouter } from './api/router';
+import { createServices } from './createServices';
 import {
-  DatabaseFindingsStore,
-  DeclaredConfigurationReader,
-  readComplianceConfig,
-  StackDriftChecker,
-} from './drift';
-import { createPromotions } from './promotion';
-import { createProvisioningRouterFromConfig } from './provisioning';
-import {
-  ComplianceService,
-  createRequestEdge,
-  createRouter,
+  awsClientFactoryServiceRef,
   environmentCollectorServiceRef,
-  RefreshService,
-  ServiceCatalog,
-  ServiceVisibility,
+  environmentsConfigServiceRef,
   stackDriftDetectorsServiceRef,
-} from './service';
+} from './serviceRefs';
 
 /** The id of the scheduled task that refreshes the whole fleet. */
 export const REFRESH_TASK_ID = 'environments-refresh';
@@ -48,14 +35,15 @@ export const environmentsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        config: coreServices.rootConfig,
+        config: environmentsConfigServiceRef,
+        aws: awsClientFactoryServiceRef,
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
-        catalogService: catalogServiceRef,
+        catalog: catalogServiceRef,
         collector: environmentCollectorServiceRef,
         driftDetectors: stackDriftDetectorsServiceRef,
         urlReader: coreServices.urlReader,
@@ -66,54 +54,11 @@ export const environmentsPlugin = createBackendPlugin({
         notifications: notificationService,
       },
       async init(deps) {
-        const { config, logger, database, scheduler, httpRouter, httpAuth } =
-          deps;
-        await assertKnownEnvironmentsKeys(config);
-        const { environments, refresh: schedule } =
-          readEnvironmentsConfig(config);
-        const complianceConfig = readComplianceConfig(config, environments);
-
-        // Runs every migration of the plugin, the findings tables' included.
-        const store = await DatabaseMatrixStore.create({
-          database,
-          environments,
-        });
-        const findings = new DatabaseFindingsStore(await database.getClient());
-        const catalog = new ServiceCatalog({
-          catalog: deps.catalogService,
-          auth: deps.auth,
-          environments,
-        });
-        const visibility = new ServiceVisibility({
-          permissions: deps.permissions,
-          catalog: deps.catalogService,
-        });
-        const drift = complianceConfig.cloudFormationDrift;
-        const compliance = new ComplianceService({
-          environments,
-          config: complianceConfig,
-          matrices: store,
-          findings,
-          services: catalog,
-          declared: complianceConfig.readRepositoryFiles
-            ? new DeclaredConfigurationReader(deps.urlReader)
-            : undefined,
-          driftChecker: new StackDriftChecker({
-            detectors: deps.driftDetectors,
-            store: findings,
-            logger,
-            stacksPerRun: drift.stacksPerRun,
-          }),
-          logger,
-        });
-        const refresh = new RefreshService({
-          services: catalog,
-          collector: deps.collector,
-          store,
-          environments,
-          logger,
-          listener: compliance,
-        });
+        const { scheduler, httpRouter, httpAuth } = deps;
+        const services = await createServices(deps);
+        const { refresh, compliance, promotions } = services;
+        const { refresh: schedule, compliance: complianceConfig } =
+          services.config;
 
         await scheduler.scheduleTask({
           id: REFRESH_TASK_ID,
@@ -133,6 +78,7 @@ export const environmentsPlugin = createBackendPlugin({
             await refresh.refreshNewServices(signal);
           },
         });
+        const drift = complianceConfig.cloudFormationDrift;
         if (drift.stacksPerRun > 0) {
           await scheduler.scheduleTask({
             id: DRIFT_CHECK_TASK_ID,
@@ -143,52 +89,6 @@ export const environmentsPlugin = createBackendPlugin({
             fn: signal => compliance.runScheduledDriftCheck(signal),
           });
         }
-
-        httpRouter.use(createRequestEdge());
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            environments,
-            store,
-            catalog,
-            refresh,
-            compliance,
-            visibility,
-            discovery: FunctionDiscovery.fromConfig(config),
-          }),
-        );
-
-        const promotions = createPromotions({
-          config,
-          logger,
-          knex: await database.getClient(),
-          auth: deps.auth,
-          permissions: deps.permissions,
-          catalog: deps.catalogService,
-          auditor: deps.auditor,
-          notifications: deps.notifications,
-          environments,
-          collector: deps.collector,
-          // After a promotion or rollback, show what AWS now serves without waiting for the schedule.
-          onSettled: async entityRef =>
-            refresh.refreshService(
-              await catalog.getService(
-                parseEntityRef(entityRef),
-                await deps.auth.getOwnServiceCredentials(),
-              ),
-            ),
-        });
-        deps.permissionsRegistry.addPermissions(environmentsPermissions);
-        httpRouter.use(promotions.router(httpAuth));
-        httpRouter.use(
-          await createProvisioningRouterFromConfig({
-            ...deps,
-            environments,
-            compliance: complianceConfig,
-            knex: await database.getClient(),
-            catalog: deps.catalogService,
-          }),
-        );
         // Every replica sweeps: state changes are compare-and-set in the database.
         await scheduler.scheduleTask({
           id: PROMOTIONS_SWEEP_TASK_ID,
@@ -197,6 +97,10 @@ export const environmentsPlugin = createBackendPlugin({
           timeout: { minutes: 10 },
           fn: () => promotions.sweep(),
         });
+
+        deps.permissionsRegistry.addPermissions(environmentsPermissions);
+        httpRouter.use(createRequestEdge());
+        httpRouter.use(await createApiRouter(services, httpAuth));
         deps.lifecycle.addShutdownHook(() => promotions.stop());
       },
     });

@@ -5,8 +5,10 @@ import {
   FUNCTION_NAME_ANNOTATION_PREFIX,
   PROJECT_ANNOTATION,
 } from './annotations';
-import { NAMING_CONVENTION_ANNOTATION } from './compliance/annotations';
-import { NAMING_RESOURCE_TYPES } from './compliance/naming';
+import {
+  NAMING_CONVENTION_ANNOTATION,
+  NAMING_RESOURCE_TYPES,
+} from './compliance/annotations';
 import { SMOKE_URL_ANNOTATION_PREFIX } from './promotion';
 import type { EnvironmentDefinition } from './types';
 
@@ -36,16 +38,29 @@ const PER_ENVIRONMENT_PREFIXES = [
   SMOKE_URL_ANNOTATION_PREFIX,
 ];
 
-/** The closest of `candidates` to `value` (ignoring case), if within {@link MAX_EDITS}. */
-function closest(value: string, candidates: string[]): string | undefined {
+/**
+ * The one of `candidates` closest to `value`, ignoring case, when it is at most `maxEdits` edits
+ * (insert, delete or replace a character) away: what a misspelt key is likely meant as. Shared by the
+ * annotation check here and the backend's check of config keys.
+ */
+export function closestMatch(
+  value: string,
+  candidates: readonly string[],
+  maxEdits: number,
+): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = leven(value.toLowerCase(), candidate.toLowerCase());
-    if (distance <= MAX_EDITS && (!best || distance < best.distance)) {
+    if (distance <= maxEdits && (!best || distance < best.distance)) {
       best = { candidate, distance };
     }
   }
   return best?.candidate;
+}
+
+/** The closest of `candidates` to `value`, if within {@link MAX_EDITS}. */
+function closest(value: string, candidates: string[]): string | undefined {
+  return closestMatch(value, candidates, MAX_EDITS);
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 export * from './annotations';
 export * from './annotationKeys';
-export * from './comparison';
 export * from './compliance';
 export * from './digest';
 export * from './permissions';

@@ -60,6 +60,18 @@ export interface FunctionResource {
   stack?: { stackName: string; stackId: string; status: string };
 }
 
+/**
+ * The function that stands for the service in an environment: the one the collector marked primary
+ * (the first of its ordering), or the first when none is marked.
+ */
+export function primaryFunction(environment: {
+  functions: FunctionResource[];
+}): FunctionResource | undefined {
+  return (
+    environment.functions.find(fn => fn.primary) ?? environment.functions[0]
+  );
+}
+
 /** Freshness of what the product knows about one environment of one service. */
 export interface Freshness {
   /** When this state was last collected successfully, ISO 8601. */

@@ -10,7 +10,7 @@ import {
   checkName,
   checkTags,
   parseNamingConvention,
-} from '@internal/backstage-plugin-environments-common';
+} from '@internal/backstage-plugin-environments-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';

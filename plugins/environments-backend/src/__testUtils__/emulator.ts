@@ -12,9 +12,9 @@ import {
   startEmulator,
 } from '@internal/demo-fleet';
 import { AwsClientFactory } from '../aws/AwsClientFactory';
-import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
-import { RefreshResult, ServiceDescriptor } from '../collector/types';
-import { service } from '../database/__testUtils__/demoFleet';
+import { AwsEnvironmentCollector } from '../matrix/collector/AwsEnvironmentCollector';
+import { RefreshResult, ServiceDescriptor } from '../matrix/collector/types';
+import { service } from '../matrix/__testUtils__/demoFleet';
 
 function motoAvailable(): boolean {
   try {

@@ -8,6 +8,9 @@ import { callAws } from './callAws';
 import { LocationRateLimiter } from './RateLimiter';
 import { CloudFormationReader, StackSummary } from './types';
 
+/** CloudFormation tags every resource it creates with its stack's name (not the emulator). */
+export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
+
 /** Reads CloudFormation stacks of one account-region and turns the SDK's shapes into ours. */
 export class CloudFormationAdapter implements CloudFormationReader {
   private readonly client: CloudFormationClient;

@@ -6,7 +6,7 @@ import {
   DetectStackDriftCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DriftDetectionUnsupportedError } from '../drift/types';
+import { DriftDetectionUnsupportedError } from '../compliance/types';
 import { CallCounter } from './CallCounter';
 import {
   CloudFormationDriftAdapter,

@@ -10,7 +10,7 @@ import {
   ResourceDrift,
   StackDriftDetector,
   StackDriftReport,
-} from '../drift/types';
+} from '../compliance/types';
 import { CallCounter } from './CallCounter';
 import { callAws } from './callAws';
 import { LocationRateLimiter } from './RateLimiter';

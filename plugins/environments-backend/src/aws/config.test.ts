@@ -3,7 +3,9 @@ import { readAwsAccessConfig } from './config';
 
 describe('readAwsAccessConfig', () => {
   it('uses half the AWS quotas when no rate limits are configured', () => {
-    const { rateLimits, endpoints } = readAwsAccessConfig(new ConfigReader({}));
+    const { rateLimits, endpoints, writeRoles } = readAwsAccessConfig(
+      new ConfigReader({}),
+    );
     expect(rateLimits).toEqual({
       getFunctionPerSecond: 50,
       lambdaControlPlanePerSecond: 10,
@@ -11,6 +13,27 @@ describe('readAwsAccessConfig', () => {
       taggingPerSecond: 5,
     });
     expect(endpoints.size).toBe(0);
+    expect(writeRoles.defaultRoleName).toBeUndefined();
+  });
+
+  it("reads each account's write role, and the one of accounts without their own", () => {
+    const { writeRoles } = readAwsAccessConfig(
+      new ConfigReader({
+        environments: {
+          accounts: [
+            {
+              accountId: '333333333333',
+              writeRoleName: 'environments-promoter',
+            },
+          ],
+          promotion: { writeRoleName: 'environments-writer' },
+        },
+      }),
+    );
+    expect(writeRoles.byAccount.get('333333333333')).toBe(
+      'environments-promoter',
+    );
+    expect(writeRoles.defaultRoleName).toBe('environments-writer');
   });
 
   it('reads per-account endpoints and rate limits', () => {

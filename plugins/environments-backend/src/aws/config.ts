@@ -20,18 +20,36 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   taggingPerSecond: 5,
 };
 
+/** The write role assumed for promotions, rollbacks and provisioning, per account. */
+export interface WriteRoleConfig {
+  byAccount: Map<string, string>;
+  /** For accounts without their own; undefined: writes use the `aws` section's credentials as they are. */
+  defaultRoleName?: string;
+}
+
 /** What the AWS access layer reads from the `environments` config section. */
 export interface AwsAccessConfig {
   /** Endpoint URL per account id, for an emulator; absent for real AWS. */
   endpoints: Map<string, string>;
   rateLimits: RateLimits;
+  /** `environments.accounts[].writeRoleName`, else `environments.promotion.writeRoleName`. */
+  writeRoles: WriteRoleConfig;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
 
-/** Reads `environments.accounts[]` and `environments.rateLimits`; throws naming the key that is wrong. */
+/**
+ * Reads `environments.accounts[]` (endpoints, write roles), `environments.promotion.writeRoleName` and
+ * `environments.rateLimits`; throws naming the key that is wrong.
+ */
 export function readAwsAccessConfig(config: Config): AwsAccessConfig {
   const endpoints = new Map<string, string>();
+  const writeRoles: WriteRoleConfig = {
+    byAccount: new Map(),
+    defaultRoleName: config.getOptionalString(
+      'environments.promotion.writeRoleName',
+    ),
+  };
   const accounts = config.getOptionalConfigArray('environments.accounts') ?? [];
   accounts.forEach((account, index) => {
     const key = `environments.accounts[${index}]`;
@@ -50,6 +68,10 @@ export function readAwsAccessConfig(config: Config): AwsAccessConfig {
       }
       endpoints.set(accountId, endpoint);
     }
+    const writeRoleName = account.getOptionalString('writeRoleName');
+    if (writeRoleName) {
+      writeRoles.byAccount.set(accountId, writeRoleName);
+    }
   });
 
   const rateLimits = { ...DEFAULT_RATE_LIMITS };
@@ -67,5 +89,5 @@ export function readAwsAccessConfig(config: Config): AwsAccessConfig {
     }
     rateLimits[name] = value;
   }
-  return { endpoints, rateLimits };
+  return { endpoints, rateLimits, writeRoles };
 }

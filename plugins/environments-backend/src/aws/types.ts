@@ -2,6 +2,7 @@ import {
   DigestKind,
   FunctionResource,
 } from '@internal/backstage-plugin-environments-common';
+import type { LambdaDeployer } from './LambdaDeployer';
 
 /** An account and region: the unit AWS quotas, credentials and clients are per. */
 export interface AwsLocation {
@@ -101,4 +102,12 @@ export interface LocationReaders {
 /** Gives the readers of an account-region; rejects when the account cannot be reached (e.g. no credentials). */
 export interface LocationReaderSource {
   forLocation(location: AwsLocation): Promise<LocationReaders>;
+}
+
+/** Gives a {@link LambdaDeployer} per account-region, reading with the read role or writing as a user. */
+export interface DeployerSource {
+  /** With the read role of the account (the `aws` section). */
+  forRead(location: AwsLocation): Promise<LambdaDeployer>;
+  /** With the account's write role, assumed in a session named after `userRef` so CloudTrail records who acted. */
+  forWrite(location: AwsLocation, userRef: string): Promise<LambdaDeployer>;
 }

@@ -4,4 +4,6 @@ export {
 } from './readEnvironmentsConfig';
 export type { EnvironmentsConfig } from './readEnvironmentsConfig';
 export { assertKnownEnvironmentsKeys } from './knownKeys';
-export { readNamingConventions } from './readNamingConventions';
+
+export { loadPluginConfig, readPluginConfig } from './readPluginConfig';
+export type { PluginConfig } from './readPluginConfig';

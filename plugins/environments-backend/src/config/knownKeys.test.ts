@@ -3,16 +3,13 @@ import path from 'node:path';
 import { Config, ConfigReader } from '@backstage/config';
 import { JsonObject, JsonValue } from '@backstage/types';
 import { parse as parseYaml } from 'yaml';
-import { AwsEnvironmentCollector } from '../collector/AwsEnvironmentCollector';
-import { readComplianceConfig } from '../drift/config';
-import { readPromotionConfig } from '../promotion/config';
 import {
   assertKnownEnvironmentsKeys,
   closestKey,
   findUnknownKeys,
   loadEnvironmentsKeySchema,
 } from './knownKeys';
-import { readEnvironmentsConfig } from './readEnvironmentsConfig';
+import { readPluginConfig } from './readPluginConfig';
 
 const location = { accountId: '111111111111', region: 'eu-west-1' };
 
@@ -224,10 +221,7 @@ describe('unknown keys under environments', () => {
 
   it('declares in config.d.ts every key the readers ask for', async () => {
     const { config, asked } = recordingConfig({ environments: EVERY_KEY });
-    const { environments } = readEnvironmentsConfig(config);
-    readComplianceConfig(config, environments);
-    readPromotionConfig(config);
-    AwsEnvironmentCollector.fromConfig(config);
+    readPluginConfig(config);
 
     const read = [...asked].map(key => key.slice(1));
     const ours = read.filter(key => key.startsWith('environments.'));

@@ -6,7 +6,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { loadConfigSchema } from '@backstage/config-loader';
 import { JsonValue } from '@backstage/types';
-import leven from 'leven';
+import { closestMatch } from '@internal/backstage-plugin-environments-common';
 
 /** The part of a JSON schema that says which keys a config value may have. */
 export interface KeySchema {
@@ -138,16 +138,8 @@ function matchingBranch(value: JsonValue | undefined, schema: KeySchema) {
 
 /** The declared key most like `key`, when one is close enough to be a typo of it. */
 export function closestKey(key: string, known: string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = leven(key.toLowerCase(), candidate.toLowerCase());
-    if (!best || distance < best.distance) {
-      best = { key: candidate, distance };
-    }
-  }
   // Two edits (a swapped pair of letters is two) or a third of the word, whichever allows more.
-  const allowed = Math.max(2, Math.floor(key.length / 3));
-  return best && best.distance <= allowed ? best.key : undefined;
+  return closestMatch(key, known, Math.max(2, Math.floor(key.length / 3)));
 }
 
 /** "<path> is not a known key; did you mean <closest>?", or the keys known there when none is close. */

@@ -5,7 +5,7 @@ import { AwsAccessConfig, readAwsAccessConfig } from '../aws/config';
 import {
   DEFAULT_DISCOVERY_TAGS,
   DiscoveryTags,
-} from '../collector/serviceMatching';
+} from '../matrix/collector/serviceMatching';
 
 /** The `environments` config section, read and checked once at start-up. */
 export interface EnvironmentsConfig {
@@ -126,7 +126,8 @@ function checkName(key: string, value: string) {
   }
 }
 
-function readDiscoveryTags(config: Config): DiscoveryTags {
+/** Reads `environments.discovery`: the tag keys of tag discovery, defaults where unset. */
+export function readDiscoveryTags(config: Config): DiscoveryTags {
   const tags = { ...DEFAULT_DISCOVERY_TAGS };
   for (const field of Object.keys(tags) as Array<keyof DiscoveryTags>) {
     const key = `environments.discovery.${field}`;

@@ -6,6 +6,7 @@ import {
   environmentsConfig,
   Harness,
   permissionsExcept,
+  READER,
 } from './__testUtils__/harness';
 import { digestOf } from './__testUtils__/fakeLambda';
 
@@ -20,7 +21,7 @@ async function approveAndRun(
 ): Promise<PromotionRequest> {
   await h.promotions.approve(id, {}, actor(approver));
   await h.executor.whenIdle();
-  return h.promotions.get(id);
+  return h.promotions.get(id, READER);
 }
 
 describe('PromotionService', () => {
@@ -140,7 +141,7 @@ describe('PromotionService', () => {
     expect(error.message).toMatch(
       /requested promotion .* and may not approve it/,
     );
-    const after = await h.promotions.get(requested.id);
+    const after = await h.promotions.get(requested.id, READER);
     expect(after.status).toBe('requested');
     expect(after.approvals).toEqual([]);
     await expect(
@@ -185,7 +186,9 @@ describe('PromotionService', () => {
     ).rejects.toThrow(
       /does not have the environments.promotion.execute permission/,
     );
-    expect((await h.promotions.get(requested.id)).approvals).toEqual([]);
+    expect((await h.promotions.get(requested.id, READER)).approvals).toEqual(
+      [],
+    );
   });
 
   it('does not count an expired approval', async () => {
@@ -238,12 +241,12 @@ describe('PromotionService', () => {
       });
     await approve('bob', true);
     await approve('erin', false);
-    expect((await h.promotions.get(requested.id)).policy.approvalsGiven).toBe(
-      2,
-    );
+    expect(
+      (await h.promotions.get(requested.id, READER)).policy.approvalsGiven,
+    ).toBe(2);
 
     await h.sweep();
-    const done = await h.promotions.get(requested.id);
+    const done = await h.promotions.get(requested.id, READER);
     expect(done.status).toBe('succeeded');
     expect(done.executedBy).toBe('user:default/bob');
     expect(h.fleet.writers).toEqual(['user:default/bob']);
@@ -267,7 +270,9 @@ describe('PromotionService', () => {
       mayExecute: false,
     });
     await h.sweep();
-    expect((await h.promotions.get(requested.id)).status).toBe('requested');
+    expect((await h.promotions.get(requested.id, READER)).status).toBe(
+      'requested',
+    );
     expect(h.fleet.functions.prod.calls).not.toContain('UpdateFunctionCode');
   });
 
@@ -277,7 +282,7 @@ describe('PromotionService', () => {
     });
     const first = await h.requestProd();
     h.clock.advance(5 * HOUR);
-    const read = await h.promotions.get(first.id);
+    const read = await h.promotions.get(first.id, READER);
     expect(read.status).toBe('expired');
     expect(read.statusReason).toMatch(/^Not executed within 4 hours/);
     await expect(
@@ -387,7 +392,9 @@ describe('PromotionService', () => {
       h.clock.advance(7 * HOUR);
       await h.sweep();
       await h.executor.whenIdle();
-      expect((await h.promotions.get(requested.id)).status).toBe('succeeded');
+      expect((await h.promotions.get(requested.id, READER)).status).toBe(
+        'succeeded',
+      );
       expect(h.fleet.functions.prod.liveDigest).toBe(STAGING_DIGEST);
     });
   });
@@ -493,7 +500,7 @@ describe('PromotionService', () => {
       actor('alice'),
     );
     await h.executor.whenIdle();
-    const done = await h.promotions.get(requested.id);
+    const done = await h.promotions.get(requested.id, READER);
     expect(done.status).toBe('succeeded');
     expect(done.executedBy).toBe('user:default/alice');
     expect(h.fleet.functions.staging.liveDigest).toBe(digestOf('v1.5.0'));
@@ -527,7 +534,7 @@ describe('PromotionService', () => {
       codeSha256: digestOf('v1.5.0').slice(7),
     });
     staging.alias = { ...staging.alias, version: '4' };
-    const read = await h.promotions.get(requested.id);
+    const read = await h.promotions.get(requested.id, READER);
     expect(read.sourceMovedOn).toBe(true);
     expect(read.sourceCurrentDigest).toBe(digestOf('v1.5.0'));
     await approveAndRun(h, requested.id);
@@ -550,7 +557,7 @@ describe('PromotionService', () => {
         )} (version 4). Nothing was requested; look at what staging runs now and request again.`,
       ),
     );
-    expect(await h.promotions.list({})).toEqual([]);
+    expect(await h.promotions.list({}, READER)).toEqual([]);
 
     staging.alias.version = '3';
     const requested = await h.requestProd({ digest: STAGING_DIGEST });
@@ -640,20 +647,24 @@ describe('PromotionService', () => {
     h = await createHarness();
     const requested = await h.requestProd();
     expect(
-      (await h.promotions.list({ awaitingApprovalBy: 'user:default/bob' })).map(
+      (await h.promotions.list({ awaitingMyApproval: true }, actor('bob'))).map(
         p => p.id,
       ),
     ).toEqual([requested.id]);
     expect(
-      await h.promotions.list({ awaitingApprovalBy: 'user:default/alice' }),
+      await h.promotions.list({ awaitingMyApproval: true }, actor('alice')),
     ).toEqual([]);
     expect(
-      await h.promotions.list({ awaitingApprovalBy: 'user:default/carol' }),
+      await h.promotions.list({ awaitingMyApproval: true }, actor('carol')),
     ).toEqual([]);
     expect(
-      (await h.promotions.list({ statuses: ['requested'] })).map(p => p.id),
+      (await h.promotions.list({ statuses: ['requested'] }, READER)).map(
+        p => p.id,
+      ),
     ).toEqual([requested.id]);
-    expect(await h.promotions.list({ statuses: ['succeeded'] })).toEqual([]);
+    expect(
+      await h.promotions.list({ statuses: ['succeeded'] }, READER),
+    ).toEqual([]);
   });
 
   describe('after a backend instance stopped mid-promotion', () => {
@@ -696,7 +707,7 @@ describe('PromotionService', () => {
       const id = await interruptAfter('UpdateAlias');
       expect(h.fleet.functions.prod.liveDigest).toBe(STAGING_DIGEST);
       await h.sweep();
-      const done = await h.promotions.get(id);
+      const done = await h.promotions.get(id, READER);
       expect(done.status).toBe('succeeded');
       expect(done.statusReason).toBe(
         "Resumed after an interruption after step 'switch-alias': live already serves the promoted digest (version 3)",
@@ -710,7 +721,7 @@ describe('PromotionService', () => {
         detail: '200 OK',
       });
       await h.sweep();
-      const done = await h.promotions.get(id);
+      const done = await h.promotions.get(id, READER);
       expect(done.status).toBe('succeeded');
       expect(done.statusReason).toBe(
         "Resumed after an interruption after step 'switch-alias': live already serves the promoted digest (version 3) and the smoke check passed",
@@ -727,7 +738,7 @@ describe('PromotionService', () => {
       });
       expect(h.fleet.functions.prod.alias.version).toBe('3');
       await h.sweep();
-      const done = await h.promotions.get(id);
+      const done = await h.promotions.get(id, READER);
       expect(done.status).toBe('rolled-back');
       expect(done.statusReason).toBe(
         "Interrupted after step 'switch-alias'; smoke check after resuming failed: 503 Service Unavailable. Rolled back: live serves version 2 again.",
@@ -739,7 +750,7 @@ describe('PromotionService', () => {
     it('fails it safely, saying where it stopped, when only the code was updated', async () => {
       const id = await interruptAfter('UpdateFunctionCode');
       await h.sweep();
-      const done = await h.promotions.get(id);
+      const done = await h.promotions.get(id, READER);
       expect(done.status).toBe('failed');
       expect(done.statusReason).toMatch(
         /^Interrupted after step 'update-function-code' when the backend instance executing it stopped. Live still serves version 2 .* no traffic was switched/,
@@ -776,7 +787,7 @@ describe('PromotionService', () => {
         start: new Date(first.clock.now.getTime() + 60_000),
       });
       await h.sweep();
-      const done = await h.promotions.get(requested.id);
+      const done = await h.promotions.get(requested.id, READER);
       expect(done.status).toBe('rolled-back');
       expect(done.statusReason).toBe(
         "Interrupted during step 'rollback-alias', which went through (AWS shows live → version 2) after live had been switched; live serves version 2 again, as before the promotion. Request the promotion again.",

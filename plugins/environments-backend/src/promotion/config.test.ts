@@ -18,7 +18,7 @@ function config(prod: JsonObject = {}, extra: JsonObject = {}) {
 
 describe('readPromotionConfig', () => {
   it('requires one approval from the owner by default, which is the safe choice for production', () => {
-    const { policies, smokeCheck, writeRoles } = readPromotionConfig(config());
+    const { policies, smokeCheck } = readPromotionConfig(config());
     expect(policies.get('prod')).toEqual({
       environment: 'prod',
       requiresApproval: true,
@@ -36,47 +36,35 @@ describe('readPromotionConfig', () => {
       attempts: 3,
       intervalMs: 5_000,
     });
-    expect(writeRoles.defaultRoleName).toBeUndefined();
   });
 
-  it('reads approvals, approvers (as full refs), TTLs, windows, traffic shift and write roles', () => {
-    const { policies, writeRoles } = readPromotionConfig(
-      config(
-        {
-          promotion: {
-            approvals: 2,
-            approvers: ['release-managers', 'user:default/dave'],
-            requestTtl: { hours: 8 },
-            approvalTtl: '2h',
-            allowSkipFrom: ['dev'],
-            windows: [
-              {
-                days: ['fri'],
-                start: '16:00',
-                end: '24:00',
-                timezone: 'Europe/Berlin',
-                reason: 'Weekend freeze',
-              },
-              {
-                from: '2026-12-20T00:00:00Z',
-                until: '2027-01-04T00:00:00Z',
-                reason: 'Holidays',
-              },
-            ],
-            trafficShift: { steps: [10, 50, 100], wait: { seconds: 30 } },
-          },
-          rollback: { allowedGroups: ['team-checkout'] },
-        },
-        {
-          accounts: [
+  it('reads approvals, approvers (as full refs), TTLs, windows and traffic shift', () => {
+    const { policies } = readPromotionConfig(
+      config({
+        promotion: {
+          approvals: 2,
+          approvers: ['release-managers', 'user:default/dave'],
+          requestTtl: { hours: 8 },
+          approvalTtl: '2h',
+          allowSkipFrom: ['dev'],
+          windows: [
             {
-              accountId: '333333333333',
-              writeRoleName: 'environments-promoter',
+              days: ['fri'],
+              start: '16:00',
+              end: '24:00',
+              timezone: 'Europe/Berlin',
+              reason: 'Weekend freeze',
+            },
+            {
+              from: '2026-12-20T00:00:00Z',
+              until: '2027-01-04T00:00:00Z',
+              reason: 'Holidays',
             },
           ],
-          promotion: { writeRoleName: 'environments-writer' },
+          trafficShift: { steps: [10, 50, 100], wait: { seconds: 30 } },
         },
-      ),
+        rollback: { allowedGroups: ['team-checkout'] },
+      }),
     );
     const prod = policies.get('prod')!;
     expect(prod).toMatchObject({
@@ -104,10 +92,6 @@ describe('readPromotionConfig', () => {
         reason: 'Holidays',
       },
     ]);
-    expect(writeRoles.byAccount.get('333333333333')).toBe(
-      'environments-promoter',
-    );
-    expect(writeRoles.defaultRoleName).toBe('environments-writer');
   });
 
   it('no approval means zero approvals needed', () => {

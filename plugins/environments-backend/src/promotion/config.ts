@@ -49,13 +49,6 @@ export interface SmokeCheckConfig {
   intervalMs: number;
 }
 
-/** The write role assumed for promotions and rollbacks, per account. */
-export interface WriteRoleConfig {
-  byAccount: Map<string, string>;
-  /** For accounts without their own; undefined: writes use the `aws` section's credentials as they are. */
-  defaultRoleName?: string;
-}
-
 /** Everything the promotion engine reads from config. */
 export interface PromotionConfig {
   /** Environment names in promotion order. */
@@ -65,7 +58,6 @@ export interface PromotionConfig {
   smokeCheck: SmokeCheckConfig;
   /** How long to wait for a function update to finish, in seconds. */
   updateTimeoutSeconds: number;
-  writeRoles: WriteRoleConfig;
 }
 
 const DAYS_ALL = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -73,8 +65,8 @@ const DEFAULT_REQUEST_TTL_MS = 3 * 24 * 3600_000;
 const DEFAULT_APPROVAL_TTL_MS = 24 * 3600_000;
 
 /**
- * Reads `environments.definitions[].promotion` / `.rollback`, `environments.promotion` and
- * `environments.accounts[].writeRoleName`. Throws an error naming the key and what is wrong with it.
+ * Reads `environments.definitions[].promotion` / `.rollback` and `environments.promotion` (its
+ * `writeRoleName` is AWS access: aws/config.ts). Throws an error naming the key and what is wrong with it.
  */
 export function readPromotionConfig(config: Config): PromotionConfig {
   const definitions =
@@ -85,71 +77,12 @@ export function readPromotionConfig(config: Config): PromotionConfig {
   const global = config.getOptionalConfig('environments.promotion');
   const globalShift = readTrafficShift(global, 'environments.promotion');
 
-  const policies = new Map<string, PromotionPolicy>();
-  definitions.forEach((definition, index) => {
-    const key = `environments.definitions[${index}]`;
-    const environment = environments[index];
-    const promotion = definition.getOptionalConfig('promotion');
-    const promotionKey = `${key}.promotion`;
-
-    const requiresApproval =
-      promotion?.getOptionalBoolean('requiresApproval') ?? true;
-    const approvals = promotion?.getOptionalNumber('approvals') ?? 1;
-    if (!Number.isInteger(approvals) || approvals < 1) {
-      throw new Error(
-        `${promotionKey}.approvals must be a whole number of at least 1, got ${approvals}`,
-      );
-    }
-    const allowSkipFrom =
-      promotion?.getOptionalStringArray('allowSkipFrom') ?? [];
-    for (const source of allowSkipFrom) {
-      const sourceIndex = environments.indexOf(source);
-      if (sourceIndex === -1 || sourceIndex >= index - 1) {
-        throw new Error(
-          `${promotionKey}.allowSkipFrom: '${source}' must name an environment at least two before ` +
-            `'${environment}' (configured in order: ${environments.join(
-              ', ',
-            )})`,
-        );
-      }
-    }
-
-    const rollback = definition.getOptionalConfig('rollback');
-    if (rollback?.getOptionalBoolean('requiresApproval')) {
-      throw new Error(
-        `${key}.rollback.requiresApproval: approvals for rollbacks are not supported; limit who may roll ` +
-          `back with ${key}.rollback.allowedGroups and the environments.rollback permission`,
-      );
-    }
-
-    policies.set(environment, {
-      environment,
-      requiresApproval,
-      approvals: requiresApproval ? approvals : 0,
-      approvers: readEntityRefs(promotion, 'approvers', promotionKey),
-      requestTtlMs:
-        readDurationMs(promotion, 'requestTtl', promotionKey) ??
-        DEFAULT_REQUEST_TTL_MS,
-      approvalTtlMs:
-        readDurationMs(promotion, 'approvalTtl', promotionKey) ??
-        DEFAULT_APPROVAL_TTL_MS,
-      allowSkipFrom,
-      windows: (promotion?.getOptionalConfigArray('windows') ?? []).map(
-        (window, i) => readWindow(window, `${promotionKey}.windows[${i}]`),
-      ),
-      trafficShift:
-        promotion?.getOptional('trafficShift') === false
-          ? undefined
-          : readTrafficShift(promotion, promotionKey) ?? globalShift,
-      rollback: {
-        allowedGroups: readEntityRefs(
-          rollback,
-          'allowedGroups',
-          `${key}.rollback`,
-        ),
-      },
-    });
-  });
+  const policies = new Map(
+    definitions.map((definition, index) => {
+      const policy = readPolicy(definition, index, environments, globalShift);
+      return [policy.environment, policy];
+    }),
+  );
 
   const smokeKey = 'environments.promotion.smokeCheck';
   const smoke = global?.getOptionalConfig('smokeCheck');
@@ -158,16 +91,6 @@ export function readPromotionConfig(config: Config): PromotionConfig {
     throw new Error(
       `${smokeKey}.attempts must be a whole number of at least 1, got ${attempts}`,
     );
-  }
-
-  const byAccount = new Map<string, string>();
-  for (const account of config.getOptionalConfigArray(
-    'environments.accounts',
-  ) ?? []) {
-    const roleName = account.getOptionalString('writeRoleName');
-    if (roleName) {
-      byAccount.set(account.getString('accountId'), roleName);
-    }
   }
 
   return {
@@ -181,9 +104,74 @@ export function readPromotionConfig(config: Config): PromotionConfig {
     updateTimeoutSeconds:
       (readDurationMs(global, 'updateTimeout', 'environments.promotion') ??
         300_000) / 1000,
-    writeRoles: {
-      byAccount,
-      defaultRoleName: global?.getOptionalString('writeRoleName'),
+  };
+}
+
+/** The promotion policy of `environments.definitions[index]`: its `promotion` and `rollback` sections. */
+function readPolicy(
+  definition: Config,
+  index: number,
+  environments: string[],
+  globalShift: TrafficShiftConfig | undefined,
+): PromotionPolicy {
+  const key = `environments.definitions[${index}]`;
+  const environment = environments[index];
+  const promotion = definition.getOptionalConfig('promotion');
+  const promotionKey = `${key}.promotion`;
+
+  const requiresApproval =
+    promotion?.getOptionalBoolean('requiresApproval') ?? true;
+  const approvals = promotion?.getOptionalNumber('approvals') ?? 1;
+  if (!Number.isInteger(approvals) || approvals < 1) {
+    throw new Error(
+      `${promotionKey}.approvals must be a whole number of at least 1, got ${approvals}`,
+    );
+  }
+  const allowSkipFrom =
+    promotion?.getOptionalStringArray('allowSkipFrom') ?? [];
+  for (const source of allowSkipFrom) {
+    const sourceIndex = environments.indexOf(source);
+    if (sourceIndex === -1 || sourceIndex >= index - 1) {
+      throw new Error(
+        `${promotionKey}.allowSkipFrom: '${source}' must name an environment at least two before ` +
+          `'${environment}' (configured in order: ${environments.join(', ')})`,
+      );
+    }
+  }
+
+  const rollback = definition.getOptionalConfig('rollback');
+  if (rollback?.getOptionalBoolean('requiresApproval')) {
+    throw new Error(
+      `${key}.rollback.requiresApproval: approvals for rollbacks are not supported; limit who may roll ` +
+        `back with ${key}.rollback.allowedGroups and the environments.rollback permission`,
+    );
+  }
+
+  return {
+    environment,
+    requiresApproval,
+    approvals: requiresApproval ? approvals : 0,
+    approvers: readEntityRefs(promotion, 'approvers', promotionKey),
+    requestTtlMs:
+      readDurationMs(promotion, 'requestTtl', promotionKey) ??
+      DEFAULT_REQUEST_TTL_MS,
+    approvalTtlMs:
+      readDurationMs(promotion, 'approvalTtl', promotionKey) ??
+      DEFAULT_APPROVAL_TTL_MS,
+    allowSkipFrom,
+    windows: (promotion?.getOptionalConfigArray('windows') ?? []).map(
+      (window, i) => readWindow(window, `${promotionKey}.windows[${i}]`),
+    ),
+    trafficShift:
+      promotion?.getOptional('trafficShift') === false
+        ? undefined
+        : readTrafficShift(promotion, promotionKey) ?? globalShift,
+    rollback: {
+      allowedGroups: readEntityRefs(
+        rollback,
+        'allowedGroups',
+        `${key}.rollback`,
+      ),
     },
   };
 }

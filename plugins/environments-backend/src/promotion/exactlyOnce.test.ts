@@ -8,6 +8,7 @@ import {
   environmentsConfig,
   Harness,
   MIGRATIONS_DIR,
+  READER,
 } from './__testUtils__/harness';
 import { checkoutFleet, digestOf, teammate } from './__testUtils__/fakeLambda';
 
@@ -72,7 +73,7 @@ describe.each(databases.eachSupportedId())(
       );
       await Promise.all([a.executor.whenIdle(), b.executor.whenIdle()]);
 
-      const done = await a.promotions.get(requested.id);
+      const done = await a.promotions.get(requested.id, READER);
       expect(done.status).toBe('succeeded');
       expect(updates()).toBe(1);
       expect([...a.fleet.functions.prod.versions.keys()]).toEqual([
@@ -106,7 +107,9 @@ describe.each(databases.eachSupportedId())(
         a.sweep(),
         b.sweep(),
       ]);
-      expect((await b.promotions.get(requested.id)).status).toBe('succeeded');
+      expect((await b.promotions.get(requested.id, READER)).status).toBe(
+        'succeeded',
+      );
       expect(updates()).toBe(1);
       expect(a.fleet.functions.prod.aliasUpdates).toHaveLength(1);
     });
@@ -145,7 +148,7 @@ describe.each(databases.eachSupportedId())(
         ),
       );
 
-      const done = await a.promotions.get(requested.id);
+      const done = await a.promotions.get(requested.id, READER);
       expect(done.status).toBe('succeeded');
       // The third approval completed it; the ones after found it no longer awaiting approval.
       expect(fulfilled).toBe(3);
@@ -186,7 +189,7 @@ describe.each(databases.eachSupportedId())(
             replica.promotions.approve(requested.id, {}, actor('erin')),
         ]);
         expect(fulfilled).toBe(2);
-        const done = await b.promotions.get(requested.id);
+        const done = await b.promotions.get(requested.id, READER);
         expect({ round, status: done.status }).toEqual({
           round,
           status: 'succeeded',
@@ -214,7 +217,7 @@ describe.each(databases.eachSupportedId())(
         for (const refusal of refusals) {
           expect(refusal).toBeInstanceOf(ConflictError);
         }
-        const done = await a.promotions.get(requested.id);
+        const done = await a.promotions.get(requested.id, READER);
         expect(done.approvals.map(x => x.approver)).toEqual([
           'user:default/bob',
         ]);

@@ -1,75 +1,54 @@
 import express from 'express';
+import Router from 'express-promise-router';
 import {
   AuditorService,
   AuthService,
   HttpAuthService,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import {
-  AwsCredentialsManager,
-  DefaultAwsCredentialsManager,
-} from '@backstage/integration-aws-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { Knex } from 'knex';
-import { readAwsAccessConfig } from '../aws/config';
-import { EnvironmentCollector } from '../collector/types';
-import { CatalogApproverDirectory } from './Approvers';
-import { readPromotionConfig } from './config';
+import { CatalogApproverDirectory } from '../catalog/Approvers';
+import { PromotionConfig } from './config';
 import { DatabasePromotionStore } from './DatabasePromotionStore';
-import { AwsDeployerSource, DeployerSource } from './DeployerSource';
-import { CollectorFunctionLocator, FunctionLocator } from './FunctionLocator';
+import { DeployerSource } from '../aws/types';
+import { FunctionLocator } from '../matrix/FunctionLocator';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
-import { RollbackService } from './RollbackService';
-import { createPromotionRoutes } from './router';
+import { RollbackService } from '../rollback/RollbackService';
+import { addPromotionRoutes } from './router';
+import { addRollbackRoutes } from '../rollback/router';
+import { AuthorizedPromotionService } from '../authorization/AuthorizedPromotionService';
+import { AuthorizedRollbackService } from '../authorization/AuthorizedRollbackService';
+import { ActionAuthorizer } from '../authorization/permissions';
 import { SmokeCheck } from './smokeCheck';
-import { ServiceVisibility } from '../service/ServiceVisibility';
+import { ServiceVisibility } from '../authorization/ServiceVisibility';
 
-export { CatalogApproverDirectory } from './Approvers';
-export type { ApproverDirectory } from './Approvers';
-export { readPromotionConfig } from './config';
-export type {
-  PromotionConfig,
-  PromotionPolicy,
-  RollbackPolicy,
-} from './config';
-export { DatabasePromotionStore } from './DatabasePromotionStore';
-export { AwsDeployerSource, roleSessionName } from './DeployerSource';
-export type { DeployerSource } from './DeployerSource';
-export { CollectorFunctionLocator, describeService } from './FunctionLocator';
-export type { FunctionLocator } from './FunctionLocator';
-export { PromotionActivity } from './PromotionActivity';
-export { PromotionExecutor } from './PromotionExecutor';
-export { PromotionService } from './PromotionService';
-export type { PromotionStore, StoredRollback } from './PromotionStore';
-export { RollbackService } from './RollbackService';
-export { createPromotionRoutes } from './router';
-
-/** What {@link createPromotions} needs: core services, the catalog, and the collector to find functions. */
+/** What {@link createPromotions} needs: its config, core services, and the shared services it uses. */
 export interface PromotionsOptions {
-  config: Config;
-  logger: LoggerService;
-  /** The plugin's database, migrated (migrations/20261123_03_promotions.js). */
+  /** The promotion policies and settings, read once with the rest of the plugin's config. */
+  config: PromotionConfig;
+  /** The configured environments, in order. */
+  environments: EnvironmentDefinition[];
+  /** The plugin's database, migrated (migrations.ts). */
   knex: Knex;
+  logger: LoggerService;
   auth: AuthService;
-  permissions: PermissionsService;
   catalog: CatalogService;
   auditor?: AuditorService;
   notifications?: NotificationService;
-  /** The configured environments, in order (readEnvironmentsConfig). */
-  environments: EnvironmentDefinition[];
-  collector: EnvironmentCollector;
-  /** Default: DefaultAwsCredentialsManager.fromConfig(config). */
-  credentialsManager?: AwsCredentialsManager;
-  /** For tests and special set-ups. */
-  locator?: FunctionLocator;
-  deployers?: DeployerSource;
+  /** Who may see which service: requests and rollbacks of the others are not shown. */
+  visibility: ServiceVisibility;
+  /** Asks the permission framework, once per action. */
+  authorizer: ActionAuthorizer;
+  /** Lambda access per account-region: reads with the read role, writes as the user. */
+  deployers: DeployerSource;
+  /** Where a service's function is in each environment, as AWS says now. */
+  locator: FunctionLocator;
   smokeCheck?: SmokeCheck;
   clock?: () => Date;
   instanceId?: string;
@@ -84,8 +63,10 @@ export interface PromotionsOptions {
 /** Promotions and rollbacks, built and wired. */
 export interface Promotions {
   store: PromotionStore;
-  promotions: PromotionService;
-  rollbacks: RollbackService;
+  /** Promotion requests as callers act on them: every action checks its permission there. */
+  promotions: AuthorizedPromotionService;
+  /** Rollbacks as callers make them: every action checks its permission there. */
+  rollbacks: AuthorizedRollbackService;
   executor: PromotionExecutor;
   /** The HTTP routes (mount on the plugin's router). */
   router(httpAuth: HttpAuthService): express.Router;
@@ -98,9 +79,9 @@ export interface Promotions {
   stop(): void;
 }
 
-/** Builds promotions and rollbacks from config and services; reads and validates their config once. */
+/** Builds promotions and rollbacks, each service once, from their config and the shared services. */
 export function createPromotions(options: PromotionsOptions): Promotions {
-  const config = readPromotionConfig(options.config);
+  const { config, deployers, locator } = options;
   const store = new DatabasePromotionStore(options.knex);
   const activity = new PromotionActivity({
     store,
@@ -109,23 +90,6 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     logger: options.logger,
     onSettled: options.onSettled,
   });
-  const deployers =
-    options.deployers ??
-    new AwsDeployerSource({
-      credentialsManager:
-        options.credentialsManager ??
-        DefaultAwsCredentialsManager.fromConfig(options.config),
-      endpoints: readAwsAccessConfig(options.config).endpoints,
-      writeRoles: config.writeRoles,
-      updateTimeoutSeconds: config.updateTimeoutSeconds,
-      logger: options.logger,
-    });
-  const locator =
-    options.locator ??
-    new CollectorFunctionLocator({
-      collector: options.collector,
-      environments: options.environments,
-    });
   const approvers = new CatalogApproverDirectory({
     catalog: options.catalog,
     auth: options.auth,
@@ -154,31 +118,37 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     logger: options.logger,
     clock: options.clock,
   };
-  const promotions = new PromotionService({
+  const domain = new PromotionService({
     ...shared,
     executor,
-    permissions: options.permissions,
     sourceCacheTtlMs: options.sourceCacheTtlMs,
   });
-  const rollbacks = new RollbackService(shared);
+  const authorization = {
+    visibility: options.visibility,
+    authorizer: options.authorizer,
+  };
+  const promotions = new AuthorizedPromotionService({
+    ...authorization,
+    promotions: domain,
+  });
+  const rollbacks = new AuthorizedRollbackService({
+    ...authorization,
+    rollbacks: new RollbackService(shared),
+  });
   return {
     store,
     promotions,
     rollbacks,
     executor,
-    router: httpAuth =>
-      createPromotionRoutes({
-        httpAuth,
-        permissions: options.permissions,
-        visibility: new ServiceVisibility({
-          permissions: options.permissions,
-          catalog: options.catalog,
-        }),
-        promotions,
-        rollbacks,
-        environments: config.environments,
-      }),
-    sweep: () => promotions.sweep(),
+    router: httpAuth => {
+      const router = Router();
+      router.use(express.json());
+      const routes = { httpAuth, environments: config.environments };
+      addPromotionRoutes(router, { ...routes, promotions });
+      addRollbackRoutes(router, { ...routes, rollbacks });
+      return router;
+    },
+    sweep: () => domain.sweep(),
     stop: () => executor.stop(),
   };
 }

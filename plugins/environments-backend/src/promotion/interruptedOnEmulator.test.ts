@@ -14,7 +14,7 @@ import {
   describeWithMoto,
   startAwsEmulator,
 } from '../__testUtils__/emulator';
-import { MIGRATIONS_DIR } from './__testUtils__/harness';
+import { MIGRATIONS_DIR, READER } from './__testUtils__/harness';
 import { promotionsOnEmulator } from './__testUtils__/emulatorEngine';
 import type {
   KilledInstanceJob,
@@ -142,7 +142,7 @@ describeWithMoto('a backend instance killed (kill -9) mid-promotion', () => {
     });
     expect((await second.store.getPromotion(id))?.status).toBe('running');
     await second.sweep();
-    const settled = await second.promotions.get(id);
+    const settled = await second.promotions.get(id, READER);
     second.stop();
     return settled;
   }

@@ -59,3 +59,8 @@ export function formatDuration(ms: number): string {
   }
   return `${ms} ms`;
 }
+
+/** The status reason of a request its approvals completed. */
+export function approvedBy(approvers: string[]): string {
+  return `Approved by ${approvers.join(', ')}`;
+}

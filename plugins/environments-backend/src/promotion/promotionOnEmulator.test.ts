@@ -4,7 +4,6 @@ import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import { Knex } from 'knex';
@@ -17,10 +16,9 @@ import {
   startAwsEmulator,
 } from '../__testUtils__/emulator';
 import { LambdaDeployer } from '../aws/LambdaDeployer';
-import { AwsLocation } from '../aws/types';
-import { createPromotions, Promotions } from '.';
-import { AwsDeployerSource, DeployerSource } from './DeployerSource';
-import { readPromotionConfig } from './config';
+import { AwsLocation, DeployerSource } from '../aws/types';
+import { Promotions } from '.';
+import { buildPromotions } from './__testUtils__/buildPromotions';
 import { demoEntities } from './__testUtils__/fakeLambda';
 import {
   deployersOnEmulator,
@@ -28,9 +26,9 @@ import {
 } from './__testUtils__/emulatorEngine';
 import {
   actor,
-  ENVIRONMENTS,
   migratedSqlite,
   permissionsExcept,
+  READER,
   recordingAuditor,
 } from './__testUtils__/harness';
 
@@ -82,7 +80,7 @@ describeWithMoto(
       deployers?: DeployerSource;
       clock?: () => Date;
     }): Promotions {
-      return createPromotions({
+      return buildPromotions({
         config,
         logger: mockServices.logger.mock(),
         knex,
@@ -92,7 +90,6 @@ describeWithMoto(
           entities: demoEntities({ annotations: options?.annotations }),
         }),
         auditor: recordingAuditor(),
-        environments: ENVIRONMENTS,
         collector: collectorFor(config).collector,
         deployers: options?.deployers,
         instanceId: options?.instanceId,
@@ -124,7 +121,7 @@ describeWithMoto(
       );
       await promotions.promotions.approve(requested.id, {}, actor('bob'));
       await promotions.executor.whenIdle();
-      return promotions.promotions.get(requested.id);
+      return promotions.promotions.get(requested.id, READER);
     }
 
     it('promotes checkout-api staging → prod (alice requests, bob approves): prod serves staging’s digest', async () => {
@@ -162,12 +159,7 @@ describeWithMoto(
     });
 
     it('writes with the account’s write role in a session named after the user', async () => {
-      const source = new AwsDeployerSource({
-        credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-        endpoints: new Map([[PROD, emulator.endpoint]]),
-        writeRoles: readPromotionConfig(config).writeRoles,
-      });
-      const deployer = await source.forWrite(
+      const deployer = await deployersOnEmulator(config).forWrite(
         { accountId: PROD, region: REGION },
         'user:default/bob',
       );
@@ -211,7 +203,7 @@ describeWithMoto(
       /** Runs a promotion on a first instance that stops right after `method` reached AWS, then a second one. */
       async function interruptAfter(method: 'updateCode' | 'switchAlias') {
         let first: Promotions | undefined = undefined;
-        const real = deployersOnEmulator(emulator.endpoint, config);
+        const real = deployersOnEmulator(config);
         const crashing: DeployerSource = {
           forRead: location => real.forRead(location),
           async forWrite(location: AwsLocation, userRef: string) {
@@ -237,7 +229,7 @@ describeWithMoto(
         const later = new Date(Date.now() + 5 * 60_000);
         const second = engine({ instanceId: 'second', clock: () => later });
         await second.sweep();
-        const settled = await second.promotions.get(requested.id);
+        const settled = await second.promotions.get(requested.id, READER);
         second.stop();
         return settled;
       }

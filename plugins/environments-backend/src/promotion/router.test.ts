@@ -9,9 +9,10 @@ import {
   createHarness,
   Harness,
   permissionsExcept,
+  READER,
 } from './__testUtils__/harness';
 import { digestOf } from './__testUtils__/fakeLambda';
-import { firstVisible, listLimit } from './router';
+import { firstVisible, listLimit } from '../authorization/ServiceVisibility';
 
 const ENTITY = 'component:default/checkout-api';
 const as = (name: string) =>
@@ -305,7 +306,9 @@ describe('promotion routes', () => {
       .set('Authorization', mockCredentials.service.header())
       .send({});
     expect(byService.status).toBe(403);
-    expect((await h.promotions.get(created.body.id)).status).toBe('requested');
+    expect((await h.promotions.get(created.body.id, READER)).status).toBe(
+      'requested',
+    );
   });
 
   it('answers 400 with what is wrong for bad input', async () => {

@@ -1,26 +1,20 @@
 import {
   AuditorService,
   AuthService,
-  BackstageCredentials,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  EnvironmentDefinition,
-  serviceProvisionPermission,
-} from '@internal/backstage-plugin-environments-common';
-import { ComplianceConfig } from '../drift/types';
+import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import { ComplianceConfig } from '../compliance/types';
 import {
   ProvisionedEnvironment,
   ServiceProvision,
   ServiceProvisionRequest,
 } from '../schema/openapi/generated/models';
 import { ProvisioningConfig } from './config';
-import { ProvisioningAccess } from './ProvisioningAws';
+import { ProvisionerSource } from '../aws/ProvisioningAdapter';
 import {
   ProvisionStore,
   StoredProvision,
@@ -39,10 +33,10 @@ export interface ProvisioningServiceOptions {
   compliance: ComplianceConfig;
   config: ProvisioningConfig;
   store: ProvisionStore;
-  access: ProvisioningAccess;
+  /** AWS access (the plugin's AwsClientFactory): reads with the read role, deploys as the user. */
+  aws: ProvisionerSource;
   catalog: CatalogService;
   auth: AuthService;
-  permissions: PermissionsService;
   logger: LoggerService;
   auditor?: AuditorService;
 }
@@ -59,26 +53,12 @@ const STALE_AFTER_MS = 15 * 60_000;
 export class ProvisioningService {
   constructor(private readonly options: ProvisioningServiceOptions) {}
 
+  /** Plans the service's environments (a dry run), or creates them as `userRef`, who may create services. */
   async provision(
     request: ServiceProvisionRequest,
-    credentials: BackstageCredentials,
+    userRef: string,
   ): Promise<ServiceProvision> {
-    const { auth, permissions, config } = this.options;
-    if (!auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError(
-        'Creating a service needs a signed-in user (on-behalf-of credentials)',
-      );
-    }
-    const userRef = credentials.principal.userEntityRef;
-    const [decision] = await permissions.authorize(
-      [{ permission: serviceProvisionPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `${userRef} may not create services (permission ${serviceProvisionPermission.name})`,
-      );
-    }
+    const { config } = this.options;
     if (!config.initialImage) {
       throw new InputError(
         'Creating services is not configured: set environments.provisioning.initialImage (docs/configuration.md)',
@@ -244,7 +224,7 @@ export class ProvisioningService {
         e => e.environment === env.environment && e.status === 'created',
       );
       if (ours) continue;
-      const aws = await this.options.access.forRead(env);
+      const aws = await this.options.aws.provisionerFor(env);
       const where = `in ${env.environment} (account ${env.accountId}, ${env.region})`;
       const digest = await aws.imageDigest(repository, tag);
       if (!digest) {
@@ -353,7 +333,7 @@ export class ProvisioningService {
     userRef: string,
   ) {
     const { repository, tag } = this.options.config.initialImage!;
-    const aws = await this.options.access.forWrite(env, userRef);
+    const aws = await this.options.aws.provisionerFor(env, userRef);
     const digest = await aws.imageDigest(repository, tag);
     if (!digest)
       throw new Error(`the initial image ${repository}:${tag} is not in ECR`);

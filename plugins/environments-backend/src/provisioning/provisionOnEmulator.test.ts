@@ -3,7 +3,6 @@ import { GetAliasCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import {
@@ -21,10 +20,11 @@ import {
   emulatorConfig,
   startAwsEmulator,
 } from '../__testUtils__/emulator';
-import { service } from '../database/__testUtils__/demoFleet';
-import { readComplianceConfig } from '../drift/config';
-import { readAwsAccessConfig } from '../aws/config';
-import { readPromotionConfig } from '../promotion/config';
+import { service } from '../matrix/__testUtils__/demoFleet';
+import { readComplianceConfig } from '../compliance/config';
+import { AwsClientFactory } from '../aws/AwsClientFactory';
+import { AuthorizedProvisioningService } from '../authorization/AuthorizedProvisioningService';
+import { ActionAuthorizer } from '../authorization/permissions';
 import { demoEntities } from '../promotion/__testUtils__/fakeLambda';
 import {
   actor,
@@ -32,7 +32,6 @@ import {
   permissionsExcept,
 } from '../promotion/__testUtils__/harness';
 import { readProvisioningConfig } from './config';
-import { ProvisioningAccess } from './ProvisioningAws';
 import { ProvisioningService } from './ProvisioningService';
 import { ProvisionStore } from './ProvisionStore';
 
@@ -112,30 +111,29 @@ describeWithMoto(
       await emulator?.stop();
     });
 
+    /** The creation of services as the plugin builds it: the permission checked in the authorization layer. */
     function provisioning() {
       const environments = DEMO_ENVIRONMENTS;
-      return new ProvisioningService({
-        environments,
-        compliance: readComplianceConfig(config, environments),
-        config: readProvisioningConfig(config, environments),
-        store: new ProvisionStore(knex),
-        access: new ProvisioningAccess({
-          credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-          endpoints: readAwsAccessConfig(config).endpoints,
-          writeRoles: readPromotionConfig(config).writeRoles,
-          sleep: async () => {},
+      const auth = mockServices.auth();
+      return new AuthorizedProvisioningService({
+        authorizer: new ActionAuthorizer({ permissions, auth }),
+        provisioning: new ProvisioningService({
+          environments,
+          compliance: readComplianceConfig(config, environments),
+          config: readProvisioningConfig(config, environments),
+          store: new ProvisionStore(knex),
+          aws: AwsClientFactory.fromConfig(config, { sleep: async () => {} }),
+          catalog: catalogServiceMock({
+            entities: [
+              ...demoEntities(),
+              group('team-checkout'),
+              group('team-platform'),
+              system,
+            ],
+          }),
+          auth,
+          logger: mockServices.logger.mock(),
         }),
-        catalog: catalogServiceMock({
-          entities: [
-            ...demoEntities(),
-            group('team-checkout'),
-            group('team-platform'),
-            system,
-          ],
-        }),
-        auth: mockServices.auth(),
-        permissions,
-        logger: mockServices.logger.mock(),
       });
     }
 
@@ -153,7 +151,7 @@ describeWithMoto(
     it('a dry run returns the plan and changes nothing: no stack, no record', async () => {
       const plan = await provisioning().provision(
         { ...REQUEST, dryRun: true },
-        actor('alice').credentials,
+        actor('alice'),
       );
       expect(plan.status).toBe('planned');
       expect(plan.problems).toEqual([]);
@@ -192,7 +190,7 @@ describeWithMoto(
           owner: 'team-nobody',
           dryRun: true,
         },
-        actor('alice').credentials,
+        actor('alice'),
       );
       expect(plan.problems).toEqual([
         {
@@ -216,7 +214,7 @@ describeWithMoto(
       await expect(
         provisioning().provision(
           { ...REQUEST, owner: 'team-nobody' },
-          actor('alice').credentials,
+          actor('alice'),
         ),
       ).rejects.toThrow(
         "The owner 'group:default/team-nobody' is not a team (Group) in the catalog",
@@ -233,7 +231,7 @@ describeWithMoto(
           costCenter: '',
           dryRun: true,
         },
-        actor('alice').credentials,
+        actor('alice'),
       );
       expect(plan.problems.map(p => p.field)).toEqual([
         'project',
@@ -246,10 +244,7 @@ describeWithMoto(
     it('refuses a user without the permission, in a dry run too', async () => {
       for (const dryRun of [true, false]) {
         await expect(
-          provisioning().provision(
-            { ...REQUEST, dryRun },
-            actor('mallory').credentials,
-          ),
+          provisioning().provision({ ...REQUEST, dryRun }, actor('mallory')),
         ).rejects.toThrow(
           'user:default/mallory may not create services (permission environments.service.provision)',
         );
@@ -257,10 +252,7 @@ describeWithMoto(
     });
 
     it("deploys each environment's stack with the write role and points live at the initial image", async () => {
-      const result = await provisioning().provision(
-        REQUEST,
-        actor('alice').credentials,
-      );
+      const result = await provisioning().provision(REQUEST, actor('alice'));
       expect(result.status).toBe('succeeded');
       expect(
         result.environments.map(e => [e.environment, e.status, e.liveVersion]),
@@ -318,10 +310,7 @@ describeWithMoto(
     });
 
     it('a second run of the same service returns what was created, and creates nothing more', async () => {
-      const again = await provisioning().provision(
-        REQUEST,
-        actor('alice').credentials,
-      );
+      const again = await provisioning().provision(REQUEST, actor('alice'));
       expect(again.status).toBe('succeeded');
       expect(await knex('service_provisions').count({ n: '*' })).toEqual([
         { n: 1 },
@@ -331,7 +320,7 @@ describeWithMoto(
     it('refuses names that AWS already holds', async () => {
       const plan = await provisioning().provision(
         { ...REQUEST, component: 'inventory-service', dryRun: true },
-        actor('alice').credentials,
+        actor('alice'),
       );
       expect(plan.problems.map(p => p.message)).toContain(
         `A stack named shop-inventory-service-dev already exists in dev (account ${ACCOUNTS.dev}, eu-west-1): choose another name`,

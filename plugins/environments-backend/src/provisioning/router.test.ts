@@ -5,8 +5,9 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { createProvisioningRouter } from './router';
-import { ProvisioningService } from './ProvisioningService';
+import { createOpenApiRouter } from '../schema/openapi';
+import { registerProvisioningRoutes } from './router';
+import { AuthorizedProvisioningService } from '../authorization/AuthorizedProvisioningService';
 
 describe('POST /provisions', () => {
   const provision = jest.fn(async (body: object) => ({
@@ -16,14 +17,12 @@ describe('POST /provisions', () => {
   let app: express.Express;
 
   beforeAll(async () => {
-    app = express()
-      .use(
-        await createProvisioningRouter({
-          httpAuth: mockServices.httpAuth(),
-          provisioning: { provision } as unknown as ProvisioningService,
-        }),
-      )
-      .use(mockErrorHandler());
+    const router = await createOpenApiRouter();
+    registerProvisioningRoutes(router, {
+      httpAuth: mockServices.httpAuth(),
+      provisioning: { provision } as unknown as AuthorizedProvisioningService,
+    });
+    app = express().use(router).use(mockErrorHandler());
   });
   beforeEach(() => provision.mockClear());
 

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { DEMO_ENVIRONMENTS } from '../__testUtils__/emulator';
-import { readComplianceConfig } from '../drift/config';
+import { readComplianceConfig } from '../compliance/config';
 import { planServiceStacks, serviceStackTemplate } from './serviceStack';
 
 const SERVICE = {

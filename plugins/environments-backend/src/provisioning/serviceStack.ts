@@ -1,14 +1,14 @@
+import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import {
   checkName,
-  checkTags,
-  EnvironmentDefinition,
-  entityRefName,
   NamingConvention,
   parseNamingConvention,
   renderName,
+  checkTags,
+  entityRefName,
   TagRules,
-} from '@internal/backstage-plugin-environments-common';
-import { ComplianceConfig } from '../drift/types';
+} from '@internal/backstage-plugin-environments-node';
+import { ComplianceConfig } from '../compliance/types';
 import {
   ProvisionedEnvironment,
   ProvisionProblem,
@@ -46,6 +46,26 @@ const FUNCTION_NAME_LIMIT = 64;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
 
+/** The role the function runs as: Lambda's basic execution role (its logs). */
+const EXECUTION_ROLE = {
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    },
+    ManagedPolicyArns: [
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+    ],
+  },
+};
+
 /**
  * The CloudFormation template of a new service's environment: its execution role, its image function
  * and the function's first version. The `live` alias is not in the stack: promotions and rollbacks move
@@ -80,24 +100,7 @@ export function serviceStackTemplate(tagKeys: string[]) {
       },
     },
     Resources: {
-      ExecutionRole: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 'lambda.amazonaws.com' },
-                Action: 'sts:AssumeRole',
-              },
-            ],
-          },
-          ManagedPolicyArns: [
-            'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-          ],
-        },
-      },
+      ExecutionRole: EXECUTION_ROLE,
       Function: {
         Type: 'AWS::Lambda::Function',
         Properties: {

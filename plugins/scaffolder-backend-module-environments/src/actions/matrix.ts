@@ -5,6 +5,44 @@ import {
   readEnvironmentMatrix,
   serviceRefString,
 } from './environmentsApi';
+import { ActionSchema, serviceInput } from './schema';
+
+const EXAMPLES = [
+  {
+    description: 'Read the matrix of the service picked in the form',
+    example: [
+      'steps:',
+      '  - id: matrix',
+      '    action: environments:matrix',
+      '    input:',
+      '      entityRef: ${{ parameters.service }}',
+    ].join('\n'),
+  },
+];
+
+const INPUT = {
+  entityRef: serviceInput,
+} satisfies ActionSchema;
+
+const OUTPUT = {
+  environments: z =>
+    z
+      .array(
+        z.object({
+          environment: z.string(),
+          digest: z.string().optional(),
+          liveVersion: z.string().optional(),
+          promotionPending: z.boolean(),
+          unpromotedArtifact: z.boolean(),
+          stale: z.boolean(),
+        }),
+      )
+      .describe('One entry per environment, in promotion order'),
+  pendingPromotions: z =>
+    z
+      .array(z.string())
+      .describe('Environments whose predecessor runs a newer digest, in order'),
+} satisfies ActionSchema;
 
 /**
  * `environments:matrix` reads what runs in every environment of a service, on behalf of the user who runs the
@@ -17,49 +55,8 @@ export function createMatrixAction(options: EnvironmentsActionDependencies) {
     description:
       'Reads the environment matrix of a service: the digest and live version in each environment, and which environments wait for a promotion.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Read the matrix of the service picked in the form',
-        example: [
-          'steps:',
-          '  - id: matrix',
-          '    action: environments:matrix',
-          '    input:',
-          '      entityRef: ${{ parameters.service }}',
-        ].join('\n'),
-      },
-    ],
-    schema: {
-      input: {
-        entityRef: z =>
-          z
-            .string()
-            .describe(
-              'The service, e.g. component:default/checkout-api (kind defaults to component)',
-            ),
-      },
-      output: {
-        environments: z =>
-          z
-            .array(
-              z.object({
-                environment: z.string(),
-                digest: z.string().optional(),
-                liveVersion: z.string().optional(),
-                promotionPending: z.boolean(),
-                unpromotedArtifact: z.boolean(),
-                stale: z.boolean(),
-              }),
-            )
-            .describe('One entry per environment, in promotion order'),
-        pendingPromotions: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Environments whose predecessor runs a newer digest, in order',
-            ),
-      },
-    },
+    examples: EXAMPLES,
+    schema: { input: INPUT, output: OUTPUT },
     async handler(ctx) {
       const ref = parseServiceRef('environments:matrix', ctx.input.entityRef);
       const matrix = await readEnvironmentMatrix(

@@ -7,6 +7,7 @@ import {
   callEnvironmentsApi,
   EnvironmentsActionDependencies,
 } from './environmentsApi';
+import { ActionSchema } from './schema';
 
 const ACTION_ID = 'environments:provision';
 
@@ -61,6 +62,53 @@ function describe(env: ServiceProvision['environments'][number]): string {
   return `${env.stackName} in ${env.environment} (account ${env.accountId}, ${env.region})`;
 }
 
+const EXAMPLES = [
+  {
+    description: 'Create the environments of a new service',
+    example: [
+      'steps:',
+      '  - id: provision',
+      '    action: environments:provision',
+      '    input:',
+      '      project: ${{ parameters.project }}',
+      '      component: ${{ parameters.component }}',
+      '      owner: ${{ parameters.owner }}',
+      '      costCenter: ${{ parameters.costCenter }}',
+    ].join('\n'),
+  },
+];
+
+const INPUT = {
+  project: z => z.string().describe('The project token, e.g. shop'),
+  component: z =>
+    z
+      .string()
+      .describe(
+        "The component token and the service's catalog name, e.g. cart-api",
+      ),
+  owner: z =>
+    z.string().describe('The owning team, e.g. group:default/team-checkout'),
+  system: z => z.string().optional().describe('The system, if any'),
+  costCenter: z => z.string().describe('The CostCenter tag'),
+} satisfies ActionSchema;
+
+const OUTPUT = {
+  entityRef: z => z.string().describe("The new service's catalog ref"),
+  environments: z =>
+    z
+      .array(
+        z.object({
+          environment: z.string(),
+          stackName: z.string(),
+          functionName: z.string(),
+          status: z.string(),
+        }),
+      )
+      .describe(
+        'Per environment: its stack and function, and whether it was created',
+      ),
+} satisfies ActionSchema;
+
 /**
  * `environments:provision` asks the Environments backend to create a new service's environments (a
  * CloudFormation stack per environment, deployed with the platform's write role, and the `live` alias) on
@@ -73,54 +121,8 @@ export function createProvisionAction(deps: EnvironmentsActionDependencies) {
     description:
       "Creates a new service's environments through the Environments backend (CloudFormation, write role, live alias) and writes their template into the workspace.",
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Create the environments of a new service',
-        example: [
-          'steps:',
-          '  - id: provision',
-          '    action: environments:provision',
-          '    input:',
-          '      project: ${{ parameters.project }}',
-          '      component: ${{ parameters.component }}',
-          '      owner: ${{ parameters.owner }}',
-          '      costCenter: ${{ parameters.costCenter }}',
-        ].join('\n'),
-      },
-    ],
-    schema: {
-      input: {
-        project: z => z.string().describe('The project token, e.g. shop'),
-        component: z =>
-          z
-            .string()
-            .describe(
-              "The component token and the service's catalog name, e.g. cart-api",
-            ),
-        owner: z =>
-          z
-            .string()
-            .describe('The owning team, e.g. group:default/team-checkout'),
-        system: z => z.string().optional().describe('The system, if any'),
-        costCenter: z => z.string().describe('The CostCenter tag'),
-      },
-      output: {
-        entityRef: z => z.string().describe("The new service's catalog ref"),
-        environments: z =>
-          z
-            .array(
-              z.object({
-                environment: z.string(),
-                stackName: z.string(),
-                functionName: z.string(),
-                status: z.string(),
-              }),
-            )
-            .describe(
-              'Per environment: its stack and function, and whether it was created',
-            ),
-      },
-    },
+    examples: EXAMPLES,
+    schema: { input: INPUT, output: OUTPUT },
     async handler(ctx) {
       const { project, component, owner, costCenter } = ctx.input;
       const system = ctx.input.system || undefined;

@@ -6,6 +6,7 @@ import {
   getRepoSourceDirectory,
   initRepoAndPush,
 } from '@backstage/plugin-scaffolder-node';
+import { ActionSchema } from './schema';
 
 const ACTION_ID = 'publish:git';
 
@@ -53,6 +54,47 @@ function countFiles(dir: string): number {
     );
 }
 
+const EXAMPLES = [
+  {
+    description: "Publish to the demo's Git server",
+    example: [
+      'steps:',
+      '  - id: publish',
+      '    action: publish:git',
+      '    input:',
+      '      remoteUrl: http://127.0.0.1:7010/${{ parameters.name }}.git',
+    ].join('\n'),
+  },
+];
+
+const INPUT = {
+  remoteUrl: z =>
+    z.string().describe('The new repository, http(s)://host/<name>.git'),
+  defaultBranch: z =>
+    z.string().optional().describe("The branch to push; default 'main'"),
+  gitCommitMessage: z =>
+    z.string().optional().describe("Default 'Initial commit'"),
+  gitAuthorName: z => z.string().optional(),
+  gitAuthorEmail: z => z.string().optional(),
+  sourcePath: z =>
+    z
+      .string()
+      .optional()
+      .describe('The workspace folder to publish; default the whole workspace'),
+} satisfies ActionSchema;
+
+const OUTPUT = {
+  remoteUrl: z => z.string().describe('The clone URL'),
+  repoContentsUrl: z =>
+    z
+      .string()
+      .describe(
+        'Raw files of the branch; catalog:register reads <repoContentsUrl>catalog-info.yaml as its catalogInfoUrl',
+      ),
+  commitHash: z =>
+    z.string().describe("The pushed commit ('dry-run' in a dry run)"),
+} satisfies ActionSchema;
+
 /**
  * `publish:git` pushes the workspace as the first commit of a new repository on a plain Git HTTP server,
  * one that creates a repository on its first push and needs no API (the demo's Git server,
@@ -65,48 +107,8 @@ export function createPublishGitAction() {
     description:
       'Pushes the workspace as the first commit of a new repository on a plain Git HTTP server that creates repositories on push.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: "Publish to the demo's Git server",
-        example: [
-          'steps:',
-          '  - id: publish',
-          '    action: publish:git',
-          '    input:',
-          '      remoteUrl: http://127.0.0.1:7010/${{ parameters.name }}.git',
-        ].join('\n'),
-      },
-    ],
-    schema: {
-      input: {
-        remoteUrl: z =>
-          z.string().describe('The new repository, http(s)://host/<name>.git'),
-        defaultBranch: z =>
-          z.string().optional().describe("The branch to push; default 'main'"),
-        gitCommitMessage: z =>
-          z.string().optional().describe("Default 'Initial commit'"),
-        gitAuthorName: z => z.string().optional(),
-        gitAuthorEmail: z => z.string().optional(),
-        sourcePath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The workspace folder to publish; default the whole workspace',
-            ),
-      },
-      output: {
-        remoteUrl: z => z.string().describe('The clone URL'),
-        repoContentsUrl: z =>
-          z
-            .string()
-            .describe(
-              'Raw files of the branch; catalog:register reads <repoContentsUrl>catalog-info.yaml as its catalogInfoUrl',
-            ),
-        commitHash: z =>
-          z.string().describe("The pushed commit ('dry-run' in a dry run)"),
-      },
-    },
+    examples: EXAMPLES,
+    schema: { input: INPUT, output: OUTPUT },
     async handler(ctx) {
       const { remoteUrl } = ctx.input;
       const defaultBranch = ctx.input.defaultBranch || 'main';

@@ -1,16 +1,18 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Config, ConfigReader } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { collectorFor, emulatorConfig } from '../../__testUtils__/emulator';
-import { createPromotions, Promotions } from '..';
-import { readPromotionConfig } from '../config';
-import { AwsDeployerSource, DeployerSource } from '../DeployerSource';
-import { Actor } from '../permissionChecks';
+import { Promotions } from '..';
+import { buildPromotions } from './buildPromotions';
+import { AwsClientFactory } from '../../aws/AwsClientFactory';
+import { DeployerSource } from '../../aws/types';
 import { demoEntities } from './fakeLambda';
 import { ENVIRONMENTS } from './harness';
 
@@ -39,17 +41,8 @@ export function promotionConfigOnEmulator(
 }
 
 /** Real AWS access through the emulator, with each account's write role, as the plugin builds it. */
-export function deployersOnEmulator(
-  endpoint: string,
-  config: Config,
-): AwsDeployerSource {
-  return new AwsDeployerSource({
-    credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
-    endpoints: new Map(
-      ENVIRONMENTS.map(env => [env.locations[0].accountId, endpoint]),
-    ),
-    writeRoles: readPromotionConfig(config).writeRoles,
-  });
+export function deployersOnEmulator(config: Config): AwsClientFactory {
+  return AwsClientFactory.fromConfig(config);
 }
 
 const silent: LoggerService = {
@@ -60,10 +53,9 @@ const silent: LoggerService = {
   child: () => silent,
 };
 
-/** A user of the demo, as the service calls take them. */
-export function demoActor(name: string): Actor {
-  const userRef = `user:default/${name}`;
-  return { userRef, credentials: mockCredentials.user(userRef) };
+/** A signed-in user of the demo, as the (authorized) promotion services take callers. */
+export function demoActor(name: string): BackstageCredentials {
+  return mockCredentials.user(`user:default/${name}`);
 }
 
 /**
@@ -78,7 +70,7 @@ export function promotionsOnEmulator(options: {
   clock?: () => Date;
 }): Promotions {
   const config = promotionConfigOnEmulator(options.endpoint);
-  return createPromotions({
+  return buildPromotions({
     config,
     logger: silent,
     knex: options.knex,
@@ -90,7 +82,6 @@ export function promotionsOnEmulator(options: {
         requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     },
     catalog: catalogServiceMock({ entities: demoEntities() }),
-    environments: ENVIRONMENTS,
     collector: collectorFor(config).collector,
     deployers: options.deployers,
     instanceId: options.instanceId,

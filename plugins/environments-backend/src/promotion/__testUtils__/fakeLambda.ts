@@ -20,8 +20,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { LambdaDeployer } from '../../aws/LambdaDeployer';
 import { AwsLocation } from '../../aws/types';
-import { DeployerSource } from '../DeployerSource';
-import { FunctionLocator } from '../FunctionLocator';
+import { DeployerSource } from '../../aws/types';
+import { FunctionLocator } from '../../matrix/FunctionLocator';
 
 /** The digest of a release, as ECR computes it from the manifest. */
 export function digestOf(release: string): string {

@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -14,8 +15,8 @@ import {
   PromotionRequest,
 } from '@internal/backstage-plugin-environments-common';
 import knexFactory, { Knex } from 'knex';
-import { createPromotions, Promotions } from '..';
-import { Actor } from '../permissionChecks';
+import { Promotions } from '..';
+import { buildPromotions } from './buildPromotions';
 import { SmokeCheck } from '../smokeCheck';
 import { checkoutFleet, demoEntities, FakeFleet } from './fakeLambda';
 
@@ -159,11 +160,13 @@ export function permissionsExcept(
   } as PermissionsService & { asked: typeof asked };
 }
 
-/** An actor for the service calls. */
-export function actor(name: string): Actor {
-  const userRef = `user:default/${name}`;
-  return { userRef, credentials: mockCredentials.user(userRef) };
+/** A signed-in user of the demo, as the (authorized) promotion and rollback services take callers. */
+export function actor(name: string): BackstageCredentials {
+  return mockCredentials.user(`user:default/${name}`);
 }
+
+/** A caller that reads as a service principal: every service is visible to it under allow-all permissions. */
+export const READER = mockCredentials.service();
 
 export interface Harness extends Promotions {
   knex: Knex;
@@ -190,6 +193,8 @@ export async function createHarness(options?: {
   annotations?: Record<string, string>;
   /** Extra members of team-checkout, named by `teammate(i)`. */
   teammates?: number;
+  /** More catalog entities (the fake fleet runs checkout-api's functions for any service). */
+  entities?: Entity[];
   instanceId?: string;
   leaseMs?: number;
   start?: Date;
@@ -205,26 +210,23 @@ export async function createHarness(options?: {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const promotions = createPromotions({
+  const promotions = buildPromotions({
     config: new ConfigReader(options?.config ?? environmentsConfig()),
     logger: mockServices.logger.mock(),
     knex,
     auth: mockServices.auth(),
     permissions,
     catalog: catalogServiceMock({
-      entities: demoEntities({
-        annotations: options?.annotations,
-        teammates: options?.teammates,
-      }),
+      entities: [
+        ...demoEntities({
+          annotations: options?.annotations,
+          teammates: options?.teammates,
+        }),
+        ...(options?.entities ?? []),
+      ],
     }),
     auditor,
     notifications,
-    environments: ENVIRONMENTS,
-    collector: {
-      collect: async () => {
-        throw new Error('the fake fleet locates functions');
-      },
-    },
     locator: fleet,
     deployers: fleet,
     smokeCheck: options?.smokeCheck,

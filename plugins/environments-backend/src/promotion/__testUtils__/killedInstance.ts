@@ -39,10 +39,7 @@ async function main(job: KilledInstanceJob) {
     connection: { filename: job.databaseFile },
     useNullAsDefault: true,
   });
-  const real = deployersOnEmulator(
-    job.endpoint,
-    promotionConfigOnEmulator(job.endpoint),
-  );
+  const real = deployersOnEmulator(promotionConfigOnEmulator(job.endpoint));
   let promotionId = '';
   const promotions = promotionsOnEmulator({
     endpoint: job.endpoint,

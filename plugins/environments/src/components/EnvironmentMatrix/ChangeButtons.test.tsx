@@ -56,9 +56,6 @@ async function tooltipOf(button: HTMLElement): Promise<string | null> {
   return (await screen.findByRole('tooltip')).textContent;
 }
 
-// Role queries over a dialog are slow in jsdom, more so when suites run in parallel.
-jest.setTimeout(20_000);
-
 describe('ChangeButtons', () => {
   it('disables "Promote to prod" for a user not allowed to request promotions of the service, says why, and opens no dialog', async () => {
     const api = fakeApi();

@@ -59,9 +59,6 @@ const promoted = promotion({
   ],
 });
 
-// The matrix and the history are slow to query in jsdom, more so when suites run in parallel.
-jest.setTimeout(20_000);
-
 describe('RecentChanges', () => {
   it("lists the service's promotions and rollbacks together, newest first, saying what happened, who, when and why", async () => {
     const api = fakeApi({

@@ -8,6 +8,7 @@ import {
 import {
   EnvironmentState,
   FunctionResource,
+  primaryFunction,
 } from '@internal/backstage-plugin-environments-common';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
@@ -19,13 +20,6 @@ import {
   digestCues,
 } from '../DigestCues';
 import { SearchedFor } from './SearchedFor';
-
-/** The function that stands for the service in an environment. */
-export function primaryFunction(
-  state: EnvironmentState,
-): FunctionResource | undefined {
-  return state.functions.find(f => f.primary) ?? state.functions[0];
-}
 
 function Quiet(props: { children: ReactNode }) {
   return (

@@ -13,6 +13,7 @@ import {
   EnvironmentState,
   PROJECT_ANNOTATION,
   isEnvironmentsAvailable,
+  primaryFunction,
 } from '@internal/backstage-plugin-environments-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -27,7 +28,6 @@ import {
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
 import { ComplianceCounts, useServiceFindings } from '../Compliance';
 import { DigestCueList, ShortDigest, digestCues } from '../DigestCues';
-import { primaryFunction } from '../EnvironmentMatrix/cells';
 
 const useStyles = makeStyles(theme => ({
   name: { width: '30%', verticalAlign: 'top' },

@@ -70,9 +70,6 @@ async function openPromoteDialog() {
   return screen.findByRole('dialog');
 }
 
-// Role queries over the whole matrix and a dialog are slow in jsdom, more so when suites run in parallel.
-jest.setTimeout(20_000);
-
 describe('PromoteDialog', () => {
   it('shows the digest from → to, the live versions and the configuration differences before the request', async () => {
     const api = fakeApi({ getMatrix: jest.fn().mockResolvedValue(checkout) });

@@ -73,9 +73,6 @@ const done = (sequence: number, name: string, detail: string) => ({
   detail,
 });
 
-// Role queries over the whole matrix and a dialog are slow in jsdom, more so when suites run in parallel.
-jest.setTimeout(20_000);
-
 describe('PromotionRequestView', () => {
   it('shows what the request promotes, who may approve and what is missing', async () => {
     const api = fakeApi({

@@ -57,9 +57,6 @@ async function openRollback(api: EnvironmentsApi) {
   return screen.findByRole('dialog');
 }
 
-// Role queries over the whole matrix and a dialog are slow in jsdom, more so when suites run in parallel.
-jest.setTimeout(20_000);
-
 describe('RollbackDialog', () => {
   it('lists the published versions with the previous one chosen, and the warnings of the plan', async () => {
     const api = fakeApi({
