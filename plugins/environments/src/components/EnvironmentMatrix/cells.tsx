@@ -1,11 +1,4 @@
 import {
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
-} from '@backstage/core-components';
-import {
   EnvironmentState,
   FunctionResource,
 } from '@internal/backstage-plugin-environments-common';
@@ -19,6 +12,13 @@ import {
   digestCues,
 } from '../DigestCues';
 import { SearchedFor } from './SearchedFor';
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '../Status';
 
 /** The function that stands for the service in an environment. */
 export function primaryFunction(

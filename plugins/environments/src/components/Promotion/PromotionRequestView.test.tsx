@@ -77,6 +77,12 @@ const done = (sequence: number, name: string, detail: string) => ({
 jest.setTimeout(20_000);
 
 describe('PromotionRequestView', () => {
+  it('shows progress until the request arrives', async () => {
+    const api = fakeApi({ getPromotion: jest.fn(() => new Promise(() => {})) });
+    await renderView(api);
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
   it('shows what the request promotes, who may approve and what is missing', async () => {
     const api = fakeApi({
       getPromotion: jest.fn().mockResolvedValue(promotion()),
