@@ -74,15 +74,16 @@ function Tile(props: {
   const { count, label, accent, pressed, unavailable, onToggle } = props;
   const edge = accent && count ? classes[accent] : '';
   return (
+    // The reason is on the card: a disabled button takes no pointer events, so it would show no title.
     <Card
       variant="outlined"
       className={`${classes.tile} ${edge} ${pressed ? classes.pressed : ''}`}
+      title={unavailable}
     >
       <CardActionArea
         className={classes.area}
         aria-pressed={pressed}
         disabled={count === undefined}
-        title={unavailable}
         onClick={onToggle}
       >
         <Typography variant="h4" component="span" className={classes.count}>
