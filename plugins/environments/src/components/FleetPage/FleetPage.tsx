@@ -8,7 +8,10 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import {
+  ComplianceSummary,
+  EnvironmentDefinition,
+} from '@internal/backstage-plugin-environments-common';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -20,6 +23,7 @@ import { FleetFiltersBar } from './FleetFiltersBar';
 import { FleetSummaryTiles } from './FleetSummaryTiles';
 import { FleetTable } from './FleetTable';
 import {
+  FleetFilters,
   distinctValues,
   filterFleet,
   fleetCounts,
@@ -65,14 +69,16 @@ function FleetHeader() {
   );
 }
 
-/** The fleet's summary, filters and rows, once its first page arrived. */
-function FleetView() {
+/** The filters and the rows they leave, on one card. */
+function FleetRows(props: {
+  fleet: ReturnType<typeof useFleet>;
+  compliance?: Map<string, ComplianceSummary>;
+  filters: FleetFilters;
+  onChange: (filters: FleetFilters) => void;
+}) {
   const classes = useStyles();
-  const fleet = useFleet();
-  const compliance = useComplianceSummaries();
-  const [filters, setFilters] = useFleetFilters();
+  const { fleet, compliance, filters, onChange } = props;
   const environments = useEnvironmentColumns(fleet.items[0]);
-
   const owners = useMemo(
     () => distinctValues(fleet.items, 'owner'),
     [fleet.items],
@@ -81,17 +87,61 @@ function FleetView() {
     () => distinctValues(fleet.items, 'system'),
     [fleet.items],
   );
-  const counts = useMemo(
-    () => fleetCounts(fleet.items, filters, compliance.summaries),
-    [fleet.items, filters, compliance.summaries],
-  );
   const rows = useMemo(
     () =>
       sortFleet(
-        filterFleet(fleet.items, filters, compliance.summaries),
+        filterFleet(fleet.items, filters, compliance),
         filters.sort,
-        compliance.summaries,
+        compliance,
       ),
+    [fleet.items, filters, compliance],
+  );
+  const loaded = fleet.items.length;
+  const total = fleet.totalItems ?? loaded;
+  return (
+    <Paper variant="outlined" className={classes.rows}>
+      <FleetFiltersBar
+        filters={filters}
+        owners={owners}
+        systems={systems}
+        complianceAvailable={compliance !== undefined}
+        onChange={onChange}
+      />
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        gutterBottom
+        role="status"
+      >
+        {rows.length === loaded
+          ? `${loaded} services`
+          : `${rows.length} of ${loaded} services match`}
+        {fleet.done ? '' : ` (loading ${total - loaded} more…)`}
+      </Typography>
+      {rows.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No service matches these filters"
+          description="Clear a filter, choose the Services tile, or change the search."
+        />
+      ) : (
+        <FleetTable
+          items={rows}
+          environments={environments}
+          compliance={compliance}
+        />
+      )}
+    </Paper>
+  );
+}
+
+/** The fleet's summary, filters and rows, once its first page arrived. */
+function FleetView() {
+  const fleet = useFleet();
+  const compliance = useComplianceSummaries();
+  const [filters, setFilters] = useFleetFilters();
+  const counts = useMemo(
+    () => fleetCounts(fleet.items, filters, compliance.summaries),
     [fleet.items, filters, compliance.summaries],
   );
 
@@ -117,7 +167,6 @@ function FleetView() {
   }
 
   const loaded = fleet.items.length;
-  const total = fleet.totalItems ?? loaded;
   const complianceUnavailable = compliance.error
     ? `Drift and compliance could not be loaded: ${backendMessage(
         compliance.error,
@@ -128,9 +177,9 @@ function FleetView() {
       {fleet.error && (
         <WarningPanel
           severity="error"
-          title={`Only ${loaded} of ${total} services could be loaded: ${backendMessage(
-            fleet.error,
-          )}`}
+          title={`Only ${loaded} of ${
+            fleet.totalItems ?? loaded
+          } services could be loaded: ${backendMessage(fleet.error)}`}
         />
       )}
       {complianceUnavailable && (
@@ -142,39 +191,12 @@ function FleetView() {
         complianceUnavailable={complianceUnavailable ?? 'Loading…'}
         onChange={setFilters}
       />
-      <Paper variant="outlined" className={classes.rows}>
-        <FleetFiltersBar
-          filters={filters}
-          owners={owners}
-          systems={systems}
-          complianceAvailable={compliance.summaries !== undefined}
-          onChange={setFilters}
-        />
-        <Typography
-          variant="body2"
-          color="textSecondary"
-          gutterBottom
-          role="status"
-        >
-          {rows.length === loaded
-            ? `${loaded} services`
-            : `${rows.length} of ${loaded} services match`}
-          {fleet.done ? '' : ` (loading ${total - loaded} more…)`}
-        </Typography>
-        {rows.length === 0 ? (
-          <EmptyState
-            missing="data"
-            title="No service matches these filters"
-            description="Clear a filter, choose the Services tile, or change the search."
-          />
-        ) : (
-          <FleetTable
-            items={rows}
-            environments={environments}
-            compliance={compliance.summaries}
-          />
-        )}
-      </Paper>
+      <FleetRows
+        fleet={fleet}
+        compliance={compliance.summaries}
+        filters={filters}
+        onChange={setFilters}
+      />
     </>
   );
 }
