@@ -133,6 +133,19 @@ describe('PromotionRequestView', () => {
     );
   });
 
+  it('shows no decision section once the request is over', async () => {
+    const api = fakeApi({
+      getPromotion: jest
+        .fn()
+        .mockResolvedValue(promotion({ status: 'cancelled' })),
+    });
+    await renderView(api, alice);
+    expect(await screen.findByText('cancelled')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Your decision' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('lets the requester cancel the request', async () => {
     const api = fakeApi({
       getPromotion: jest.fn().mockResolvedValue(promotion()),
