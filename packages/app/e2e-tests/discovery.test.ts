@@ -10,10 +10,8 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-lambda';
-import { expect, Page, test, TestInfo } from '@playwright/test';
-import { DEMO_FLEET, lambdaIn, screenshot, signInAs } from './fixtures';
-
-const WIDTHS = [1280, 1920];
+import { expect, Page, test } from '@playwright/test';
+import { DEMO_FLEET, checkPage, lambdaIn, signInAs } from './fixtures';
 
 /** The cell of a row (by its label) in an environment's column (by its title). */
 async function cell(page: Page, component: string, row: string, title: string) {
@@ -41,14 +39,6 @@ async function refreshEnvironmentsTab(page: Page, component: string) {
   await refreshed;
 }
 
-/** A full-page screenshot at each width the page must hold at. */
-async function atEachWidth(page: Page, testInfo: TestInfo, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await screenshot(page, testInfo, `${name}-${width}`);
-  }
-}
-
 test.describe('signed in as alice', () => {
   test.beforeEach(async ({ page }) => {
     await signInAs(page, 'Alice Martin');
@@ -66,7 +56,7 @@ test.describe('signed in as alice', () => {
     ).toContainText(
       'found by tags, named against the convention: expected shop-notifications-worker-prod',
     );
-    await atEachWidth(page, testInfo, 'notifications-worker-found-by-tags');
+    await checkPage(page, testInfo, 'notifications-worker-found-by-tags');
 
     await lambda.send(
       new UntagResourceCommand({ Resource: arn, TagKeys: ['Component'] }),
@@ -86,7 +76,7 @@ test.describe('signed in as alice', () => {
       ).toHaveText(
         `none found; looked for a function named shop-notifications-worker-prod (naming convention {project}-{component}-{env}, from environments.compliance.naming.conventions.lambdaFunction), or tagged Project=shop, Component=notifications-worker, Environment=prod or production, in ${DEMO_FLEET.accounts.prod}/${DEMO_FLEET.region}`,
       );
-      await atEachWidth(page, testInfo, 'notifications-worker-not-found');
+      await checkPage(page, testInfo, 'notifications-worker-not-found');
     } finally {
       await lambda.send(
         new TagResourceCommand({
@@ -122,7 +112,7 @@ test.describe('signed in as alice', () => {
       await expect(
         await cell(page, 'reporting-api', 'Resources found', 'Staging'),
       ).toContainText(FunctionName);
-      await atEachWidth(page, testInfo, 'reporting-api-no-live-alias');
+      await checkPage(page, testInfo, 'reporting-api-no-live-alias');
     } finally {
       await lambda.send(
         new CreateAliasCommand({ FunctionName, Name: 'live', FunctionVersion }),

@@ -2,7 +2,7 @@
  * What an engineer sees of the demo fleet, checked against what AWS (the emulator) says.
  * Each test saves a screenshot of every page it visits (test-results/, and the HTML report).
  */
-import { expect, test } from '@playwright/test';
+import { expect, Locator, test } from '@playwright/test';
 import {
   DEMO_FLEET,
   DemoEnvironment,
@@ -14,7 +14,8 @@ import {
   openEnvironmentsTab,
   pointLiveAt,
   screenshot,
-  screenshotsAtWidths,
+  checkPage,
+  expectLabelAboveText,
   short,
   shownDigest,
   signInAs,
@@ -81,7 +82,41 @@ test.describe('signed in as alice (team-checkout)', () => {
       name: 'Environments of checkout-api',
     });
     await expect(matrix).toBeVisible();
-    await screenshot(page, testInfo, 'checkout-api-environments');
+    await checkPage(page, testInfo, 'checkout-api-environments');
+
+    // The copy button beside prod's digest: Backstage's, in its quiet style, beside the digest (not a
+    // dark square over it); Tab and Enter copy the full digest.
+    const prodDigest = await matrixCell(
+      matrix,
+      'Digest',
+      ENVIRONMENT_TITLES.prod,
+    );
+    const digestLink = prodDigest.getByRole('link', {
+      name: /^[0-9a-f]{12} \(image in ECR\)/,
+    });
+    const copy = prodDigest.getByRole('button', {
+      name: 'Copy the full digest running in prod',
+    });
+    const [linkBox, copyBox] = [
+      await digestLink.boundingBox(),
+      await copy.boundingBox(),
+    ];
+    expect(copyBox!.x).toBeGreaterThanOrEqual(linkBox!.x + linkBox!.width);
+    expect(copyBox!.height).toBeLessThanOrEqual(32);
+    expect(
+      await copy.evaluate(button => getComputedStyle(button).backgroundColor),
+    ).toBe('rgba(0, 0, 0, 0)');
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write']);
+    await digestLink.focus();
+    await page.keyboard.press('Tab');
+    await expect(copy).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('tooltip')).toHaveText('Full digest copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      `sha256:${await liveDigestFromAws('checkout-api', 'prod')}`,
+    );
 
     const shown = await digestRow(matrix);
     for (const environment of ['dev', 'staging', 'prod'] as DemoEnvironment[]) {
@@ -119,11 +154,14 @@ test.describe('signed in as alice (team-checkout)', () => {
     await screenshot(page, testInfo, 'checkout-api-promotion-cues');
   });
 
-  test('the fleet page lists the five services of the demo fleet', async ({
+  test('the fleet page lists the five services, with nothing cut off at 1280 and 1440 px', async ({
     page,
   }, testInfo) => {
     await signInAs(page, 'Alice Martin');
     await page.goto('/environments');
+    await expect(
+      page.getByRole('heading', { name: 'Fleet', exact: true }),
+    ).toBeVisible();
 
     const fleet = page.getByRole('table', { name: 'Fleet' });
     await expect(fleet).toBeVisible();
@@ -132,9 +170,97 @@ test.describe('signed in as alice (team-checkout)', () => {
         fleet.getByRole('link', { name: service.title, exact: true }),
       ).toBeVisible();
     }
-    await screenshot(page, testInfo, 'fleet');
+    // Every cell shows all it holds (owner names, findings), and the table needs no sideways scroll.
+    await expect(
+      fleet.getByText(/\d+ (error|warning)s?/).first(),
+    ).toBeVisible();
+    for (const width of [1280, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await clippedFleetCells(fleet), `at ${width} px`).toEqual({
+        sideways: 0,
+        clipped: [],
+      });
+    }
+    await checkPage(page, testInfo, 'fleet');
+  });
+
+  test("the fleet's summary tiles narrow the rows, by mouse and keyboard, and the URL keeps the choice", async ({
+    page,
+  }, testInfo) => {
+    await signInAs(page, 'Alice Martin');
+    await page.goto('/environments');
+    const fleet = page.getByRole('table', { name: 'Fleet' });
+    const tiles = page.getByRole('group', { name: 'Fleet summary' });
+    const services = tiles.getByRole('button', { name: / Services$/ });
+    const needPromotion = tiles.getByRole('button', {
+      name: / Need promotion$/,
+    });
+    await expect(services).toHaveAccessibleName(
+      `${DEMO_FLEET.services.length} Services`,
+    );
+    await expect(services).toHaveAttribute('aria-pressed', 'true');
+
+    // checkout-api needs a promotion (AWS runs three different digests in its environments).
+    const count = Number(/\d+/.exec(await needPromotion.innerText())![0]);
+    expect(count).toBeGreaterThanOrEqual(1);
+    await needPromotion.click();
+    await expect(page).toHaveURL(/[?&]status=needs-promotion(&|$)/);
+    const rows = fleet.getByRole('rowgroup').getByRole('row');
+    await expect(rows).toHaveCount(count);
+    await expect(
+      fleet.getByRole('link', { name: 'Checkout API', exact: true }),
+    ).toBeVisible();
+    for (const row of await rows.all()) {
+      await expect(row).toContainText('has a newer build');
+    }
+    await checkPage(page, testInfo, 'fleet-needs-promotion');
+
+    // A reload (or a shared link) opens the fleet as filtered.
+    await page.reload();
+    await expect(needPromotion).toHaveAttribute('aria-pressed', 'true');
+    await expect(rows).toHaveCount(count);
+
+    // From the keyboard: Shift+Tab from the search field walks back through the tiles to Services.
+    await expect(
+      tiles.getByRole('button', { name: / Non-compliant$/ }),
+    ).toBeEnabled();
+    await page.getByRole('searchbox', { name: 'Search' }).focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+Tab');
+    await expect(services).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(rows).toHaveCount(DEMO_FLEET.services.length);
+    await expect(page).not.toHaveURL(/status=/);
+    await page.keyboard.press('Tab');
+    await expect(needPromotion).toBeFocused();
+    await page.keyboard.press('Space');
+    await expect(rows).toHaveCount(count);
   });
 });
+
+/**
+ * What the fleet table cuts off in the page as laid out now: how far it would scroll sideways, and the
+ * text of every cell whose content is wider or taller than the cell.
+ */
+async function clippedFleetCells(fleet: Locator) {
+  return fleet.evaluate(table => {
+    const scroller = table.parentElement!;
+    const cells = [
+      ...table.querySelectorAll<HTMLElement>(
+        '[role=columnheader], [role=cell]',
+      ),
+    ];
+    return {
+      sideways: scroller.scrollWidth - scroller.clientWidth,
+      clipped: cells
+        .filter(
+          cell =>
+            cell.scrollWidth > cell.clientWidth + 1 ||
+            cell.scrollHeight > cell.clientHeight + 1,
+        )
+        .map(cell => cell.textContent),
+    };
+  });
+}
 
 // Carol (team-platform) owns inventory-service, not checkout-api: the demo policy lets only a service's
 // owners request its promotions and roll it back, and the UI asks the permission framework before offering to.
@@ -221,7 +347,8 @@ test.describe('promotions', () => {
     await promoteDialog
       .getByLabel('Comment (optional)')
       .fill('v1.4.0 passed staging');
-    await screenshot(page, testInfo, 'promote-dialog');
+    await expectLabelAboveText(promoteDialog.getByLabel('Comment (optional)'));
+    await checkPage(page, testInfo, 'promote-dialog');
     await promoteDialog
       .getByRole('button', { name: 'Request promotion' })
       .click();
@@ -264,7 +391,7 @@ test.describe('promotions', () => {
     await expect(page.getByRole('note')).toHaveText(
       'You requested this promotion; someone else must approve it.',
     );
-    await screenshot(page, testInfo, 'request-as-requester');
+    await checkPage(page, testInfo, 'request-as-requester');
 
     // Bob, in his own browser: the request waits for him on his Approvals page.
     const bobContext = await browser.newContext({
@@ -292,7 +419,7 @@ test.describe('promotions', () => {
         .filter({ hasText: short(stagingDigest) });
       await expect(row).toContainText('alice');
       await expect(row).toContainText('0 of 1');
-      await screenshotsAtWidths(bob, testInfo, 'approvals-page');
+      await checkPage(bob, testInfo, 'approvals-page');
       await row.getByRole('link', { name: 'checkout-api' }).click();
       await expect(bob).toHaveURL(new RegExp(`${requestPath}$`));
 
@@ -304,7 +431,8 @@ test.describe('promotions', () => {
       ).toBeEnabled();
       await expect(bob.getByRole('note')).toHaveCount(0);
       await bob.getByLabel('Comment (optional)').fill('Looks good, ship it');
-      await screenshotsAtWidths(bob, testInfo, 'request-as-approver');
+      await expectLabelAboveText(bob.getByLabel('Comment (optional)'));
+      await checkPage(bob, testInfo, 'request-as-approver');
       await approve.click();
 
       // The approval completes the request: the page follows its execution until it succeeds.
@@ -338,7 +466,7 @@ test.describe('promotions', () => {
         ).toContainText('succeeded');
       }
       await expect(steps).not.toContainText('failed');
-      await screenshot(bob, testInfo, 'promotion-succeeded');
+      await checkPage(bob, testInfo, 'promotion-succeeded');
 
       // AWS: prod's live alias now serves staging's digest.
       expect(await liveDigestFromAws('checkout-api', 'prod')).toBe(
@@ -384,7 +512,7 @@ test.describe('promotions', () => {
       await rollbackDialog
         .getByLabel('Comment (optional)')
         .fill('Back to the release before, for the next test run');
-      await screenshot(bob, testInfo, 'rollback-dialog');
+      await checkPage(bob, testInfo, 'rollback-dialog');
       await rollbackDialog
         .getByRole('button', {
           name: `Roll back to version ${previousVersion}`,
@@ -405,7 +533,7 @@ test.describe('promotions', () => {
           .getByRole('row')
           .filter({ has: bob.getByRole('cell', { name: 'switch-alias' }) }),
       ).toContainText('succeeded');
-      await screenshotsAtWidths(bob, testInfo, 'rollback-succeeded');
+      await checkPage(bob, testInfo, 'rollback-succeeded');
 
       // AWS: prod serves the digest it served before the promotion, as seeded.
       expect(await liveDigestFromAws('checkout-api', 'prod')).toBe(prodDigest);
@@ -454,7 +582,7 @@ test.describe('promotions', () => {
       'succeeded',
       '“v1.4.0 passed staging”',
     ]);
-    await screenshotsAtWidths(page, testInfo, 'checkout-api-recent-changes');
+    await checkPage(page, testInfo, 'checkout-api-recent-changes');
 
     // The promotion leads to its request page.
     await history
@@ -481,7 +609,7 @@ test.describe('promotions', () => {
         .getByRole('table', { name: 'Execution steps' })
         .getByRole('cell', { name: 'switch-alias', exact: true }),
     ).toBeVisible();
-    await screenshotsAtWidths(page, testInfo, 'checkout-api-rollback-page');
+    await checkPage(page, testInfo, 'checkout-api-rollback-page');
   });
 
   test('the Promote dialog promotes what it shows: when staging moves on meanwhile, it says what changed and the matrix shows it after closing', async ({
@@ -508,14 +636,7 @@ test.describe('promotions', () => {
       await expect(promoteDialog).toContainText(
         `The promotion could not be requested: staging no longer runs the digest you saw: seen sha256:${seen}, now sha256:${now} (version 1)`,
       );
-      for (const width of [1280, 1920]) {
-        await page.setViewportSize({ width, height: 900 });
-        await screenshot(
-          page,
-          testInfo,
-          `promote-dialog-source-moved-${width}`,
-        );
-      }
+      await checkPage(page, testInfo, 'promote-dialog-source-moved');
       await promoteDialog.getByRole('button', { name: 'Cancel' }).click();
       // Closing read the service again from AWS: the matrix shows what staging runs now.
       await expect

@@ -25,6 +25,7 @@ import {
   Page,
   TestInfo,
 } from '@playwright/test';
+import { expectAccessible } from './accessibility';
 
 /** The emulator scripts/e2e.sh starts (app-config.yaml points the demo accounts there). */
 export const EMULATOR_ENDPOINT =
@@ -190,6 +191,22 @@ export async function pointLiveAt(
   );
 }
 
+/** Chooses an option of a scaffolder form's autocomplete field (EntityPicker, OwnerPicker) by typing. */
+export async function pick(
+  page: Page,
+  label: string,
+  text: string,
+  option: RegExp,
+) {
+  const box = page
+    .getByRole('combobox', { name: label })
+    .or(page.getByLabel(label))
+    .first();
+  await box.click();
+  await box.fill(text);
+  await page.getByRole('option', { name: option }).first().click();
+}
+
 /** A user's Backstage token straight from the demo provider, for API calls outside the browser. */
 export async function demoUserToken(
   request: APIRequestContext,
@@ -224,27 +241,50 @@ export async function signInAs(page: Page, displayName: string) {
 }
 
 /**
- * Saves full-page screenshots at the two widths pages are checked at, 1280 and 1920 px (`<name>-1280`,
- * `<name>-1920`), and puts the viewport back.
+ * Checks a page of the product as people see it: screenshots at 1280 and 1920 px wide, and the
+ * accessibility scan at 1280 px (where columns are narrowest), which fails on serious or critical
+ * violations.
  */
-export async function screenshotsAtWidths(
-  page: Page,
-  testInfo: TestInfo,
-  name: string,
-) {
+export async function checkPage(page: Page, testInfo: TestInfo, name: string) {
   const viewport = page.viewportSize();
-  for (const width of [1280, 1920]) {
-    await page.setViewportSize({ width, height: viewport?.height ?? 900 });
-    await screenshot(page, testInfo, `${name}-${width}`);
-  }
+  await page.setViewportSize({ width: 1280, height: viewport?.height ?? 900 });
+  await screenshot(page, testInfo, `${name}-1280`);
+  await expectAccessible(page, testInfo, name);
+  await page.setViewportSize({ width: 1920, height: viewport?.height ?? 900 });
+  await screenshot(page, testInfo, `${name}-1920`);
   if (viewport) await page.setViewportSize(viewport);
 }
 
-/** Saves a full-page screenshot as an artifact of the test (test-results/, and the HTML report). */
+/**
+ * Saves a full-page screenshot as an artifact of the test (test-results/, and the HTML report). CSS
+ * transitions are finished first: a field's label caught halfway up its transition would seem to sit
+ * over the typed text.
+ */
 export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+/**
+ * A text field's label sits above the text typed into it, once its move up is over (a label on the
+ * typed text is what people saw in a screenshot taken during the move).
+ */
+export async function expectLabelAboveText(input: Locator) {
+  const id = await input.getAttribute('id');
+  const label = input.page().locator(`label[for="${id}"]`);
+  await expect
+    .poll(
+      async () => {
+        const [labelBox, inputBox] = [
+          await label.boundingBox(),
+          await input.boundingBox(),
+        ];
+        return inputBox!.y - (labelBox!.y + labelBox!.height);
+      },
+      { message: `the label of #${id} ends above its text` },
+    )
+    .toBeGreaterThanOrEqual(0);
 }
 
 /** The matrix's Digest row, one entry per column title, with the text each cell shows. */

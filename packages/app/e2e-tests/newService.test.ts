@@ -6,14 +6,15 @@
  * The file sorts after environments.test.ts on purpose: the fleet those tests count has five services,
  * and this one adds a sixth.
  */
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   deployBuildToDev,
   ENVIRONMENT_TITLES,
   liveDigestFromAws,
   matrixCell,
   openEnvironmentsTab,
-  screenshotsAtWidths,
+  checkPage,
+  pick,
   short,
   signInAs,
 } from './fixtures';
@@ -21,16 +22,6 @@ import {
 const COMPONENT = 'cart-api';
 /** The demo's Git server (scripts/e2e.sh), as the template's hidden gitServer parameter names it. */
 const GIT_SERVER = process.env.GIT_SERVER_URL ?? 'http://127.0.0.1:7010';
-
-async function pick(page: Page, label: string, text: string, option: RegExp) {
-  const box = page
-    .getByRole('combobox', { name: label })
-    .or(page.getByLabel(label))
-    .first();
-  await box.click();
-  await box.fill(text);
-  await page.getByRole('option', { name: option }).first().click();
-}
 
 test('alice creates cart-api from the portal: repository, catalog, environments, then a first promotion', async ({
   page,
@@ -44,7 +35,7 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
     page.getByText(/\(envs\/ENVIRONMENT\/terraform\.tfvars\)/),
   ).toBeVisible();
   await expect(page.locator('body')).not.toContainText('envs//');
-  await screenshotsAtWidths(page, testInfo, 'create-cards');
+  await checkPage(page, testInfo, 'create-cards');
   await page.goto('/create/templates/default/create-service');
   // The form header repeats the description.
   await expect(
@@ -65,11 +56,11 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   await expect(page.locator('#root_component__error')).toContainText(
     "A service named 'checkout-api' already exists in the catalog",
   );
-  await screenshotsAtWidths(page, testInfo, 'create-form-refused');
+  await checkPage(page, testInfo, 'create-form-refused');
 
   await page.getByLabel('Component').fill(COMPONENT);
   await page.getByRole('button', { name: 'Review' }).click();
-  await screenshotsAtWidths(page, testInfo, 'create-review');
+  await checkPage(page, testInfo, 'create-review');
   await page.getByRole('button', { name: 'Create' }).click();
 
   // The result page: what was created, and the links to the service and its repository.
@@ -79,7 +70,7 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
   await expect(main).toContainText(`shop-${COMPONENT}-dev`);
   await expect(main).toContainText('created');
   await expect(main).not.toContainText("task's workspace");
-  await screenshotsAtWidths(page, testInfo, 'create-result');
+  await checkPage(page, testInfo, 'create-result');
 
   // The repository is on the Git server, with what the template wrote and what was deployed.
   const raw = await page.request.get(
@@ -112,7 +103,7 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
       await matrixCell(matrix, 'Digest', ENVIRONMENT_TITLES.dev),
     ).toContainText(short(initial), { timeout: 2_000 });
   }).toPass({ timeout: 90_000, intervals: [5_000] });
-  await screenshotsAtWidths(page, testInfo, 'new-service-environments');
+  await checkPage(page, testInfo, 'new-service-environments');
 
   // The team's first build reaches dev (its pipeline's job); then dev → staging, which needs no approval.
   const build = await deployBuildToDev(COMPONENT, '0.1.0');
@@ -135,5 +126,5 @@ test('alice creates cart-api from the portal: repository, catalog, environments,
     timeout: 120_000,
   });
   expect(`sha256:${await liveDigestFromAws(COMPONENT, 'staging')}`).toBe(build);
-  await screenshotsAtWidths(page, testInfo, 'new-service-promoted');
+  await checkPage(page, testInfo, 'new-service-promoted');
 });

@@ -34,7 +34,10 @@ describe('environments plugin (new frontend system)', () => {
       apis: [[environmentsApiRef, api]],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
-    expect(await screen.findByText('1 services')).toBeInTheDocument();
+    // Each page's code loads lazily: on a busy machine that takes more than findBy's default second.
+    expect(
+      await screen.findByText('1 services', undefined, { timeout: 10_000 }),
+    ).toBeInTheDocument();
     expect(screen.getByText('staging has a newer build')).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'sidebar nav' });
     expect(
@@ -53,7 +56,9 @@ describe('environments plugin (new frontend system)', () => {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
     expect(
-      await screen.findByText('checkout-api: staging → prod'),
+      await screen.findByText('checkout-api: staging → prod', undefined, {
+        timeout: 10_000,
+      }),
     ).toBeInTheDocument();
     expect(api.getPromotion).toHaveBeenCalledWith('p-42');
     const nav = screen.getByRole('navigation', { name: 'sidebar nav' });
@@ -72,7 +77,11 @@ describe('environments plugin (new frontend system)', () => {
       apis: [[environmentsApiRef, api]],
     });
     expect(
-      await screen.findByRole('link', { name: 'checkout-api' }),
+      await screen.findByRole(
+        'link',
+        { name: 'checkout-api' },
+        { timeout: 10_000 },
+      ),
     ).toHaveAttribute('href', '/environments/promotions/p-7');
     expect(api.listPromotions).toHaveBeenCalledWith({
       awaitingMyApproval: true,

@@ -12,6 +12,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { isEnvironmentsAvailable } from '@internal/backstage-plugin-environments-common';
 import LayersIcon from '@material-ui/icons/Layers';
+import { ReactNode } from 'react';
 import HowToVoteIcon from '@material-ui/icons/HowToVote';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { EnvironmentsClient, environmentsApiRef } from './api';
@@ -32,6 +33,18 @@ const environmentsApi = ApiBlueprint.make({
     }),
 });
 
+/**
+ * A page's content in the page layout of the new frontend system, which has no main landmark of its
+ * own: each page brings its `main`, as the catalog's entity page does.
+ */
+function PageContent(props: { children: ReactNode }) {
+  return (
+    <main>
+      <Content>{props.children}</Content>
+    </main>
+  );
+}
+
 const fleetPage = PageBlueprint.make({
   params: {
     path: '/environments',
@@ -40,9 +53,9 @@ const fleetPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/FleetPage').then(m => (
-        <Content>
+        <PageContent>
           <m.FleetContent />
-        </Content>
+        </PageContent>
       )),
   },
 });
@@ -55,9 +68,9 @@ const promotionPage = PageBlueprint.make({
     title: 'Promotion request',
     loader: () =>
       import('./components/Promotion').then(m => (
-        <Content>
+        <PageContent>
           <m.PromotionContent />
-        </Content>
+        </PageContent>
       )),
   },
 });
@@ -70,9 +83,9 @@ const rollbackPage = PageBlueprint.make({
     title: 'Rollback',
     loader: () =>
       import('./components/Rollback').then(m => (
-        <Content>
+        <PageContent>
           <m.RollbackContent />
-        </Content>
+        </PageContent>
       )),
   },
 });
@@ -86,9 +99,9 @@ const approvalsPage = PageBlueprint.make({
     routeRef: approvalsRouteRef,
     loader: () =>
       import('./components/Approvals').then(m => (
-        <Content>
+        <PageContent>
           <m.ApprovalsContent />
-        </Content>
+        </PageContent>
       )),
   },
 });

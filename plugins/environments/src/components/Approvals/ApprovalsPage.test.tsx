@@ -25,6 +25,14 @@ async function renderApprovals(api: ReturnType<typeof fakeApi>) {
 }
 
 describe('ApprovalsContent', () => {
+  it('shows progress until the requests arrive', async () => {
+    const api = fakeApi({
+      listPromotions: jest.fn(() => new Promise(() => {})),
+    });
+    await renderApprovals(api);
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
   it('lists only the requests awaiting my approval, each linked to its page', async () => {
     const api = fakeApi({
       listPromotions: jest.fn(async (query?: PromotionQuery) =>

@@ -26,7 +26,9 @@ export function ApprovalsContent() {
     [api],
   );
   if (loading) {
-    return <Progress />;
+    return (
+      <Progress aria-label="Loading the requests awaiting your approval" />
+    );
   }
   if (error) {
     return (
@@ -75,7 +77,8 @@ export function ApprovalsContent() {
   return (
     <Table
       title="Awaiting your approval"
-      options={{ paging: false, search: false }}
+      // Draggable column heads would put a drag handle (a button) inside each sort button.
+      options={{ paging: false, search: false, draggable: false }}
       columns={columns}
       data={items}
     />

@@ -1,10 +1,4 @@
 import {
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
-import {
   FINDING_SEVERITIES,
   FindingSeverity,
   findingKey,
@@ -16,6 +10,7 @@ import { ReactNode, useState } from 'react';
 import { ServiceFinding, ServiceFindings, StackDriftCheck } from '../../api';
 import { RelativeTime } from '../DigestCues';
 import { KIND_LABELS } from './kinds';
+import { StatusAborted, StatusError, StatusOK, StatusWarning } from '../Status';
 
 const useStyles = makeStyles(theme => ({
   list: {
@@ -65,17 +60,18 @@ function FindingList(props: { items: ServiceFinding[] }) {
   const kinds = [...new Set(items.map(f => KIND_LABELS[f.kind]))];
   return (
     <>
-      {/* Status components hide their content from screen readers: the button stays outside. */}
+      {/* The worst severity's icon on the same line as the button (our Status lines stay readable). */}
       <Typography variant="body2" component="span" display="block">
-        <SeverityStatus severity={worst} />
-        <Link
-          component="button"
-          variant="body2"
-          aria-expanded={open}
-          onClick={() => setOpen(!open)}
-        >
-          {items.length} {items.length === 1 ? 'finding' : 'findings'}
-        </Link>
+        <SeverityStatus severity={worst}>
+          <Link
+            component="button"
+            variant="body2"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            {items.length} {items.length === 1 ? 'finding' : 'findings'}
+          </Link>
+        </SeverityStatus>
       </Typography>
       {open ? (
         <ul className={classes.list}>

@@ -1,10 +1,25 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { ServiceFindings } from '../../api';
+import { StatusError, StatusOK, StatusWarning } from '../Status';
+
+/** "2 errors 1 warning", each with its status icon; a count of 0 is left out. */
+export function SeverityStatuses(props: { error: number; warning: number }) {
+  const { error, warning } = props;
+  return (
+    <>
+      {error > 0 && (
+        <StatusError>
+          {error} {error === 1 ? 'error' : 'errors'}
+        </StatusError>
+      )}{' '}
+      {warning > 0 && (
+        <StatusWarning>
+          {warning} {warning === 1 ? 'warning' : 'warnings'}
+        </StatusWarning>
+      )}
+    </>
+  );
+}
 
 /** "Drift and compliance: 2 errors, 1 warning" for the overview card. */
 export function ComplianceCounts(props: { findings: ServiceFindings }) {
@@ -20,20 +35,7 @@ export function ComplianceCounts(props: { findings: ServiceFindings }) {
   } else if (error + warning === 0) {
     counts = <StatusOK>no errors or warnings</StatusOK>;
   } else {
-    counts = (
-      <>
-        {error > 0 && (
-          <StatusError>
-            {error} {error === 1 ? 'error' : 'errors'}
-          </StatusError>
-        )}{' '}
-        {warning > 0 && (
-          <StatusWarning>
-            {warning} {warning === 1 ? 'warning' : 'warnings'}
-          </StatusWarning>
-        )}
-      </>
-    );
+    counts = <SeverityStatuses error={error} warning={warning} />;
   }
   return (
     <Typography

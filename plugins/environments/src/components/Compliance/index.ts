@@ -1,5 +1,5 @@
 export { ComplianceCell } from './ComplianceCell';
-export { ComplianceCounts } from './ComplianceCounts';
+export { ComplianceCounts, SeverityStatuses } from './ComplianceCounts';
 export { DriftCheckButton } from './DriftCheckButton';
 export {
   DRIFT_KINDS,

@@ -1,9 +1,9 @@
-import { StatusWarning } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
 import { DigestCue } from './cues';
+import { StatusWarning } from '../Status';
 
 const useStyles = makeStyles(theme => ({
   list: {
@@ -25,8 +25,9 @@ const useStyles = makeStyles(theme => ({
     alignSelf: 'flex-start',
     padding: theme.spacing(0.25, 1),
     borderRadius: theme.shape.borderRadius,
-    backgroundColor: theme.palette.info.main,
-    color: theme.palette.info.contrastText,
+    // White on the darker blue: 4.6:1, where the main blue gives 3.1:1.
+    backgroundColor: theme.palette.info.dark,
+    color: theme.palette.common.white,
     fontWeight: theme.typography.fontWeightBold as number,
   },
 }));

@@ -1,7 +1,7 @@
-import { StatusWarning } from '@backstage/core-components';
 import { Freshness } from '@internal/backstage-plugin-environments-common';
 import Typography from '@material-ui/core/Typography';
 import { RelativeTime } from './RelativeTime';
+import { StatusWarning } from '../Status';
 
 /**
  * How fresh an environment's data is: "refreshed 5 minutes ago", or, when the last refresh failed,

@@ -4,7 +4,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 import { ecrConsoleUrl } from './ecrConsoleUrl';
 
-const useStyles = makeStyles({
+const useStyles = makeStyles(theme => ({
   root: {
     display: 'inline-flex',
     alignItems: 'center',
@@ -13,7 +13,13 @@ const useStyles = makeStyles({
   digest: {
     fontFamily: 'monospace',
   },
-});
+  // Backstage's copy button is 2rem high: it takes no more of the line than the text does.
+  copy: {
+    display: 'inline-flex',
+    marginLeft: theme.spacing(0.25),
+    marginBlock: '-0.375rem',
+  },
+}));
 
 /**
  * A digest as people quote it (12 characters), the full digest on hover, linked to the image in ECR
@@ -34,7 +40,7 @@ export function ShortDigest(props: {
     <span className={classes.root}>
       <Tooltip title={digest}>
         {href ? (
-          <Link to={href} aria-label={`Image ${digest} in ECR`}>
+          <Link to={href} aria-label={`${shortDigest(digest)} (image in ECR)`}>
             {text}
           </Link>
         ) : (
@@ -42,14 +48,18 @@ export function ShortDigest(props: {
         )}
       </Tooltip>
       {copyable && (
-        <CopyTextButton
-          text={digest}
-          aria-label={
-            environment
-              ? `Copy the full digest running in ${environment}`
-              : 'Copy the full digest'
-          }
-        />
+        <span className={classes.copy}>
+          <CopyTextButton
+            text={digest}
+            variant="tertiary"
+            tooltipText="Full digest copied"
+            aria-label={
+              environment
+                ? `Copy the full digest running in ${environment}`
+                : 'Copy the full digest'
+            }
+          />
+        </span>
       )}
     </span>
   );

@@ -146,7 +146,7 @@ export function RecentChanges(props: { entityRef: string; reloads?: number }) {
     );
   } else if (!value) {
     // Only the first time: when read again, the rows shown stay until the new ones arrive.
-    content = <Progress />;
+    content = <Progress aria-label="Loading recent changes" />;
   } else if (value.length === 0) {
     content = (
       <Typography variant="body2" color="textSecondary">

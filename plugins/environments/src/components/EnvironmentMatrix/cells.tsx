@@ -1,11 +1,4 @@
 import {
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
-} from '@backstage/core-components';
-import {
   EnvironmentState,
   FunctionResource,
   primaryFunction,
@@ -20,6 +13,13 @@ import {
   digestCues,
 } from '../DigestCues';
 import { SearchedFor } from './SearchedFor';
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '../Status';
 
 function Quiet(props: { children: ReactNode }) {
   return (

@@ -92,6 +92,12 @@ describe('EnvironmentsCard', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('shows progress while the digests load', async () => {
+    const api = fakeApi({ getMatrix: jest.fn(() => new Promise(() => {})) });
+    await renderCard(api, entity('checkout-api'));
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
   it('shows the error of a failed load', async () => {
     const api = fakeApi({
       getMatrix: jest.fn().mockRejectedValue(new Error('backend is down')),

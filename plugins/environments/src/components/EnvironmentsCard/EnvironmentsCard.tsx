@@ -1,10 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  StatusAborted,
-  StatusWarning,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import {
   MissingAnnotationEmptyState,
   useEntity,
@@ -28,6 +23,7 @@ import {
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
 import { ComplianceCounts, useServiceFindings } from '../Compliance';
 import { DigestCueList, ShortDigest, digestCues } from '../DigestCues';
+import { StatusAborted, StatusWarning } from '../Status';
 
 const useStyles = makeStyles(theme => ({
   name: { width: '30%', verticalAlign: 'top' },
@@ -82,7 +78,7 @@ function CardContent(props: { entity: Entity }) {
     props.entity,
   );
   if (loading) {
-    return <Progress />;
+    return <Progress aria-label="Loading environments" />;
   }
   if (error) {
     return (

@@ -33,6 +33,9 @@ function RefSelect(props: {
 }) {
   const classes = useStyles();
   const { id, label, value, options, onChange } = props;
+  // A value from a shared link that no loaded service has is still shown as chosen.
+  const choices =
+    value && !options.includes(value) ? [value, ...options] : options;
   return (
     <FormControl variant="outlined" size="small" className={classes.select}>
       <InputLabel id={`${id}-label`}>{label}</InputLabel>
@@ -44,7 +47,7 @@ function RefSelect(props: {
         onChange={e => onChange((e.target.value as string) || undefined)}
       >
         <MenuItem value={ALL}>All</MenuItem>
-        {options.map(option => (
+        {choices.map(option => (
           <MenuItem key={option} value={option}>
             {displayRef(option)}
           </MenuItem>
@@ -54,7 +57,10 @@ function RefSelect(props: {
   );
 }
 
-/** Owner, system, state and text filters of the fleet view. */
+/**
+ * Search, owner, system, drift and sort of the fleet view; the summary tiles above it hold the other
+ * states.
+ */
 export function FleetFiltersBar(props: {
   filters: FleetFilters;
   owners: string[];
@@ -65,28 +71,6 @@ export function FleetFiltersBar(props: {
 }) {
   const classes = useStyles();
   const { filters, owners, systems, complianceAvailable, onChange } = props;
-  const toggle = (
-    key:
-      | 'needsPromotion'
-      | 'unpromotedArtifact'
-      | 'stale'
-      | 'nonCompliant'
-      | 'hasDrift',
-    label: string,
-    disabled = false,
-  ) => (
-    <FormControlLabel
-      disabled={disabled}
-      control={
-        <Checkbox
-          color="primary"
-          checked={filters[key]}
-          onChange={e => onChange({ ...filters, [key]: e.target.checked })}
-        />
-      }
-      label={label}
-    />
-  );
   return (
     <div className={classes.bar}>
       <TextField
@@ -112,11 +96,17 @@ export function FleetFiltersBar(props: {
         options={systems}
         onChange={system => onChange({ ...filters, system })}
       />
-      {toggle('needsPromotion', 'Needs promotion')}
-      {toggle('unpromotedArtifact', 'Unpromoted artifact')}
-      {toggle('stale', 'Stale')}
-      {toggle('nonCompliant', 'Non-compliant', !complianceAvailable)}
-      {toggle('hasDrift', 'Has drift', !complianceAvailable)}
+      <FormControlLabel
+        disabled={!complianceAvailable}
+        control={
+          <Checkbox
+            color="primary"
+            checked={filters.hasDrift}
+            onChange={e => onChange({ ...filters, hasDrift: e.target.checked })}
+          />
+        }
+        label="Has drift"
+      />
       <FormControl variant="outlined" size="small" className={classes.select}>
         <InputLabel id="environments-fleet-sort-label">Sort by</InputLabel>
         <Select

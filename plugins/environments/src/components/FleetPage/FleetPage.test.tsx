@@ -3,6 +3,7 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { FleetServiceSummary } from '@internal/backstage-plugin-environments-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useLocation } from 'react-router-dom';
 import { EnvironmentsApi, FleetQuery, environmentsApiRef } from '../../api';
 import {
   complianceSummary,
@@ -11,13 +12,33 @@ import {
 } from '../../testing/fixtures';
 import { FleetContent } from './FleetPage';
 
-async function renderFleet(api: EnvironmentsApi) {
+/** The page URL's query, where the fleet keeps its filters. */
+function CurrentQuery() {
+  return <output data-testid="query">{useLocation().search}</output>;
+}
+
+async function renderFleet(api: EnvironmentsApi, url = '/environments') {
   return renderInTestApp(
     <TestApiProvider apis={[[environmentsApiRef, api]]}>
       <FleetContent />
+      <CurrentQuery />
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: [url],
+    },
   );
+}
+
+function pageQuery(): URLSearchParams {
+  return new URLSearchParams(screen.getByTestId('query').textContent ?? '');
+}
+
+/** A summary tile: a toggle button named by its count and label ("1 Need promotion"). */
+function tile(label: string): HTMLElement {
+  return screen.getByRole('button', {
+    name: new RegExp(`^(\\d+|–) ${label}$`),
+  });
 }
 
 /** A backend that pages through `items` as /fleet does. */
@@ -64,6 +85,9 @@ function rowOf(service: string): HTMLElement {
     .find(row => within(row).queryByText(service))!;
 }
 
+// Rendering the whole fleet per click is slow under jsdom on a busy two-core machine.
+jest.setTimeout(20_000);
+
 describe('FleetContent', () => {
   it('shows progress until the first page arrives', async () => {
     const api = fakeApi({ getFleet: jest.fn(() => new Promise(() => {})) });
@@ -79,6 +103,13 @@ describe('FleetContent', () => {
     expect(
       await screen.findByText(/Could not load the fleet: database unavailable/),
     ).toBeInTheDocument();
+  });
+
+  it('says so when no service takes part yet', async () => {
+    const api = fakeApi({ getFleet: pagedFleet([]) });
+    await renderFleet(api);
+    expect(await screen.findByText('No services yet')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Fleet' })).toBeInTheDocument();
   });
 
   it('shows every service with its digest state per environment', async () => {
@@ -105,22 +136,119 @@ describe('FleetContent', () => {
     expect(rowOf('inventory-service')).not.toHaveTextContent('stale');
   });
 
-  it('narrows the rows with the state filters', async () => {
+  it('has a title, and summary tiles that count the services in each state', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    await screen.findByText('5 services');
+    expect(screen.getByRole('heading', { name: 'Fleet' })).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('group', { name: 'Fleet summary' }))
+        .getAllByRole('button')
+        .map(button => button.textContent),
+    ).toEqual([
+      '5 Services',
+      '1 Need promotion',
+      '1 Unpromoted artifacts',
+      '0 Non-compliant',
+      '1 Stale',
+    ]);
+    // Every service shows: the Services tile is the one pressed.
+    expect(tile('Services')).toHaveAttribute('aria-pressed', 'true');
+    expect(tile('Stale')).toHaveAttribute('aria-pressed', 'false');
+  });
+
+  it('narrows the rows to a state when its tile is clicked, and shows all again with the Services tile', async () => {
     const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
     await renderFleet(api);
     await screen.findByText('5 services');
 
-    await userEvent.click(screen.getByLabelText('Needs promotion'));
+    await userEvent.click(tile('Need promotion'));
     expect(serviceNames()).toEqual(['checkout-api']);
     expect(screen.getByText('1 of 5 services match')).toBeInTheDocument();
+    expect(tile('Need promotion')).toHaveAttribute('aria-pressed', 'true');
+    expect(tile('Services')).toHaveAttribute('aria-pressed', 'false');
 
-    await userEvent.click(screen.getByLabelText('Needs promotion'));
-    await userEvent.click(screen.getByLabelText('Unpromoted artifact'));
+    // A second click turns the state off again.
+    await userEvent.click(tile('Need promotion'));
+    expect(serviceNames()).toHaveLength(5);
+
+    await userEvent.click(tile('Unpromoted artifacts'));
     expect(serviceNames()).toEqual(['payments-api']);
+    // Two states together: the services in both (none here).
+    await userEvent.click(tile('Stale'));
+    expect(
+      screen.getByText('No service matches these filters'),
+    ).toBeInTheDocument();
 
-    await userEvent.click(screen.getByLabelText('Unpromoted artifact'));
-    await userEvent.click(screen.getByLabelText('Stale'));
+    await userEvent.click(tile('Services'));
+    expect(serviceNames()).toHaveLength(5);
+    expect(tile('Stale')).toHaveAttribute('aria-pressed', 'false');
+  });
+
+  it('works the tiles from the keyboard: Tab reaches them, Enter and Space toggle', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    await screen.findByText('5 services');
+
+    tile('Services').focus();
+    await userEvent.tab();
+    expect(tile('Need promotion')).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    expect(serviceNames()).toEqual(['checkout-api']);
+    await userEvent.tab();
+    await userEvent.tab();
+    await userEvent.tab();
+    expect(tile('Stale')).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    expect(
+      screen.getByText('No service matches these filters'),
+    ).toBeInTheDocument();
+    await userEvent.keyboard(' ');
+    expect(serviceNames()).toEqual(['checkout-api']);
+  });
+
+  it('keeps the filters in the page URL, and opens a shared URL filtered', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(api);
+    await screen.findByText('5 services');
+
+    await userEvent.click(tile('Stale'));
+    await userEvent.type(screen.getByLabelText('Search'), 'worker');
+    expect(pageQuery().getAll('status')).toEqual(['stale']);
+    expect(pageQuery().get('search')).toBe('worker');
     expect(serviceNames()).toEqual(['notifications-worker']);
+  });
+
+  it('opens a shared URL with its filters applied', async () => {
+    const api = fakeApi({ getFleet: pagedFleet(demoFleet) });
+    await renderFleet(
+      api,
+      '/environments?owner=group:default/team-checkout&status=needs-promotion',
+    );
+    await screen.findByText('1 of 5 services match');
+    expect(serviceNames()).toEqual(['checkout-api']);
+    expect(tile('Need promotion')).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByLabelText('Owner')).toHaveTextContent('team-checkout');
+    // The tiles count the chosen owner's services.
+    expect(tile('Services')).toHaveTextContent('2 Services');
+    expect(tile('Unpromoted artifacts')).toHaveTextContent(
+      '1 Unpromoted artifacts',
+    );
+    expect(tile('Stale')).toHaveTextContent('0 Stale');
+  });
+
+  it('shows long owner names whole, wrapped, with the full reference on hover', async () => {
+    const owner =
+      'group:default/team-checkout-and-payments-platform-engineering';
+    const api = fakeApi({
+      getFleet: pagedFleet([fleetService('checkout-api', { owner })]),
+    });
+    await renderFleet(api);
+    await screen.findByText('1 services');
+    const cell = within(rowOf('checkout-api')).getByTitle(owner);
+    expect(cell).toHaveTextContent(
+      /^team-checkout-and-payments-platform-engineering$/,
+    );
   });
 
   it('narrows the rows by owner, system and search', async () => {
@@ -231,10 +359,15 @@ describe('FleetContent', () => {
       await renderFleet(api);
       await screen.findByText('5 services');
 
+      // One line each, so that a narrow column does not cut them off.
       await waitFor(() =>
-        expect(rowOf('notifications-worker')).toHaveTextContent(
-          '1 error, 1 warning',
-        ),
+        expect(
+          within(rowOf('notifications-worker')).getAllByRole('cell').at(-1)!
+            .children,
+        ).toHaveLength(2),
+      );
+      expect(rowOf('notifications-worker')).toHaveTextContent(
+        '1 error 1 warning',
       );
       expect(rowOf('inventory-service')).toHaveTextContent('2 warnings');
       expect(rowOf('checkout-api')).toHaveTextContent('none');
@@ -247,15 +380,14 @@ describe('FleetContent', () => {
       });
       await renderFleet(api);
       await screen.findByText('5 services');
-      await waitFor(() =>
-        expect(screen.getByLabelText('Non-compliant')).toBeEnabled(),
-      );
+      await waitFor(() => expect(tile('Non-compliant')).toBeEnabled());
+      expect(tile('Non-compliant')).toHaveTextContent('1 Non-compliant');
 
-      await userEvent.click(screen.getByLabelText('Non-compliant'));
+      await userEvent.click(tile('Non-compliant'));
       expect(serviceNames()).toEqual(['notifications-worker']);
       expect(screen.getByText('1 of 5 services match')).toBeInTheDocument();
 
-      await userEvent.click(screen.getByLabelText('Non-compliant'));
+      await userEvent.click(tile('Non-compliant'));
       await userEvent.click(screen.getByLabelText('Has drift'));
       expect(serviceNames()).toEqual(['payments-api', 'inventory-service']);
     });
@@ -268,7 +400,7 @@ describe('FleetContent', () => {
       await renderFleet(api);
       await screen.findByText('5 services');
       await waitFor(() =>
-        expect(screen.getByLabelText('Non-compliant')).toBeEnabled(),
+        expect(screen.getByLabelText('Has drift')).toBeEnabled(),
       );
 
       await userEvent.click(screen.getByLabelText('Sort by'));
@@ -309,7 +441,13 @@ describe('FleetContent', () => {
           /Drift and compliance could not be loaded: findings table missing/,
         ),
       ).toBeInTheDocument();
-      expect(screen.getByLabelText('Non-compliant')).toBeDisabled();
+      expect(tile('Non-compliant')).toBeDisabled();
+      expect(tile('Non-compliant')).toHaveTextContent('– Non-compliant');
+      // Why, on hover of the tile (a disabled button shows no title of its own).
+      expect(tile('Non-compliant').parentElement).toHaveAttribute(
+        'title',
+        'Drift and compliance could not be loaded: findings table missing',
+      );
       expect(screen.getByLabelText('Has drift')).toBeDisabled();
     });
   });

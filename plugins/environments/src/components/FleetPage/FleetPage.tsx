@@ -1,5 +1,6 @@
 import {
   Content,
+  ContentHeader,
   EmptyState,
   Header,
   Page,
@@ -7,32 +8,77 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
+import {
+  ComplianceSummary,
+  EnvironmentDefinition,
+} from '@internal/backstage-plugin-environments-common';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import { useMemo, useState } from 'react';
+import { makeStyles } from '@material-ui/core/styles';
+import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
 import { FleetFiltersBar } from './FleetFiltersBar';
+import { FleetSummaryTiles } from './FleetSummaryTiles';
 import { FleetTable } from './FleetTable';
 import {
   FleetFilters,
   distinctValues,
   filterFleet,
-  noFleetFilters,
+  fleetCounts,
   sortFleet,
 } from './fleetFilters';
 import { useComplianceSummaries } from './useComplianceSummaries';
 import { useFleet } from './useFleet';
+import { useFleetFilters } from './useFleetFilters';
 
-/** The fleet view without a page shell: the new frontend system's page layout supplies the header. */
-export function FleetContent() {
+const useStyles = makeStyles(theme => ({
+  // On the card's white, secondary text keeps its contrast (it does not on the page's grey).
+  rows: {
+    padding: theme.spacing(2, 2, 0),
+  },
+}));
+
+/** Column order comes from the configuration; until it arrives, the first service's order. */
+function useEnvironmentColumns(firstService?: {
+  environments: Array<{ environment: string }>;
+}): EnvironmentDefinition[] {
   const api = useApi(environmentsApiRef);
   const definitions = useAsync(() => api.getEnvironments(), [api]);
-  const fleet = useFleet();
-  const compliance = useComplianceSummaries();
-  const [filters, setFilters] = useState<FleetFilters>(noFleetFilters);
+  return useMemo(
+    () =>
+      definitions.value ??
+      (firstService?.environments ?? []).map(e => ({
+        name: e.environment,
+        title: e.environment,
+        shortName: e.environment,
+        longName: e.environment,
+        locations: [],
+      })),
+    [definitions.value, firstService],
+  );
+}
 
+function FleetHeader() {
+  return (
+    <ContentHeader
+      title="Fleet"
+      description="What every service runs in every environment, what waits to be promoted, and what breaks the rules."
+    />
+  );
+}
+
+/** The filters and the rows they leave, on one card. */
+function FleetRows(props: {
+  fleet: ReturnType<typeof useFleet>;
+  compliance?: Map<string, ComplianceSummary>;
+  filters: FleetFilters;
+  onChange: (filters: FleetFilters) => void;
+}) {
+  const classes = useStyles();
+  const { fleet, compliance, filters, onChange } = props;
+  const environments = useEnvironmentColumns(fleet.items[0]);
   const owners = useMemo(
     () => distinctValues(fleet.items, 'owner'),
     [fleet.items],
@@ -44,28 +90,63 @@ export function FleetContent() {
   const rows = useMemo(
     () =>
       sortFleet(
-        filterFleet(fleet.items, filters, compliance.summaries),
+        filterFleet(fleet.items, filters, compliance),
         filters.sort,
-        compliance.summaries,
+        compliance,
       ),
-    [fleet.items, filters, compliance.summaries],
+    [fleet.items, filters, compliance],
   );
-  // Column order comes from the configuration; fall back to the first service's order.
-  const environments: EnvironmentDefinition[] = useMemo(
-    () =>
-      definitions.value ??
-      (fleet.items[0]?.environments ?? []).map(e => ({
-        name: e.environment,
-        title: e.environment,
-        shortName: e.environment,
-        longName: e.environment,
-        locations: [],
-      })),
-    [definitions.value, fleet.items],
+  const loaded = fleet.items.length;
+  const total = fleet.totalItems ?? loaded;
+  return (
+    <Paper variant="outlined" className={classes.rows}>
+      <FleetFiltersBar
+        filters={filters}
+        owners={owners}
+        systems={systems}
+        complianceAvailable={compliance !== undefined}
+        onChange={onChange}
+      />
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        gutterBottom
+        role="status"
+      >
+        {rows.length === loaded
+          ? `${loaded} services`
+          : `${rows.length} of ${loaded} services match`}
+        {fleet.done ? '' : ` (loading ${total - loaded} more…)`}
+      </Typography>
+      {rows.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No service matches these filters"
+          description="Clear a filter, choose the Services tile, or change the search."
+        />
+      ) : (
+        <FleetTable
+          items={rows}
+          environments={environments}
+          compliance={compliance}
+        />
+      )}
+    </Paper>
+  );
+}
+
+/** The fleet's summary, filters and rows, once its first page arrived. */
+function FleetView() {
+  const fleet = useFleet();
+  const compliance = useComplianceSummaries();
+  const [filters, setFilters] = useFleetFilters();
+  const counts = useMemo(
+    () => fleetCounts(fleet.items, filters, compliance.summaries),
+    [fleet.items, filters, compliance.summaries],
   );
 
   if (fleet.totalItems === undefined && !fleet.error) {
-    return <Progress />;
+    return <Progress aria-label="Loading the fleet" />;
   }
   if (fleet.error && fleet.items.length === 0) {
     return (
@@ -86,51 +167,46 @@ export function FleetContent() {
   }
 
   const loaded = fleet.items.length;
-  const total = fleet.totalItems ?? loaded;
+  const complianceUnavailable = compliance.error
+    ? `Drift and compliance could not be loaded: ${backendMessage(
+        compliance.error,
+      )}`
+    : undefined;
   return (
     <>
       {fleet.error && (
         <WarningPanel
           severity="error"
-          title={`Only ${loaded} of ${total} services could be loaded: ${backendMessage(
-            fleet.error,
-          )}`}
+          title={`Only ${loaded} of ${
+            fleet.totalItems ?? loaded
+          } services could be loaded: ${backendMessage(fleet.error)}`}
         />
       )}
-      {compliance.error && (
-        <WarningPanel
-          severity="warning"
-          title={`Drift and compliance could not be loaded: ${backendMessage(
-            compliance.error,
-          )}`}
-        />
+      {complianceUnavailable && (
+        <WarningPanel severity="warning" title={complianceUnavailable} />
       )}
-      <FleetFiltersBar
+      <FleetSummaryTiles
+        counts={counts}
         filters={filters}
-        owners={owners}
-        systems={systems}
-        complianceAvailable={compliance.summaries !== undefined}
+        complianceUnavailable={complianceUnavailable ?? 'Loading…'}
         onChange={setFilters}
       />
-      <Typography variant="body2" color="textSecondary" gutterBottom>
-        {rows.length === loaded
-          ? `${loaded} services`
-          : `${rows.length} of ${loaded} services match`}
-        {fleet.done ? '' : ` (loading ${total - loaded} more…)`}
-      </Typography>
-      {rows.length === 0 ? (
-        <EmptyState
-          missing="data"
-          title="No service matches these filters"
-          description="Clear a filter or change the search."
-        />
-      ) : (
-        <FleetTable
-          items={rows}
-          environments={environments}
-          compliance={compliance.summaries}
-        />
-      )}
+      <FleetRows
+        fleet={fleet}
+        compliance={compliance.summaries}
+        filters={filters}
+        onChange={setFilters}
+      />
+    </>
+  );
+}
+
+/** The fleet view without a page shell: the new frontend system's page layout supplies the header. */
+export function FleetContent() {
+  return (
+    <>
+      <FleetHeader />
+      <FleetView />
     </>
   );
 }

@@ -21,7 +21,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { backendMessage } from '../BackendErrorPanel';
@@ -200,6 +200,7 @@ export function PromoteDialog(props: {
 }) {
   const { entityRef, source, target, targetTitle, owner, open } = props;
   const api = useApi(environmentsApiRef);
+  const titleId = useId();
   const link = usePromotionLink();
   const [comment, setComment] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -239,8 +240,14 @@ export function PromoteDialog(props: {
   };
 
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth>
-      <DialogTitle>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby={titleId}
+    >
+      <DialogTitle id={titleId}>
         Promote {source.environment} to {targetTitle}
       </DialogTitle>
       <DialogContent>

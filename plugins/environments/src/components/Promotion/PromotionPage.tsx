@@ -1,4 +1,4 @@
-import { Content, Header, Page } from '@backstage/core-components';
+import { Content, Header, InfoCard, Page } from '@backstage/core-components';
 import { useParams } from 'react-router-dom';
 import { PromotionRequestView } from './PromotionRequestView';
 
@@ -8,7 +8,12 @@ export function PromotionContent() {
   if (!id) {
     return null;
   }
-  return <PromotionRequestView key={id} id={id} />;
+  // On the card's white, the page's secondary text keeps its contrast.
+  return (
+    <InfoCard>
+      <PromotionRequestView key={id} id={id} />
+    </InfoCard>
+  );
 }
 
 /** The request view as a standalone page, for the legacy frontend system. */

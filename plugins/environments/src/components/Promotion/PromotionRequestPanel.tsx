@@ -109,9 +109,14 @@ function Decision(props: {
   const reason =
     whyCannotDecide(promotion, user) ?? decidePermission.deniedReason;
   const open = promotion.status === 'requested';
+  const decidable = open && promotion.policy.requiresApproval;
+  // A request that is over leaves nothing to decide: no empty section.
+  if (!decidable && !mayCancel(promotion, user)) {
+    return null;
+  }
   return (
     <Section title="Your decision">
-      {open && promotion.policy.requiresApproval && (
+      {decidable && (
         <TextField
           id="decision-comment"
           label="Comment (optional)"
@@ -126,7 +131,7 @@ function Decision(props: {
         />
       )}
       <Box display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
-        {open && promotion.policy.requiresApproval && (
+        {decidable && (
           <>
             <ExplainedButton
               variant="contained"

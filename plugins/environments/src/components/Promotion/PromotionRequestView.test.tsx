@@ -74,6 +74,12 @@ const done = (sequence: number, name: string, detail: string) => ({
 });
 
 describe('PromotionRequestView', () => {
+  it('shows progress until the request arrives', async () => {
+    const api = fakeApi({ getPromotion: jest.fn(() => new Promise(() => {})) });
+    await renderView(api);
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
   it('shows what the request promotes, who may approve and what is missing', async () => {
     const api = fakeApi({
       getPromotion: jest.fn().mockResolvedValue(promotion()),
@@ -122,6 +128,19 @@ describe('PromotionRequestView', () => {
         screen.getByRole('button', { name: 'Cancel request' }),
       ).toBeEnabled(),
     );
+  });
+
+  it('shows no decision section once the request is over', async () => {
+    const api = fakeApi({
+      getPromotion: jest
+        .fn()
+        .mockResolvedValue(promotion({ status: 'cancelled' })),
+    });
+    await renderView(api, alice);
+    expect(await screen.findByText('cancelled')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('heading', { name: 'Your decision' }),
+    ).not.toBeInTheDocument();
   });
 
   it('lets the requester cancel the request', async () => {

@@ -70,7 +70,7 @@ export function PromotionRequestView(props: {
         action="Could not load the promotion request"
       />
     ) : (
-      <Progress />
+      <Progress aria-label="Loading the promotion request" />
     );
   }
   return (

@@ -1,16 +1,16 @@
 import {
+  PromotionState,
+  PromotionStepStatus,
+  RollbackState,
+} from '@internal/backstage-plugin-environments-common';
+import {
   StatusAborted,
   StatusError,
   StatusOK,
   StatusPending,
   StatusRunning,
   StatusWarning,
-} from '@backstage/core-components';
-import {
-  PromotionState,
-  PromotionStepStatus,
-  RollbackState,
-} from '@internal/backstage-plugin-environments-common';
+} from '../Status';
 
 /**
  * A promotion's or rollback's state with the matching status icon, on one line: in a narrow table column

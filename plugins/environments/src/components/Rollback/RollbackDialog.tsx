@@ -15,7 +15,7 @@ import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
@@ -73,6 +73,7 @@ export function RollbackDialog(props: {
 }) {
   const { entityRef, environment, environmentTitle, open } = props;
   const api = useApi(environmentsApiRef);
+  const titleId = useId();
   const versions = useAsync(
     async () =>
       open
@@ -146,7 +147,7 @@ export function RollbackDialog(props: {
   if (record) {
     content = <RollbackResult record={record} />;
   } else if (versions.loading) {
-    content = <Progress />;
+    content = <Progress aria-label="Loading the published versions" />;
   } else if (versions.error) {
     content = (
       <BackendErrorPanel
@@ -202,8 +203,14 @@ export function RollbackDialog(props: {
   }
 
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth>
-      <DialogTitle>Roll back {environmentTitle}</DialogTitle>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby={titleId}
+    >
+      <DialogTitle id={titleId}>Roll back {environmentTitle}</DialogTitle>
       <DialogContent>
         {error && (
           <WarningPanel

@@ -67,6 +67,12 @@ describe('RollbackView', () => {
     expect(screen.getByText(/live → version 2/)).toBeInTheDocument();
   });
 
+  it('shows progress until the rollback arrives', async () => {
+    const api = fakeApi({ getRollback: jest.fn(() => new Promise(() => {})) });
+    await renderView(api);
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
   it("shows the backend's message when the rollback cannot be loaded", async () => {
     const api = fakeApi({
       getRollback: jest

@@ -90,7 +90,7 @@ export function RollbackView(props: { id: string }) {
     );
   }
   if (!record) {
-    return <Progress />;
+    return <Progress aria-label="Loading the rollback" />;
   }
   return <RollbackPanel record={record} />;
 }
