@@ -357,6 +357,7 @@ describe('the environments API', () => {
       ['limit=0', /limit/],
       ['limit=5000', /limit/],
       ['offset=-1', /offset/],
+      ['offset=169932659100052619264', /offset/],
       ['status=broken', /status/],
       ['colour=blue', /colour/],
     ])(

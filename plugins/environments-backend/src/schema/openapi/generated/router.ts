@@ -131,10 +131,12 @@ export const spec = {
         name: 'offset',
         in: 'query',
         required: false,
-        description: 'How many services to skip; default 0.',
+        description:
+          'How many services to skip; default 0, at most 2147483647 (a page past the last service is empty). The bound keeps a number the database cannot hold a 400, not a 500 (found by the API fuzz on PostgreSQL).',
         schema: {
           type: 'integer',
           minimum: 0,
+          maximum: 2147483647,
         },
       },
       limit: {
