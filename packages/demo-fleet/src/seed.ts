@@ -394,6 +394,16 @@ class AccountSeeder {
             Description: first.release,
           },
         },
+        ...(planned.stackOwnsLiveAlias && {
+          LiveAlias: {
+            Type: 'AWS::Lambda::Alias',
+            Properties: {
+              FunctionName: { Ref: 'Function' },
+              Name: 'live',
+              FunctionVersion: { 'Fn::GetAtt': ['FirstVersion', 'Version'] },
+            },
+          },
+        }),
       },
     };
     await this.cloudFormation.send(

@@ -58,6 +58,8 @@ describeWithMoto.each([1, 2, 3])(
         'cloudformation:DescribeStacks': 3,
         // moto does not tag functions with their stack: one call per stack.
         'cloudformation:ListStackResources': 15,
+        // Which stacks define the live alias: one template per stack.
+        'cloudformation:GetTemplate': 15,
       });
     });
 
@@ -84,6 +86,23 @@ describeWithMoto.each([1, 2, 3])(
           declared[env[1]],
         ]);
       }
+    });
+
+    it("finds that only checkout-api's prod stack defines the live alias", () => {
+      const owning = result.services.flatMap(service =>
+        service.environments.flatMap(e =>
+          e.functions.flatMap(fn =>
+            fn.stack?.ownsLiveAlias ? [fn.functionName] : [],
+          ),
+        ),
+      );
+      expect(owning).toEqual(['shop-checkout-api-prod']);
+      const unknown = result.services.flatMap(service =>
+        service.environments.flatMap(e =>
+          e.functions.filter(fn => fn.stack?.ownsLiveAlias === undefined),
+        ),
+      );
+      expect(unknown).toEqual([]);
     });
 
     describe.each(databases.eachSupportedId())('saved on %p', databaseId => {

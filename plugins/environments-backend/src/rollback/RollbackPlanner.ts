@@ -74,8 +74,7 @@ export class RollbackPlanner {
       live,
       reader,
     );
-    const { stackName: aliasStackName, warnings } = await aliasOwnership(
-      async () => reader,
+    const { stackName: aliasStackName, warnings } = aliasOwnership(
       target,
       'this rollback creates drift that the next stack deploy undoes. It is shown as intentional until the next promotion.',
     );

@@ -1,5 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { PROJECT_ANNOTATION } from '@internal/backstage-plugin-environments-common';
 import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
 import { Knex } from 'knex';
 import {
@@ -21,6 +23,17 @@ import {
   recordingAuditor,
 } from '../promotion/__testUtils__/harness';
 
+const inventoryService: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'inventory-service',
+    namespace: 'default',
+    annotations: { [PROJECT_ANNOTATION]: 'shop' },
+  },
+  spec: { type: 'service', owner: 'team-platform', lifecycle: 'production' },
+};
+
 describeWithMoto(
   'rollback plans against the AWS emulator with the demo fleet',
   () => {
@@ -41,7 +54,7 @@ describeWithMoto(
         auth: mockServices.auth(),
         permissions: permissionsExcept(),
         catalog: catalogServiceMock({
-          entities: demoEntities(),
+          entities: [...demoEntities(), inventoryService],
         }),
         auditor: recordingAuditor(),
         collector: collectorFor(config).collector,
@@ -65,6 +78,26 @@ describeWithMoto(
         },
         actor('alice'),
       );
+
+    it('warns that checkout-api’s prod stack defines the live alias, read from the stack’s template', async () => {
+      const plan = await dryRun('checkout-api');
+      expect(plan).toMatchObject({
+        status: 'planned',
+        aliasStackName: 'shop-checkout-api-prod',
+      });
+      expect(plan.warnings).toEqual([
+        expect.stringMatching(
+          /^CloudFormation stack shop-checkout-api-prod owns the live alias of shop-checkout-api-prod: this rollback creates drift/,
+        ),
+      ]);
+    });
+
+    it('does not warn for inventory-service, whose prod stack holds the function but not its alias', async () => {
+      const plan = await dryRun('inventory-service');
+      expect(plan.status).toBe('planned');
+      expect(plan.aliasStackName).toBeUndefined();
+      expect(plan.warnings).toEqual([]);
+    });
 
     it('names the image of the version it goes back to, pinned by that version’s digest', async () => {
       const plan = await dryRun('checkout-api');
