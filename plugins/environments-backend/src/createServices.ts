@@ -18,6 +18,7 @@ import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { ComplianceService } from './compliance/ComplianceService';
 import { DatabaseFindingsStore } from './compliance/DatabaseFindingsStore';
 import { DeclaredConfigurationReader } from './compliance/declared';
+import { IntendedDriftSource } from './compliance/intendedDrift';
 import {
   StackDriftChecker,
   StackDriftDetectorSource,
@@ -85,7 +86,16 @@ export async function createServices(
     catalog: options.catalog,
   });
   const authorizer = new ActionAuthorizer({ permissions, auth });
-  const compliance = createCompliance(options, { knex, store, catalog });
+  const compliance = createCompliance(options, {
+    knex,
+    store,
+    catalog,
+    // A rollback's drift from a stack that owns the alias is intended until the next promotion.
+    intendedDrift: {
+      findIntentionalDrift: target =>
+        promotions.store.findIntentionalDrift(target),
+    },
+  });
   const refresh = new RefreshService({
     services: catalog,
     collector: options.collector,
@@ -151,7 +161,12 @@ export async function createServices(
 /** The findings of every service: evaluated after each refresh, stored, and CloudFormation drift checks. */
 function createCompliance(
   options: ServicesOptions,
-  built: { knex: Knex; store: MatrixStore; catalog: ServiceCatalog },
+  built: {
+    knex: Knex;
+    store: MatrixStore;
+    catalog: ServiceCatalog;
+    intendedDrift: IntendedDriftSource;
+  },
 ): ComplianceService {
   const { config, logger } = options;
   const findings = new DatabaseFindingsStore(built.knex);
@@ -170,6 +185,7 @@ function createCompliance(
       logger,
       stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
     }),
+    intendedDrift: built.intendedDrift,
     logger,
   });
 }
