@@ -18,7 +18,6 @@ import { ServiceCatalog } from './catalog/ServiceCatalog';
 import { ComplianceService } from './compliance/ComplianceService';
 import { DatabaseFindingsStore } from './compliance/DatabaseFindingsStore';
 import { DeclaredConfigurationReader } from './compliance/declared';
-import { IntendedDriftSource } from './compliance/intendedDrift';
 import {
   StackDriftChecker,
   StackDriftDetectorSource,
@@ -31,6 +30,7 @@ import { MatrixStore } from './matrix/MatrixStore';
 import { RefreshService } from './matrix/RefreshService';
 import { migrateDatabase } from './migrations';
 import { createPromotions, Promotions } from './promotion';
+import { DatabasePromotionStore } from './promotion/DatabasePromotionStore';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { ProvisionStore } from './provisioning/ProvisionStore';
 
@@ -86,16 +86,7 @@ export async function createServices(
     catalog: options.catalog,
   });
   const authorizer = new ActionAuthorizer({ permissions, auth });
-  const compliance = createCompliance(options, {
-    knex,
-    store,
-    catalog,
-    // A rollback's drift from a stack that owns the alias is intended until the next promotion.
-    intendedDrift: {
-      findIntentionalDrift: target =>
-        promotions.store.findIntentionalDrift(target),
-    },
-  });
+  const compliance = createCompliance(options, { knex, store, catalog });
   const refresh = new RefreshService({
     services: catalog,
     collector: options.collector,
@@ -161,12 +152,7 @@ export async function createServices(
 /** The findings of every service: evaluated after each refresh, stored, and CloudFormation drift checks. */
 function createCompliance(
   options: ServicesOptions,
-  built: {
-    knex: Knex;
-    store: MatrixStore;
-    catalog: ServiceCatalog;
-    intendedDrift: IntendedDriftSource;
-  },
+  built: { knex: Knex; store: MatrixStore; catalog: ServiceCatalog },
 ): ComplianceService {
   const { config, logger } = options;
   const findings = new DatabaseFindingsStore(built.knex);
@@ -185,7 +171,8 @@ function createCompliance(
       logger,
       stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
     }),
-    intendedDrift: built.intendedDrift,
+    // Read only: which rollbacks made a stack-owned alias drift on purpose, from the promotions' tables.
+    intendedDrift: new DatabasePromotionStore(built.knex),
     logger,
   });
 }
