@@ -5,6 +5,9 @@ import { environmentsApiRef } from './api';
 import plugin from './alpha';
 import { fakeApi, fleetService, promotion } from './testing/fixtures';
 
+// The whole app renders before the page: on a busy machine that takes longer than findBy's 1 s default.
+const APP_RENDERED = { timeout: 10_000 };
+
 describe('environments plugin (new frontend system)', () => {
   it('provides the API, the fleet page, the entity tab and the entity card', () => {
     for (const id of [
@@ -34,7 +37,9 @@ describe('environments plugin (new frontend system)', () => {
       apis: [[environmentsApiRef, api]],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
-    expect(await screen.findByText('1 services')).toBeInTheDocument();
+    expect(
+      await screen.findByText('1 services', {}, APP_RENDERED),
+    ).toBeInTheDocument();
     expect(screen.getByText('staging has a newer build')).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'sidebar nav' });
     expect(
@@ -53,7 +58,7 @@ describe('environments plugin (new frontend system)', () => {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
     expect(
-      await screen.findByText('checkout-api: staging → prod'),
+      await screen.findByText('checkout-api: staging → prod', {}, APP_RENDERED),
     ).toBeInTheDocument();
     expect(api.getPromotion).toHaveBeenCalledWith('p-42');
     const nav = screen.getByRole('navigation', { name: 'sidebar nav' });
@@ -72,7 +77,7 @@ describe('environments plugin (new frontend system)', () => {
       apis: [[environmentsApiRef, api]],
     });
     expect(
-      await screen.findByRole('link', { name: 'checkout-api' }),
+      await screen.findByRole('link', { name: 'checkout-api' }, APP_RENDERED),
     ).toHaveAttribute('href', '/environments/promotions/p-7');
     expect(api.listPromotions).toHaveBeenCalledWith({
       awaitingMyApproval: true,
