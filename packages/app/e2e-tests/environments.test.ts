@@ -301,11 +301,25 @@ test.describe('signed in as carol (team-platform)', () => {
 
     // The decision is per service: carol may roll back her team's inventory-service.
     const own = await openEnvironmentsTab(page, 'inventory-service');
+    const ownRollBack = (
+      await matrixCell(own, 'Change', ENVIRONMENT_TITLES.prod)
+    ).getByRole('button', { name: 'Roll back', exact: true });
+    await expect(ownRollBack).toBeEnabled();
+
+    // Its prod stack holds the function but not the live alias: the plan warns of nothing.
+    const planned = page.waitForResponse(
+      r => r.url().endsWith('/rollbacks') && r.request().method() === 'POST',
+    );
+    await ownRollBack.click();
+    const dialog = page.getByRole('dialog');
+    expect((await (await planned).json()).warnings).toEqual([]);
     await expect(
-      (
-        await matrixCell(own, 'Change', ENVIRONMENT_TITLES.prod)
-      ).getByRole('button', { name: 'Roll back', exact: true }),
+      dialog.getByRole('button', { name: /^Roll back to version \d+$/ }),
     ).toBeEnabled();
+    await expect(dialog).not.toContainText('owns the live alias');
+    await checkPage(page, testInfo, 'inventory-service-rollback-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
   });
 });
 
@@ -512,6 +526,10 @@ test.describe('promotions', () => {
       await rollbackDialog
         .getByLabel('Comment (optional)')
         .fill('Back to the release before, for the next test run');
+      // prod's stack defines the live alias (read from its template): said before bob confirms.
+      await expect(rollbackDialog).toContainText(
+        'CloudFormation stack shop-checkout-api-prod owns the live alias of shop-checkout-api-prod: this rollback creates drift that the next stack deploy undoes.',
+      );
       await checkPage(bob, testInfo, 'rollback-dialog');
       await rollbackDialog
         .getByRole('button', {
@@ -608,6 +626,17 @@ test.describe('promotions', () => {
       page
         .getByRole('table', { name: 'Execution steps' })
         .getByRole('cell', { name: 'switch-alias', exact: true }),
+    ).toBeVisible();
+    // The stack owns the alias: the page keeps the warning, and the drift is intended until a promotion.
+    await expect(
+      page.getByText(
+        /^Warning: CloudFormation stack shop-checkout-api-prod owns the live alias of shop-checkout-api-prod/,
+      ),
+    ).toBeVisible();
+    await expect(
+      page.getByText(
+        'The stack shop-checkout-api-prod owns the live alias: it differs from the stack on purpose until the next promotion.',
+      ),
     ).toBeVisible();
     await checkPage(page, testInfo, 'checkout-api-rollback-page');
   });

@@ -58,7 +58,7 @@ describe('parseDemoFleet', () => {
           f.services[0].environments.dev.releases;
         delete f.services[0].environments.dev.releases;
       },
-      'demo.yaml: services[0].environments.dev has unknown keys relases (allowed: releases, functionName, omitTags, memorySize, timeout, reservedConcurrency)',
+      'demo.yaml: services[0].environments.dev has unknown keys relases (allowed: releases, functionName, omitTags, memorySize, timeout, reservedConcurrency, stackOwnsLiveAlias)',
     ],
     [
       'an environment that is not defined',

@@ -33,6 +33,8 @@ export interface DemoDeployment extends Partial<FunctionSettings> {
   functionName?: string;
   /** Required tags the function does not carry. */
   omitTags?: string[];
+  /** The function's stack defines its `live` alias (an AWS::Lambda::Alias), as a team's pipeline may. */
+  stackOwnsLiveAlias?: boolean;
 }
 
 /** A service of the fleet (a catalog Component). */
@@ -114,6 +116,10 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
           where,
           `must be a positive whole number (got ${JSON.stringify(value)})`,
         );
+  const flag = (value: unknown, where: string): boolean =>
+    typeof value === 'boolean'
+      ? value
+      : fail(where, `must be true or false (got ${JSON.stringify(value)})`);
   const list = (value: unknown, where: string): unknown[] =>
     Array.isArray(value) && value.length > 0
       ? value
@@ -215,6 +221,7 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
             'memorySize',
             'timeout',
             'reservedConcurrency',
+            'stackOwnsLiveAlias',
           ]);
           const releases = list(deployment.releases, `${at}.releases`).map(
             (release, r) =>
@@ -244,6 +251,12 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
               functionName: name(deployment.functionName, `${at}.functionName`),
             }),
             ...(omitTags && { omitTags }),
+            ...(deployment.stackOwnsLiveAlias !== undefined && {
+              stackOwnsLiveAlias: flag(
+                deployment.stackOwnsLiveAlias,
+                `${at}.stackOwnsLiveAlias`,
+              ),
+            }),
           };
           return [environment, result];
         }),

@@ -15,6 +15,8 @@ export interface PlannedFunction {
   timeout: number;
   reservedConcurrency: number;
   tags: Record<string, string>;
+  /** The stack defines the `live` alias too (the emulator keeps it in the template only). */
+  stackOwnsLiveAlias: boolean;
 }
 
 /** The fleet's functions in one environment, in the order of the definition's services. */
@@ -58,6 +60,7 @@ export function planEnvironment(
           deployment.reservedConcurrency ??
           environment.declared.reservedConcurrency,
         tags,
+        stackOwnsLiveAlias: deployment.stackOwnsLiveAlias ?? false,
       },
     ];
   });

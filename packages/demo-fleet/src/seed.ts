@@ -311,24 +311,8 @@ class AccountSeeder {
     const { functionName } = planned;
     await this.ensureStack(fleet, planned, roleArn);
     const functionArn = await this.ensureImageFunction(planned, roleArn);
+    await this.ensureConcurrency(planned);
     const versions = await this.ensureVersions(planned);
-
-    const { ReservedConcurrentExecutions: concurrency } =
-      await this.lambda.send(
-        new GetFunctionConcurrencyCommand({ FunctionName: functionName }),
-      );
-    if (concurrency !== planned.reservedConcurrency) {
-      await this.lambda.send(
-        new PutFunctionConcurrencyCommand({
-          FunctionName: functionName,
-          ReservedConcurrentExecutions: planned.reservedConcurrency,
-        }),
-      );
-      this.changed(
-        `set ${functionName} reserved concurrency to ${planned.reservedConcurrency}`,
-      );
-    }
-
     await this.ensureTags(planned, functionArn);
 
     const live = versions[versions.length - 1].Version!;
@@ -410,6 +394,16 @@ class AccountSeeder {
             Description: first.release,
           },
         },
+        ...(planned.stackOwnsLiveAlias && {
+          LiveAlias: {
+            Type: 'AWS::Lambda::Alias',
+            Properties: {
+              FunctionName: { Ref: 'Function' },
+              Name: 'live',
+              FunctionVersion: { 'Fn::GetAtt': ['FirstVersion', 'Version'] },
+            },
+          },
+        }),
       },
     };
     await this.cloudFormation.send(
@@ -481,11 +475,35 @@ class AccountSeeder {
       { client: this.lambda, maxWaitTime: 120, minDelay: 1, maxDelay: 5 },
       { FunctionName: functionName },
     );
+    await this.ensureConcurrency(planned);
     await this.publish(functionName, first);
     this.changed(
       `recreated ${functionName} as an image function (the emulator made the stack's function a Zip function)`,
     );
     return created.FunctionArn!;
+  }
+
+  /**
+   * Sets the reserved concurrency before versions are published: the emulator copies it into each version
+   * when it is published and answers GetFunction(live) with the copy (AWS answers the function's value).
+   */
+  private async ensureConcurrency(planned: PlannedFunction) {
+    const { functionName, reservedConcurrency } = planned;
+    const { ReservedConcurrentExecutions: concurrency } =
+      await this.lambda.send(
+        new GetFunctionConcurrencyCommand({ FunctionName: functionName }),
+      );
+    if (concurrency !== reservedConcurrency) {
+      await this.lambda.send(
+        new PutFunctionConcurrencyCommand({
+          FunctionName: functionName,
+          ReservedConcurrentExecutions: reservedConcurrency,
+        }),
+      );
+      this.changed(
+        `set ${functionName} reserved concurrency to ${reservedConcurrency}`,
+      );
+    }
   }
 
   private async publish(functionName: string, image: ReleaseImage) {

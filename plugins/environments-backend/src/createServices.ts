@@ -30,6 +30,7 @@ import { MatrixStore } from './matrix/MatrixStore';
 import { RefreshService } from './matrix/RefreshService';
 import { migrateDatabase } from './migrations';
 import { createPromotions, Promotions } from './promotion';
+import { DatabasePromotionStore } from './promotion/DatabasePromotionStore';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { ProvisionStore } from './provisioning/ProvisionStore';
 
@@ -170,6 +171,8 @@ function createCompliance(
       logger,
       stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
     }),
+    // Read only: which rollbacks made a stack-owned alias drift on purpose, from the promotions' tables.
+    intendedDrift: new DatabasePromotionStore(built.knex),
     logger,
   });
 }

@@ -57,7 +57,16 @@ export interface FunctionResource {
   deployedAt?: string;
   configuration: FunctionConfiguration;
   tags: Record<string, string>;
-  stack?: { stackName: string; stackId: string; status: string };
+  stack?: {
+    stackName: string;
+    stackId: string;
+    status: string;
+    /**
+     * Whether the stack's template defines the function's `live` alias (an AWS::Lambda::Alias): its next
+     * deploy then undoes a switch made outside it. Absent when the template could not be read.
+     */
+    ownsLiveAlias?: boolean;
+  };
 }
 
 /**

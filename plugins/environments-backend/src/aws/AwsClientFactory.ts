@@ -238,7 +238,6 @@ export class AwsClientFactory
     const client = this.writeClient(location, credentials);
     return new LambdaDeployer({
       lambda: client(LambdaClient),
-      cloudFormation: client(CloudFormationClient),
       updateTimeoutSeconds: this.options.updateTimeoutSeconds,
     });
   }

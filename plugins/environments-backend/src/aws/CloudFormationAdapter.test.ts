@@ -55,6 +55,7 @@ describe('CloudFormationAdapter', () => {
         stackName: 'stack-24',
         stackId: `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/stack-24/id-stack-24`,
         status: 'UPDATE_COMPLETE',
+        updatedAt: '2026-11-01T10:00:00.000Z',
         tags: { Project: 'shop' },
       });
       expect(

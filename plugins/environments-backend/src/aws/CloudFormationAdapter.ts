@@ -1,11 +1,13 @@
 import {
   CloudFormationClient,
   DescribeStacksCommand,
+  GetTemplateCommand,
   ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CallCounter } from './CallCounter';
 import { callAws } from './callAws';
 import { LocationRateLimiter } from './RateLimiter';
+import { liveAliasesInTemplate, StackLiveAliases } from './stackTemplate';
 import { CloudFormationReader, StackSummary } from './types';
 
 /** CloudFormation tags every resource it creates with its stack's name (not the emulator). */
@@ -16,6 +18,11 @@ export class CloudFormationAdapter implements CloudFormationReader {
   private readonly client: CloudFormationClient;
   private readonly limiter: LocationRateLimiter;
   private readonly callCounter?: CallCounter;
+  /** Per stack id: the live aliases of its template, and the update and status they were read at. */
+  private readonly templates = new Map<
+    string,
+    { version: string; aliases: Promise<StackLiveAliases> }
+  >();
 
   constructor(options: {
     client: CloudFormationClient;
@@ -52,6 +59,9 @@ export class CloudFormationAdapter implements CloudFormationReader {
           stackName: stack.StackName,
           stackId: stack.StackId,
           status: stack.StackStatus ?? 'UNKNOWN',
+          updatedAt: (
+            stack.LastUpdatedTime ?? stack.CreationTime
+          )?.toISOString(),
           tags: Object.fromEntries(
             (stack.Tags ?? []).flatMap(tag =>
               tag.Key ? [[tag.Key, tag.Value ?? '']] : [],
@@ -96,5 +106,44 @@ export class CloudFormationAdapter implements CloudFormationReader {
       nextToken = page.NextToken;
     } while (nextToken);
     return names;
+  }
+
+  /**
+   * The `live` aliases the stack's template defines. GetTemplate is read once per stack and kept until
+   * the stack changes (its last update time or status): an unchanged stack costs no call.
+   */
+  async liveAliases(
+    stack: StackSummary,
+    signal?: AbortSignal,
+  ): Promise<StackLiveAliases> {
+    const version = `${stack.updatedAt ?? ''} ${stack.status}`;
+    const cached = this.templates.get(stack.stackId);
+    if (cached?.version === version) {
+      return cached.aliases;
+    }
+    const aliases = this.readLiveAliases(stack.stackId, signal);
+    this.templates.set(stack.stackId, { version, aliases });
+    aliases.catch(() => this.templates.delete(stack.stackId));
+    return aliases;
+  }
+
+  private async readLiveAliases(
+    stackId: string,
+    signal?: AbortSignal,
+  ): Promise<StackLiveAliases> {
+    // The processed template: a SAM function's AutoPublishAlias is an AWS::Lambda::Alias there.
+    const command = new GetTemplateCommand({
+      StackName: stackId,
+      TemplateStage: 'Processed',
+    });
+    const output = await callAws({
+      operation: 'cloudformation:GetTemplate',
+      budget: 'cloudFormation',
+      limiter: this.limiter,
+      callCounter: this.callCounter,
+      signal,
+      call: () => this.client.send(command, { abortSignal: signal }),
+    });
+    return liveAliasesInTemplate(output.TemplateBody ?? '{}');
   }
 }

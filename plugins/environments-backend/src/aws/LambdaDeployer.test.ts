@@ -1,8 +1,4 @@
 import {
-  CloudFormationClient,
-  ListStackResourcesCommand,
-} from '@aws-sdk/client-cloudformation';
-import {
   GetAliasCommand,
   GetFunctionCommand,
   LambdaClient,
@@ -23,18 +19,9 @@ function setup() {
     region: 'eu-west-1',
     credentials: { accessKeyId: 'k', secretAccessKey: 's' },
   });
-  const cloudFormation = new CloudFormationClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'k', secretAccessKey: 's' },
-  });
   const lambdaMock = mockClient(lambda);
-  const cfnMock = mockClient(cloudFormation);
-  const deployer = new LambdaDeployer({
-    lambda,
-    cloudFormation,
-    updateTimeoutSeconds: 2,
-  });
-  return { lambdaMock, cfnMock, deployer };
+  const deployer = new LambdaDeployer({ lambda, updateTimeoutSeconds: 2 });
+  return { lambdaMock, deployer };
 }
 
 describe('LambdaDeployer', () => {
@@ -248,26 +235,5 @@ describe('LambdaDeployer', () => {
     await expect(deployer.waitForUpdate(FN)).rejects.toThrow(
       /LastUpdateStatus Failed: Image not found/,
     );
-  });
-
-  it('finds a stack that owns the live alias among the stack resources', async () => {
-    const { cfnMock, deployer } = setup();
-    cfnMock.on(ListStackResourcesCommand).resolves({
-      StackResourceSummaries: [
-        {
-          LogicalResourceId: 'Alias',
-          ResourceType: 'AWS::Lambda::Alias',
-          PhysicalResourceId: `arn:aws:lambda:eu-west-1:333333333333:function:${FN}:live`,
-          ResourceStatus: 'CREATE_COMPLETE',
-          LastUpdatedTimestamp: new Date(),
-        },
-      ],
-    });
-    await expect(
-      deployer.isAliasOwnedByStack(FN, 'shop-checkout-api-prod'),
-    ).resolves.toBe(true);
-    await expect(
-      deployer.isAliasOwnedByStack('other-fn', 'shop-checkout-api-prod'),
-    ).resolves.toBe(false);
   });
 });

@@ -1,8 +1,4 @@
 import {
-  CloudFormationClient,
-  ListStackResourcesCommand,
-} from '@aws-sdk/client-cloudformation';
-import {
   FunctionConfiguration,
   GetAliasCommand,
   GetFunctionCommand,
@@ -51,8 +47,6 @@ export interface FunctionVersionState {
 /** Options of {@link LambdaDeployer}. */
 export interface LambdaDeployerOptions {
   lambda: LambdaClient;
-  /** For finding whether a stack owns the alias; absent: never reported as stack-owned. */
-  cloudFormation?: CloudFormationClient;
   /** How long to wait for UpdateFunctionCode to finish; default 300 s. */
   updateTimeoutSeconds?: number;
 }
@@ -64,12 +58,10 @@ export interface LambdaDeployerOptions {
  */
 export class LambdaDeployer {
   private readonly lambda: LambdaClient;
-  private readonly cloudFormation?: CloudFormationClient;
   private readonly updateTimeoutSeconds: number;
 
   constructor(options: LambdaDeployerOptions) {
     this.lambda = options.lambda;
-    this.cloudFormation = options.cloudFormation;
     this.updateTimeoutSeconds = options.updateTimeoutSeconds ?? 300;
   }
 
@@ -289,34 +281,6 @@ export class LambdaDeployer {
       routing: { ...output.RoutingConfig?.AdditionalVersionWeights },
       aliasArn: output.AliasArn,
     };
-  }
-
-  /** Whether a CloudFormation stack holds the function's `live` alias as an AWS::Lambda::Alias resource. */
-  async isAliasOwnedByStack(
-    functionName: string,
-    stackName: string,
-  ): Promise<boolean> {
-    if (!this.cloudFormation) {
-      return false;
-    }
-    const suffix = `:function:${functionName}:${LIVE_ALIAS}`;
-    let nextToken: string | undefined;
-    do {
-      const input = { StackName: stackName, NextToken: nextToken };
-      const page = await call('cloudformation:ListStackResources', () =>
-        this.cloudFormation!.send(new ListStackResourcesCommand(input)),
-      );
-      for (const resource of page.StackResourceSummaries ?? []) {
-        if (
-          resource.ResourceType === 'AWS::Lambda::Alias' &&
-          resource.PhysicalResourceId?.endsWith(suffix)
-        ) {
-          return true;
-        }
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return false;
   }
 }
 

@@ -3,6 +3,7 @@ import {
   FunctionResource,
 } from '@internal/backstage-plugin-environments-common';
 import type { LambdaDeployer } from './LambdaDeployer';
+import type { StackLiveAliases } from './stackTemplate';
 
 /** An account and region: the unit AWS quotas, credentials and clients are per. */
 export interface AwsLocation {
@@ -39,6 +40,8 @@ export interface StackSummary {
   stackName: string;
   stackId: string;
   status: string;
+  /** When the stack was last updated (or created), ISO 8601. */
+  updatedAt?: string;
   tags: Record<string, string>;
 }
 
@@ -68,6 +71,11 @@ export interface CloudFormationReader {
     stackName: string,
     signal?: AbortSignal,
   ): Promise<string[]>;
+  /** The `live` aliases the stack's template defines (GetTemplate, read again only when the stack changed). */
+  liveAliases(
+    stack: StackSummary,
+    signal?: AbortSignal,
+  ): Promise<StackLiveAliases>;
 }
 
 /** A resource as the Resource Groups Tagging API lists it: its ARN and its tags. */

@@ -21,6 +21,7 @@ import {
   stackDriftTargets,
 } from '.';
 import { RefreshListener } from '../matrix/RefreshService';
+import { IntendedDriftSource, intendedAliasDrifts } from './intendedDrift';
 import { ComplianceFacts } from '../catalog/ServiceCatalog';
 
 /** What the catalog says about the services; a ServiceCatalog in the plugin. */
@@ -78,6 +79,7 @@ export class ComplianceService implements RefreshListener {
   private readonly services: ComplianceFactsSource;
   private readonly declared?: DeclaredOverridesSource;
   private readonly driftChecker: StackDriftRunner;
+  private readonly intendedDrift?: IntendedDriftSource;
   private readonly logger: LoggerService;
   private readonly now: () => Date;
   /** The evaluation under way per service: evaluations of one service never overlap. */
@@ -93,6 +95,8 @@ export class ComplianceService implements RefreshListener {
     /** Absent when `environments.compliance.readRepositoryFiles` is false. */
     declared?: DeclaredOverridesSource;
     driftChecker: StackDriftRunner;
+    /** Rollbacks whose drift from a stack-owned alias is intended; absent: none is. */
+    intendedDrift?: IntendedDriftSource;
     logger: LoggerService;
     now?: () => Date;
   }) {
@@ -103,6 +107,7 @@ export class ComplianceService implements RefreshListener {
     this.services = options.services;
     this.declared = options.declared;
     this.driftChecker = options.driftChecker;
+    this.intendedDrift = options.intendedDrift;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
   }
@@ -180,6 +185,7 @@ export class ComplianceService implements RefreshListener {
           config: this.config,
           declaredOverrides,
           stackDrift,
+          intendedDrift: await intendedAliasDrifts(this.intendedDrift, matrix),
         });
         return this.findings.replaceFindings(entityRef, found, this.now());
       });

@@ -17,6 +17,7 @@ import {
   ComplianceConfig,
   DeclaredKey,
   DeclaredValue,
+  IntendedAliasDrift,
   StackDriftCheck,
 } from './types';
 
@@ -135,8 +136,14 @@ export function parityFindings(
   return findings;
 }
 
-/** Findings of the last successful drift check of one stack. */
-export function stackDriftFindings(check: StackDriftCheck): Finding[] {
+/**
+ * Findings of the last successful drift check of one stack. A `live` alias that a rollback pointed away
+ * from the stack on purpose (`intended`) is information, not a warning, until the next promotion.
+ */
+export function stackDriftFindings(
+  check: StackDriftCheck,
+  intended: IntendedAliasDrift[] = [],
+): Finding[] {
   if (!check.checkedAt || check.stackDriftStatus !== 'DRIFTED') {
     return [];
   }
@@ -153,6 +160,17 @@ export function stackDriftFindings(check: StackDriftCheck): Finding[] {
         resource.physicalResourceId ??
         `${check.stackName}/${resource.logicalResourceId}`,
     };
+    const rollback = intendedAliasDrift(check, resource, intended);
+    if (rollback) {
+      findings.push({
+        ...base,
+        severity: 'info',
+        rule: 'cloudformation.alias-rolled-back',
+        subject: resource.logicalResourceId,
+        message: `${what} differs from the template on purpose: rollback ${rollback.rollbackId} by ${rollback.requestedBy} pointed live elsewhere, until the next promotion (${checked})`,
+      });
+      continue;
+    }
     if (resource.status === 'DELETED') {
       findings.push({
         ...base,
@@ -190,4 +208,27 @@ export function stackDriftFindings(check: StackDriftCheck): Finding[] {
     }
   }
   return findings;
+}
+
+/** The intended drift a modified `live` alias resource of the stack stands for, if any. */
+function intendedAliasDrift(
+  check: StackDriftCheck,
+  resource: NonNullable<StackDriftCheck['resources']>[number],
+  intended: IntendedAliasDrift[],
+): IntendedAliasDrift | undefined {
+  if (
+    resource.status !== 'MODIFIED' ||
+    resource.resourceType !== 'AWS::Lambda::Alias'
+  ) {
+    return undefined;
+  }
+  // The physical id of an AWS::Lambda::Alias is the alias's ARN.
+  return intended.find(
+    drift =>
+      drift.accountId === check.accountId &&
+      drift.region === check.region &&
+      resource.physicalResourceId?.endsWith(
+        `:function:${drift.functionName}:live`,
+      ),
+  );
 }

@@ -7,7 +7,7 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import { readComplianceConfig } from './config';
 import { evaluateService } from './evaluateService';
-import { ServiceFacts, StackDriftCheck } from './types';
+import { IntendedAliasDrift, ServiceFacts, StackDriftCheck } from './types';
 
 const ACCOUNTS: Record<string, string> = {
   dev: '111111111111',
@@ -596,6 +596,68 @@ describe('evaluateService', () => {
       'AWS::Lambda::Function Function (shop-inventory-service-prod) of stack shop-inventory-service-prod: /MemorySize is 2048 but the template says 1024 (drift checked 2026-11-23T10:00:05.000Z)',
     );
     expect(findings[1].resource).toBe('shop-inventory-service-prod/Queue');
+  });
+
+  it('reports a stack-owned live alias that a rollback moved as intended information until the next promotion, and other alias drift as a warning', () => {
+    const aliasOf = (functionName: string) =>
+      `arn:aws:lambda:eu-west-1:${ACCOUNTS.prod}:function:${functionName}:live`;
+    const check: StackDriftCheck = {
+      entityRef: 'component:default/inventory-service',
+      environment: 'prod',
+      accountId: ACCOUNTS.prod,
+      region: 'eu-west-1',
+      stackName: 'shop-inventory-service-prod',
+      status: 'checked',
+      attemptedAt: '2026-11-23T16:00:00.000Z',
+      checkedAt: '2026-11-23T16:00:05.000Z',
+      stackDriftStatus: 'DRIFTED',
+      resources: [
+        'shop-inventory-service-prod',
+        'shop-inventory-worker-prod',
+      ].map((functionName, i) => ({
+        logicalResourceId: `Live${i}`,
+        physicalResourceId: aliasOf(functionName),
+        resourceType: 'AWS::Lambda::Alias',
+        status: 'MODIFIED',
+        differences: [
+          {
+            propertyPath: '/FunctionVersion',
+            expectedValue: '1',
+            actualValue: '2',
+            differenceType: 'NOT_EQUAL',
+          },
+        ],
+      })),
+    };
+    const evaluate = (intendedDrift: IntendedAliasDrift[]) =>
+      evaluateService({
+        matrix: matrix('inventory-service', everywhere('inventory-service')),
+        environments,
+        service: facts('inventory-service'),
+        config,
+        stackDrift: [check],
+        intendedDrift,
+      }).map(f => [f.severity, f.rule, f.subject]);
+
+    expect(evaluate([])).toEqual([
+      ['warning', 'cloudformation.resource-modified', 'Live0./FunctionVersion'],
+      ['warning', 'cloudformation.resource-modified', 'Live1./FunctionVersion'],
+    ]);
+    const rolledBack: IntendedAliasDrift = {
+      accountId: ACCOUNTS.prod,
+      region: 'eu-west-1',
+      functionName: 'shop-inventory-service-prod',
+      rollbackId: 'r-1',
+      requestedBy: 'user:default/carol',
+    };
+    expect(evaluate([rolledBack])).toEqual([
+      ['info', 'cloudformation.alias-rolled-back', 'Live0'],
+      ['warning', 'cloudformation.resource-modified', 'Live1./FunctionVersion'],
+    ]);
+    // Another account's function of the same name is another alias.
+    expect(evaluate([{ ...rolledBack, accountId: ACCOUNTS.dev }])[0][0]).toBe(
+      'warning',
+    );
   });
 
   it('checks stack names against the stack convention', () => {

@@ -26,6 +26,7 @@ import {
   DeclaredKey,
   DeclaredOverrides,
   DeclaredValue,
+  IntendedAliasDrift,
   ServiceFacts,
   StackDriftCheck,
 } from './types';
@@ -42,6 +43,8 @@ export interface EvaluateServiceInput {
   declaredOverrides?: DeclaredOverrides;
   /** The service's stored CloudFormation drift checks. */
   stackDrift?: StackDriftCheck[];
+  /** Its functions whose stack-owned `live` alias a rollback moved on purpose (until the next promotion). */
+  intendedDrift?: IntendedAliasDrift[];
 }
 
 /** The declared values in force for one environment: config first, then the repository's files in order. */
@@ -118,7 +121,7 @@ export function evaluateService(input: EvaluateServiceInput): Finding[] {
     if (
       presentStacks.has(`${check.accountId}/${check.region}/${check.stackName}`)
     ) {
-      findings.push(...stackDriftFindings(check));
+      findings.push(...stackDriftFindings(check, input.intendedDrift));
     }
   }
   return findings;

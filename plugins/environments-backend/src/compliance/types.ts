@@ -159,3 +159,15 @@ export interface StackDriftCheck extends StackDriftTarget {
   stackDriftStatus?: string;
   resources?: ResourceDrift[];
 }
+
+/**
+ * A function whose `live` alias a rollback pointed away from the stack that defines it, on purpose: the
+ * stack's drift on that alias is intended until the next promotion of the function.
+ */
+export interface IntendedAliasDrift {
+  accountId: string;
+  region: string;
+  functionName: string;
+  rollbackId: string;
+  requestedBy: string;
+}

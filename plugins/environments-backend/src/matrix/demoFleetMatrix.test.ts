@@ -4,6 +4,7 @@ import { seedDemoFleet } from '@internal/demo-fleet';
 import {
   collectOnce,
   DEMO_ENVIRONMENTS,
+  DEMO_FLEET,
   DEMO_SERVICES,
   describeWithMoto,
   digestOf,
@@ -57,7 +58,51 @@ describeWithMoto.each([1, 2, 3])(
         'cloudformation:DescribeStacks': 3,
         // moto does not tag functions with their stack: one call per stack.
         'cloudformation:ListStackResources': 15,
+        // Which stacks define the live alias: one template per stack.
+        'cloudformation:GetTemplate': 15,
       });
+    });
+
+    it("reads each environment's reserved concurrency from GetFunction, as the fleet declares it", () => {
+      const declared = Object.fromEntries(
+        DEMO_FLEET.environments.map(e => [
+          e.name,
+          e.declared.reservedConcurrency,
+        ]),
+      );
+      const shown = result.services.flatMap(service =>
+        service.environments.flatMap(e =>
+          e.functions.map(fn => [
+            fn.functionName,
+            fn.configuration.reservedConcurrency,
+          ]),
+        ),
+      );
+      expect(shown).toHaveLength(15);
+      for (const [functionName, reserved] of shown) {
+        const env = /-(dev|staging|prod)(uction)?$/.exec(String(functionName))!;
+        expect([functionName, reserved]).toEqual([
+          functionName,
+          declared[env[1]],
+        ]);
+      }
+    });
+
+    it("finds that only checkout-api's prod stack defines the live alias", () => {
+      const owning = result.services.flatMap(service =>
+        service.environments.flatMap(e =>
+          e.functions.flatMap(fn =>
+            fn.stack?.ownsLiveAlias ? [fn.functionName] : [],
+          ),
+        ),
+      );
+      expect(owning).toEqual(['shop-checkout-api-prod']);
+      const unknown = result.services.flatMap(service =>
+        service.environments.flatMap(e =>
+          e.functions.filter(fn => fn.stack?.ownsLiveAlias === undefined),
+        ),
+      );
+      expect(unknown).toEqual([]);
     });
 
     describe.each(databases.eachSupportedId())('saved on %p', databaseId => {

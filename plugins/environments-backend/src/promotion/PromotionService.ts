@@ -95,7 +95,7 @@ export class PromotionService {
     });
     const { from, to } = functions;
     const imageUri = targetImageUri(from.imageUri, from.digest, to);
-    const warnings = await this.aliasWarnings(to);
+    const warnings = this.aliasWarnings(to);
     const promotion = newPromotion({
       entity,
       entityRef,
@@ -327,9 +327,8 @@ export class PromotionService {
   }
 
   /** Says before acting when a CloudFormation stack owns the alias: the switch then drifts from it. */
-  private async aliasWarnings(target: FunctionResource): Promise<string[]> {
-    const { warnings } = await aliasOwnership(
-      () => this.context.deployers.forRead(target),
+  private aliasWarnings(target: FunctionResource): string[] {
+    const { warnings } = aliasOwnership(
       target,
       'switching it here creates drift that the next stack deploy undoes unless the stack is updated to the same version',
     );

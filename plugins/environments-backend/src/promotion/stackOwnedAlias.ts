@@ -1,6 +1,4 @@
 import { FunctionResource } from '@internal/backstage-plugin-environments-common';
-import { STACK_NAME_TAG } from '../aws/CloudFormationAdapter';
-import { LambdaDeployer } from '../aws/LambdaDeployer';
 
 /** What is known before a switch about the stack that may own a function's `live` alias. */
 export interface AliasOwnership {
@@ -11,40 +9,29 @@ export interface AliasOwnership {
 }
 
 /**
- * Whether the function's CloudFormation stack (as the collector found it, or as CloudFormation tagged
- * the function) owns its `live` alias, and the warning that switching it gives: `consequence` says what
- * the switch does to the stack. `reader` is asked for only when there is a stack; a check that fails
- * (the reader included) is a warning too, not a refusal.
+ * Whether the function's CloudFormation stack owns its `live` alias (its template defines it, as the
+ * collector read it just now), and the warning that switching it gives: `consequence` says what the switch
+ * does to the stack. A template that could not be read is a warning too, not a refusal.
  */
-export async function aliasOwnership(
-  reader: () => Promise<Pick<LambdaDeployer, 'isAliasOwnedByStack'>>,
+export function aliasOwnership(
   target: FunctionResource,
   consequence: string,
-): Promise<AliasOwnership> {
-  const stackName = target.stack?.stackName ?? target.tags[STACK_NAME_TAG];
-  if (!stackName) {
+): AliasOwnership {
+  const stack = target.stack;
+  if (!stack || stack.ownsLiveAlias === false) {
     return { warnings: [] };
   }
-  try {
-    const owned = await (
-      await reader()
-    ).isAliasOwnedByStack(target.functionName, stackName);
-    if (owned) {
-      return {
-        stackName,
-        warnings: [
-          `CloudFormation stack ${stackName} owns the live alias of ${target.functionName}: ${consequence}`,
-        ],
-      };
-    }
-    return { warnings: [] };
-  } catch (error) {
+  if (stack.ownsLiveAlias === undefined) {
     return {
       warnings: [
-        `Could not check whether stack ${stackName} owns the live alias: ${
-          (error as Error).message
-        }`,
+        `Could not check whether stack ${stack.stackName} owns the live alias of ${target.functionName}: its template could not be read`,
       ],
     };
   }
+  return {
+    stackName: stack.stackName,
+    warnings: [
+      `CloudFormation stack ${stack.stackName} owns the live alias of ${target.functionName}: ${consequence}`,
+    ],
+  };
 }

@@ -11,6 +11,7 @@ import { DeployerSource } from '../aws/types';
 import { Actor } from '../authorization/permissions';
 import { ApproverDirectory } from '../catalog/Approvers';
 import { PromotionConfig } from '../promotion/config';
+import { targetImageUri } from '../promotion/newRequest';
 import { PromotionStore, StoredRollback } from '../promotion/PromotionStore';
 import { aliasOwnership } from '../promotion/stackOwnedAlias';
 import { RollbackVersions } from './RollbackVersions';
@@ -73,8 +74,7 @@ export class RollbackPlanner {
       live,
       reader,
     );
-    const { stackName: aliasStackName, warnings } = await aliasOwnership(
-      async () => reader,
+    const { stackName: aliasStackName, warnings } = aliasOwnership(
       target,
       'this rollback creates drift that the next stack deploy undoes. It is shown as intentional until the next promotion.',
     );
@@ -87,7 +87,7 @@ export class RollbackPlanner {
       fromDigest: current?.digest,
       toVersion,
       toDigest: chosen.digest!,
-      toImageUri: chosen.imageUri,
+      toImageUri: pinnedImageUri(chosen, location),
       status: input.dryRun ? ('planned' as const) : ('running' as const),
       statusReason: input.dryRun
         ? `Would point live from version ${live.version} back at version ${toVersion}`
@@ -206,4 +206,20 @@ async function liveAliasToRollBack(
     );
   }
   return live;
+}
+
+/**
+ * The image of the version to go back to, pinned by its digest: the version's digest is what runs, while
+ * the URI GetFunction reports for a version may be another one (the emulator reports `$LATEST`'s).
+ */
+function pinnedImageUri(
+  version: FunctionVersionState,
+  location: FunctionLocation,
+): string | undefined {
+  try {
+    return targetImageUri(version.imageUri, version.digest!, location);
+  } catch {
+    // Not an ECR image URI: shown without a link rather than failing the rollback over it.
+    return undefined;
+  }
 }

@@ -58,35 +58,38 @@ const succeeded: RollbackRecord = {
   ],
 };
 
-const matrix = checkoutApiMatrix([
-  {
-    environment: 'prod',
-    functions: [
-      {
-        accountId: '333333333333',
-        region: 'eu-west-1',
-        functionName: 'shop-checkout-api-prod',
-        functionArn:
-          'arn:aws:lambda:eu-west-1:333333333333:function:shop-checkout-api-prod',
-        discoveredBy: 'convention',
-        primary: true,
-        liveAlias: { version: '3' },
-        configuration: {
-          packageType: 'Image',
-          architectures: [],
-          environmentVariableNames: [],
-          layers: [],
+/** checkout-api's matrix, whose prod stack defines the live alias or not. */
+const matrix = (ownsLiveAlias: boolean) =>
+  checkoutApiMatrix([
+    {
+      environment: 'prod',
+      functions: [
+        {
+          accountId: '333333333333',
+          region: 'eu-west-1',
+          functionName: 'shop-checkout-api-prod',
+          functionArn:
+            'arn:aws:lambda:eu-west-1:333333333333:function:shop-checkout-api-prod',
+          discoveredBy: 'convention',
+          primary: true,
+          liveAlias: { version: '3' },
+          configuration: {
+            packageType: 'Image',
+            architectures: [],
+            environmentVariableNames: [],
+            layers: [],
+          },
+          tags: {},
+          stack: {
+            stackName: 'shop-checkout-api-prod',
+            stackId: 'arn:stack',
+            status: 'CREATE_COMPLETE',
+            ownsLiveAlias,
+          },
         },
-        tags: {},
-        stack: {
-          stackName: 'shop-checkout-api-prod',
-          stackId: 'arn:stack',
-          status: 'CREATE_COMPLETE',
-        },
-      },
-    ],
-  },
-]);
+      ],
+    },
+  ]);
 
 // Version 4 was published after the live one (e.g. by a promotion that was rolled back): the default
 // rollback target is the version before the live one, not the newest one that is not live.
@@ -237,7 +240,7 @@ describe('environments:rollback', () => {
     const { action, backend, context, logged } = await setup({
       [versionsPath]: () => ({ body: versions }),
       'GET /services/default/component/checkout-api/matrix': () => ({
-        body: matrix,
+        body: matrix(true),
       }),
     });
     const ctx = context({ entityRef: checkoutApi, environment: 'prod' });
@@ -248,13 +251,30 @@ describe('environments:rollback', () => {
     expect(logged()).toContain(
       'Dry run: would roll back component:default/checkout-api in prod from version 3 (sha256:v132) to version 2 (sha256:v131); nothing was changed',
     );
-    // Said before acting: the stack holding the function may own the alias.
+    // Said before acting: the stack defines the alias.
     expect(logged()).toContain(
-      'Dry run: shop-checkout-api-prod belongs to CloudFormation stack shop-checkout-api-prod; if the stack defines the live alias, its next deploy undoes the rollback',
+      'Dry run: CloudFormation stack shop-checkout-api-prod defines the live alias of shop-checkout-api-prod; its next deploy undoes the rollback',
     );
     expect(ctx.output).toHaveBeenCalledWith('rollbackId', 'dry-run');
     expect(ctx.output).toHaveBeenCalledWith('version', '2');
     expect(ctx.output).toHaveBeenCalledWith('previousVersion', '3');
+  });
+
+  it('in a dry run, does not warn when the function has a stack that does not define the alias', async () => {
+    const { action, context, logged } = await setup({
+      [versionsPath]: () => ({ body: versions }),
+      'GET /services/default/component/checkout-api/matrix': () => ({
+        body: matrix(false),
+      }),
+    });
+    const ctx = context({ entityRef: checkoutApi, environment: 'prod' });
+    ctx.isDryRun = true;
+    await action.handler(ctx);
+
+    expect(logged()).toContain(
+      'Dry run: would roll back component:default/checkout-api in prod from version 3 (sha256:v132) to version 2 (sha256:v131); nothing was changed',
+    );
+    expect(logged().filter(line => /live alias/.test(line))).toEqual([]);
   });
 
   it('in a dry run, rejects a version that is not published or already live', async () => {

@@ -164,9 +164,9 @@ async function dryRun(
   );
   const state = matrix.environments.find(e => e.environment === environment);
   const primary = state && primaryFunction(state);
-  if (primary?.stack) {
+  if (primary?.stack?.ownsLiveAlias) {
     ctx.logger.warn(
-      `Dry run: ${primary.functionName} belongs to CloudFormation stack ${primary.stack.stackName}; if the stack defines the live alias, its next deploy undoes the rollback`,
+      `Dry run: CloudFormation stack ${primary.stack.stackName} defines the live alias of ${primary.functionName}; its next deploy undoes the rollback`,
     );
   }
   if (!wait) {

@@ -1,6 +1,7 @@
 import {
   CloudFormationClient,
   DescribeStacksCommand,
+  GetTemplateCommand,
   ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -37,6 +38,8 @@ export interface FakeFunction {
   stackName?: string;
   /** Whether it carries CloudFormation's aws:cloudformation:stack-name tag (real AWS does, moto not). */
   stackTagged?: boolean;
+  /** Whether its stack's template defines its `live` alias. */
+  stackOwnsLiveAlias?: boolean;
 }
 
 /** A CloudFormation stack of the fake fleet. */
@@ -44,7 +47,12 @@ export interface FakeStack {
   accountId: string;
   name: string;
   tags?: Record<string, string>;
+  /** Its LastUpdatedTime; a test changes it to update the stack. */
+  updatedAt?: Date;
 }
+
+/** When the fake stacks were last updated, unless a test says otherwise. */
+const STACKS_UPDATED_AT = new Date('2026-11-01T10:00:00Z');
 
 const REGION_ACCOUNT_ARN = (accountId: string) =>
   `arn:aws:lambda:eu-west-1:${accountId}`;
@@ -169,7 +177,8 @@ export function mockFleet(fleet: {
           StackName: stack.name,
           StackId: stackId(stack),
           StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
+          CreationTime: new Date('2026-10-01T10:00:00Z'),
+          LastUpdatedTime: stack.updatedAt ?? STACKS_UPDATED_AT,
           Tags: Object.entries(stack.tags ?? {}).map(([Key, Value]) => ({
             Key,
             Value,
@@ -206,6 +215,48 @@ export function mockFleet(fleet: {
         ],
       };
     });
+
+  // The template of a stack: its functions by name, and the live alias of those whose stack defines it.
+  cloudFormation.on(GetTemplateCommand).callsFake(async (input, getClient) => {
+    const accountId = await account(getClient);
+    const stack = stacks.find(
+      st =>
+        st.accountId === accountId &&
+        (stackId(st) === input.StackName || st.name === input.StackName),
+    );
+    const held = fleet.functions.filter(
+      fn => fn.accountId === accountId && fn.stackName === stack?.name,
+    );
+    const resources = held.flatMap((fn, i) => [
+      [
+        `Function${i}`,
+        {
+          Type: 'AWS::Lambda::Function',
+          Properties: { FunctionName: fn.name },
+        },
+      ],
+      ...(fn.stackOwnsLiveAlias
+        ? [
+            [
+              `Live${i}`,
+              {
+                Type: 'AWS::Lambda::Alias',
+                Properties: {
+                  FunctionName: { Ref: `Function${i}` },
+                  Name: 'live',
+                },
+              },
+            ],
+          ]
+        : []),
+    ]);
+    return {
+      $metadata: {},
+      TemplateBody: JSON.stringify({
+        Resources: Object.fromEntries(resources),
+      }),
+    };
+  });
 
   // The tag walk: functions carrying every filtered key (with a value among the filter's, if any).
   const tagging = mockClient(ResourceGroupsTaggingAPIClient);

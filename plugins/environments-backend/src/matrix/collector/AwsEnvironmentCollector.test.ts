@@ -3,7 +3,10 @@ import {
   GetFunctionCommand,
   ListFunctionsCommand,
 } from '@aws-sdk/client-lambda';
-import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  GetTemplateCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
 import { ConfigReader } from '@backstage/config';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { parseNamingConvention } from '@internal/backstage-plugin-environments-node';
@@ -293,6 +296,7 @@ describe('AwsEnvironmentCollector', () => {
             stackName: 'shop-checkout-api-prod',
             stackId: expect.stringContaining(':stack/shop-checkout-api-prod/'),
             status: 'UPDATE_COMPLETE',
+            ownsLiveAlias: false,
           },
         }),
       ]);
@@ -596,6 +600,7 @@ describe('AwsEnvironmentCollector', () => {
         describeStacksPages: calls['cloudformation:DescribeStacks'] ?? 0,
         taggingPages: calls['tag:GetResources'] ?? 0,
         listStackResources: calls['cloudformation:ListStackResources'] ?? 0,
+        getTemplate: calls['cloudformation:GetTemplate'] ?? 0,
       };
     }
 
@@ -631,6 +636,45 @@ describe('AwsEnvironmentCollector', () => {
           ),
       ).toBe(false);
       expect(found.every(fn => fn.stack)).toBe(true);
+      // One template per stack of a found function; none of other teams.
+      expect(calls.getTemplate).toBe(120);
+    });
+
+    it("reads each stack's template once, and again only for a stack that changed", async () => {
+      const functions = fleetFunctions(true);
+      functions[0].stackOwnsLiveAlias = true;
+      const stacks = stacksOf(functions);
+      fleet = mockFleet({ functions, stacks, stacksPerPage: 100 });
+      const { aws, collector } = newCollector();
+      const collect = () =>
+        collector.collect({ environments: ENVIRONMENTS, services });
+
+      const first = await collect();
+      const owning = first.services.flatMap(s =>
+        s.environments.flatMap(e =>
+          e.functions.filter(fn => fn.stack?.ownsLiveAlias),
+        ),
+      );
+      expect(owning.map(fn => fn.functionName)).toEqual([functions[0].name]);
+      expect(
+        first.services.every(s =>
+          s.environments.every(e =>
+            e.functions.every(fn => fn.stack?.ownsLiveAlias !== undefined),
+          ),
+        ),
+      ).toBe(true);
+      expect(countCalls(aws).getTemplate).toBe(120);
+
+      await collect();
+      expect(countCalls(aws).getTemplate).toBe(120);
+
+      stacks[1].updatedAt = new Date('2026-11-02T10:00:00Z');
+      await collect();
+      expect(countCalls(aws).getTemplate).toBe(121);
+      expect(
+        fleet.cloudFormation.commandCalls(GetTemplateCommand).at(-1)!.args[0]
+          .input.StackName,
+      ).toContain(`stack/${stacks[1].name}/`);
     });
 
     it('reads every published version in list pages only: no call per function or version', async () => {

@@ -16,6 +16,7 @@ import {
 import { AwsClientFactory } from '../../aws/AwsClientFactory';
 import { STACK_NAME_TAG } from '../../aws/CloudFormationAdapter';
 import { FunctionDiscovery, ServiceSearch } from './FunctionDiscovery';
+import { markStackOwnedAliases } from './stackOwnedAliases';
 import {
   DiscoveryTags,
   FunctionIndex,
@@ -49,7 +50,8 @@ const LAMBDA_FUNCTION_TYPE = 'lambda:function';
  * version (the environment's history), and the GetResources pages of the functions carrying the
  * discovery tag keys (one walk for every service); then one GetFunction(live) per function found, and,
  * only when some found function is not tagged with its stack, the DescribeStacks pages plus one
- * ListStackResources per candidate stack. An account-region that fails becomes a FailedLocation.
+ * ListStackResources per candidate stack, and one GetTemplate per stack holding one that changed since
+ * it was last read. An account-region that fails becomes a FailedLocation.
  */
 export class AwsEnvironmentCollector implements EnvironmentCollector {
   private readonly readers: LocationReaderSource;
@@ -240,6 +242,10 @@ export class AwsEnvironmentCollector implements EnvironmentCollector {
 
     if (candidates.size > 0) {
       await this.attachStacks(readers, functions, candidates, services, signal);
+      await markStackOwnedAliases(readers.cloudFormation, functions, {
+        signal,
+        logger: this.logger,
+      });
     }
     // Matched again with what GetFunction said, names judged, with the stacks just found.
     return { functions: match(functions, true), versions };

@@ -219,7 +219,7 @@ describeWithMoto('collecting from the AWS emulator (moto)', () => {
     expect(JSON.stringify(result)).not.toContain('do-not-leak-this-value');
   });
 
-  it('stays within one GetFunction per service function and one call per stack', () => {
+  it('stays within one GetFunction per service function and two calls per stack', () => {
     expect(aws.callCounter.callsByOperation()).toEqual({
       'lambda:ListFunctions': 3,
       // The six shop functions; crm-sync-prod is not read.
@@ -229,6 +229,8 @@ describeWithMoto('collecting from the AWS emulator (moto)', () => {
       'cloudformation:DescribeStacks': 3,
       // moto does not tag functions with their stack: one call per shop stack.
       'cloudformation:ListStackResources': 6,
+      // And one template per shop stack, for the stacks that define the live alias.
+      'cloudformation:GetTemplate': 6,
     });
   });
 });

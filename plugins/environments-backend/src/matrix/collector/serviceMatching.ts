@@ -60,6 +60,8 @@ const METHOD_RANK: Record<DiscoveryMethod, number> = {
 export interface LocatedFunction {
   state: LambdaFunctionState;
   stack?: StackSummary;
+  /** Whether the stack's template defines the function's `live` alias; unknown when not read. */
+  ownsLiveAlias?: boolean;
 }
 
 /** A function in a {@link FunctionIndex}; `position` keeps the order of the indexed map. */
@@ -261,7 +263,7 @@ export function matchLocation(options: {
 
 /** A function found for a search in a location, as the collector reports it (`primary` decided later). */
 export function toResource(
-  { state, stack }: LocatedFunction,
+  { state, stack, ownsLiveAlias }: LocatedFunction,
   location: AwsLocation,
   discoveredBy: DiscoveryMethod,
   search: ServiceSearch,
@@ -279,6 +281,7 @@ export function toResource(
       stackName: stack.stackName,
       stackId: stack.stackId,
       status: stack.status,
+      ...(ownsLiveAlias !== undefined ? { ownsLiveAlias } : {}),
     },
   };
 }

@@ -1,9 +1,5 @@
 import { createHash, randomUUID } from 'crypto';
 import {
-  CloudFormationClient,
-  ListStackResourcesCommand,
-} from '@aws-sdk/client-cloudformation';
-import {
   GetAliasCommand,
   GetFunctionCommand,
   LambdaClient,
@@ -215,30 +211,6 @@ export class FakeFunction {
     return client;
   }
 
-  cloudFormation(): CloudFormationClient {
-    const client = new CloudFormationClient({
-      region: this.location.region,
-      credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
-    });
-    mockClient(client)
-      .on(ListStackResourcesCommand)
-      .callsFake(input => ({
-        StackResourceSummaries: this.aliasStacks.includes(input.StackName)
-          ? [
-              {
-                LogicalResourceId: 'LiveAlias',
-                ResourceType: 'AWS::Lambda::Alias',
-                PhysicalResourceId: `arn:aws:lambda:${this.location.region}:${this.location.accountId}:function:${this.location.functionName}:live`,
-                ResourceStatus: 'CREATE_COMPLETE',
-                LastUpdatedTimestamp: new Date(),
-              },
-            ]
-          : [],
-      }));
-    return client;
-  }
-
-  /** The FunctionResource the collector would report. */
   resource(stackName?: string): FunctionResource {
     const live = this.versions.get(this.alias.version)!;
     return {
@@ -266,6 +238,7 @@ export class FakeFunction {
               stackName,
               stackId: `id-${stackName}`,
               status: 'CREATE_COMPLETE',
+              ownsLiveAlias: this.aliasStacks.includes(stackName),
             },
           }
         : {}),
@@ -306,10 +279,7 @@ export class FakeFleet implements FunctionLocator, DeployerSource {
 
   async forRead(location: AwsLocation): Promise<LambdaDeployer> {
     const fn = this.find(location);
-    return new LambdaDeployer({
-      lambda: fn.client(),
-      cloudFormation: fn.cloudFormation(),
-    });
+    return new LambdaDeployer({ lambda: fn.client() });
   }
 
   async forWrite(

@@ -393,6 +393,11 @@ export const spec = {
           status: {
             type: 'string',
           },
+          ownsLiveAlias: {
+            description:
+              "Whether the stack's template defines the function's `live` alias (an AWS::Lambda::Alias), so that its next deploy undoes a switch made outside it. Absent when the template could not be read.",
+            type: 'boolean',
+          },
         },
         required: ['stackName', 'stackId', 'status'],
       },

@@ -12,4 +12,8 @@ export interface Stack {
   stackName: string;
   stackId: string;
   status: string;
+  /**
+   * Whether the stack\'s template defines the function\'s `live` alias (an AWS::Lambda::Alias), so that its next deploy undoes a switch made outside it. Absent when the template could not be read.
+   */
+  ownsLiveAlias?: boolean;
 }
