@@ -32,6 +32,9 @@ import { migrateDatabase } from './migrations';
 import { createPromotions, Promotions } from './promotion';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { ProvisionStore } from './provisioning/ProvisionStore';
+import { createSettings } from './settings';
+import { SettingsPromotionGate } from './settings/SettingsPromotionGate';
+import { listenersInOrder, SettingsService } from './settings/SettingsService';
 
 /** What the composition root builds the plugin's services from. */
 export interface ServicesOptions {
@@ -61,6 +64,8 @@ export interface EnvironmentsServices {
   compliance: ComplianceService;
   promotions: Promotions;
   provisioning: AuthorizedProvisioningService;
+  /** The configuration matrix: variables, parameters, secrets and flags per environment. */
+  settings: SettingsService;
 }
 
 /**
@@ -85,14 +90,21 @@ export async function createServices(
     catalog: options.catalog,
   });
   const authorizer = new ActionAuthorizer({ permissions, auth });
-  const compliance = createCompliance(options, { knex, store, catalog });
+  const settings = createSettings(options, { knex, matrices: store });
+  const compliance = createCompliance(options, {
+    knex,
+    store,
+    catalog,
+    settings,
+  });
   const refresh = new RefreshService({
     services: catalog,
     collector: options.collector,
     store,
     environments,
     logger,
-    listener: compliance,
+    // The configuration is read before compliance evaluates it.
+    listener: listenersInOrder(settings, compliance),
   });
 
   const promotions = createPromotions({
@@ -111,6 +123,7 @@ export async function createServices(
       collector: options.collector,
       environments,
     }),
+    gate: new SettingsPromotionGate({ settings, facts: catalog }),
     // After a promotion or rollback, show what AWS now serves without waiting for the schedule.
     onSettled: async entityRef =>
       refresh.refreshService(
@@ -121,20 +134,7 @@ export async function createServices(
       ),
   });
 
-  const provisioning = new AuthorizedProvisioningService({
-    authorizer,
-    provisioning: new ProvisioningService({
-      environments,
-      compliance: config.compliance,
-      config: config.provisioning,
-      store: new ProvisionStore(knex),
-      aws: options.aws,
-      catalog: options.catalog,
-      auth,
-      logger,
-      auditor: options.auditor,
-    }),
-  });
+  const provisioning = createProvisioning(options, { knex, authorizer });
 
   return {
     config,
@@ -145,13 +145,19 @@ export async function createServices(
     compliance,
     promotions,
     provisioning,
+    settings,
   };
 }
 
 /** The findings of every service: evaluated after each refresh, stored, and CloudFormation drift checks. */
 function createCompliance(
   options: ServicesOptions,
-  built: { knex: Knex; store: MatrixStore; catalog: ServiceCatalog },
+  built: {
+    knex: Knex;
+    store: MatrixStore;
+    catalog: ServiceCatalog;
+    settings: SettingsService;
+  },
 ): ComplianceService {
   const { config, logger } = options;
   const findings = new DatabaseFindingsStore(built.knex);
@@ -164,6 +170,7 @@ function createCompliance(
     declared: config.compliance.readRepositoryFiles
       ? new DeclaredConfigurationReader(options.urlReader)
       : undefined,
+    additionalFindings: [built.settings],
     driftChecker: new StackDriftChecker({
       detectors: options.driftDetectors,
       store: findings,
@@ -171,5 +178,27 @@ function createCompliance(
       stacksPerRun: config.compliance.cloudFormationDrift.stacksPerRun,
     }),
     logger,
+  });
+}
+
+/** New services' environments, deployed through CloudFormation as the user asks. */
+function createProvisioning(
+  options: ServicesOptions,
+  built: { knex: Knex; authorizer: ActionAuthorizer },
+): AuthorizedProvisioningService {
+  const { config } = options;
+  return new AuthorizedProvisioningService({
+    authorizer: built.authorizer,
+    provisioning: new ProvisioningService({
+      environments: config.environments,
+      compliance: config.compliance,
+      config: config.provisioning,
+      store: new ProvisionStore(built.knex),
+      aws: options.aws,
+      catalog: options.catalog,
+      auth: options.auth,
+      logger: options.logger,
+      auditor: options.auditor,
+    }),
   });
 }

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ComplianceSummary,
   EnvironmentDefinition,
+  Finding,
   FindingKind,
   FindingSeverity,
 } from '@internal/backstage-plugin-environments-common';
@@ -35,6 +36,11 @@ export interface DeclaredOverridesSource {
     sourceLocation: string | undefined,
     environments: string[],
   ): Promise<DeclaredOverrides>;
+}
+
+/** Findings a feature of its own evaluates for a service (the configuration matrix's). */
+export interface AdditionalFindingsSource {
+  findingsFor(facts: ComplianceFacts): Promise<Finding[]>;
 }
 
 /** Runs CloudFormation drift detection within a budget; a StackDriftChecker in the plugin. */
@@ -78,6 +84,7 @@ export class ComplianceService implements RefreshListener {
   private readonly services: ComplianceFactsSource;
   private readonly declared?: DeclaredOverridesSource;
   private readonly driftChecker: StackDriftRunner;
+  private readonly additional: AdditionalFindingsSource[];
   private readonly logger: LoggerService;
   private readonly now: () => Date;
   /** The evaluation under way per service: evaluations of one service never overlap. */
@@ -93,6 +100,8 @@ export class ComplianceService implements RefreshListener {
     /** Absent when `environments.compliance.readRepositoryFiles` is false. */
     declared?: DeclaredOverridesSource;
     driftChecker: StackDriftRunner;
+    /** Findings other features evaluate (settings/: the configuration matrix), stored with these. */
+    additionalFindings?: AdditionalFindingsSource[];
     logger: LoggerService;
     now?: () => Date;
   }) {
@@ -103,6 +112,7 @@ export class ComplianceService implements RefreshListener {
     this.services = options.services;
     this.declared = options.declared;
     this.driftChecker = options.driftChecker;
+    this.additional = options.additionalFindings ?? [];
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
   }
@@ -181,6 +191,9 @@ export class ComplianceService implements RefreshListener {
           declaredOverrides,
           stackDrift,
         });
+        for (const source of this.additional) {
+          found.push(...(await source.findingsFor(facts)));
+        }
         return this.findings.replaceFindings(entityRef, found, this.now());
       });
     this.evaluations.set(entityRef, evaluation);
