@@ -1,4 +1,4 @@
-import { DemoEnvironment, DemoFleet, DemoService } from './fleet';
+import { DemoEnvironment, DemoFleet, DemoService, DemoSettings } from './fleet';
 import { ReleaseImage, releaseImage } from './images';
 
 /** One function of the fleet as it should exist: what the seeder creates and checks. */
@@ -15,6 +15,10 @@ export interface PlannedFunction {
   timeout: number;
   reservedConcurrency: number;
   tags: Record<string, string>;
+  /** The configuration matrix's settings of the function: the environment's, with the deployment's changes. */
+  settings: Omit<DemoSettings, 'omit'>;
+  /** Where its parameters and secrets live, e.g. `/shop/prod/checkout-api/`. */
+  settingsPath: string;
 }
 
 /** The fleet's functions in one environment, in the order of the definition's services. */
@@ -58,9 +62,41 @@ export function planEnvironment(
           deployment.reservedConcurrency ??
           environment.declared.reservedConcurrency,
         tags,
+        settings: plannedSettings(
+          service.component,
+          environment.settings,
+          deployment.settings,
+        ),
+        settingsPath: `/${fleet.project}/${environment.shortName}/${service.component}/`,
       },
     ];
   });
+}
+
+/** The environment's settings, then the deployment's, without what the deployment omits. */
+function plannedSettings(
+  component: string,
+  environment: DemoSettings | undefined,
+  deployment: DemoSettings | undefined,
+): Omit<DemoSettings, 'omit'> {
+  const omit = deployment?.omit ?? [];
+  const merged = (
+    key: 'variables' | 'parameters' | 'secureParameters' | 'secrets',
+  ) =>
+    Object.fromEntries(
+      Object.entries({ ...environment?.[key], ...deployment?.[key] })
+        .filter(([name]) => !omit.includes(name))
+        .map(([name, value]) => [
+          name,
+          value.replace(/\{component\}/g, component),
+        ]),
+    );
+  return {
+    variables: merged('variables'),
+    parameters: merged('parameters'),
+    secureParameters: merged('secureParameters'),
+    secrets: merged('secrets'),
+  };
 }
 
 /** Every release image of a service, across all environments: each account's repository holds them all. */
