@@ -37,6 +37,7 @@ import {
   DriftCheckButton,
   useServiceFindings,
 } from '../Compliance';
+import { ConfigurationSection } from '../Configuration';
 import { ChangeButtons } from './ChangeButtons';
 import { matrixRows } from './cells';
 import { NotFoundAnywhere } from './NotFoundAnywhere';
@@ -312,6 +313,7 @@ function MatrixContent(props: { entity: Entity }) {
         </TableBody>
       </Table>
       <RecentChanges entityRef={matrix.entityRef} reloads={refreshes} />
+      <ConfigurationSection entityRef={matrix.entityRef} reloads={refreshes} />
     </InfoCard>
   );
 }

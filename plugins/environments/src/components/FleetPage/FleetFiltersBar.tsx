@@ -71,7 +71,8 @@ export function FleetFiltersBar(props: {
       | 'unpromotedArtifact'
       | 'stale'
       | 'nonCompliant'
-      | 'hasDrift',
+      | 'hasDrift'
+      | 'configurationFindings',
     label: string,
     disabled = false,
   ) => (
@@ -117,6 +118,11 @@ export function FleetFiltersBar(props: {
       {toggle('stale', 'Stale')}
       {toggle('nonCompliant', 'Non-compliant', !complianceAvailable)}
       {toggle('hasDrift', 'Has drift', !complianceAvailable)}
+      {toggle(
+        'configurationFindings',
+        'Configuration findings',
+        !complianceAvailable,
+      )}
       <FormControl variant="outlined" size="small" className={classes.select}>
         <InputLabel id="environments-fleet-sort-label">Sort by</InputLabel>
         <Select

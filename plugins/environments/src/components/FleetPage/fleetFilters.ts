@@ -2,7 +2,11 @@ import {
   ComplianceSummary,
   FleetServiceSummary,
 } from '@internal/backstage-plugin-environments-common';
-import { hasDrift, isNonCompliant } from '../Compliance';
+import {
+  hasConfigurationFindings,
+  hasDrift,
+  isNonCompliant,
+} from '../Compliance';
 
 /** What the user narrowed the fleet to. Empty fields do not filter. */
 export interface FleetFilters {
@@ -15,6 +19,8 @@ export interface FleetFilters {
   nonCompliant: boolean;
   /** Runs something that differs from what was declared, promoted or templated. */
   hasDrift: boolean;
+  /** Its configuration matrix has findings: a required variable missing, a flag off-plan, a leak. */
+  configurationFindings: boolean;
   search: string;
   /** Row order: by name (the fleet's own order), or the most compliance problems first. */
   sort: FleetSort;
@@ -29,6 +35,7 @@ export const noFleetFilters: FleetFilters = {
   stale: false,
   nonCompliant: false,
   hasDrift: false,
+  configurationFindings: false,
   search: '',
 };
 
@@ -52,6 +59,8 @@ export function filterFleet(
       (!filters.nonCompliant ||
         isNonCompliant(compliance.get(item.entityRef))) &&
       (!filters.hasDrift || hasDrift(compliance.get(item.entityRef))) &&
+      (!filters.configurationFindings ||
+        hasConfigurationFindings(compliance.get(item.entityRef))) &&
       (!search ||
         [item.entityRef, item.title, item.owner, item.system].some(value =>
           value?.toLocaleLowerCase('en-US').includes(search),
