@@ -366,8 +366,8 @@ export function fakeApi(
     getRollback: notProvided('getRollback'),
     listRollbacks: jest.fn(async () => []),
     // The configuration matrix: nothing found and nothing to say, unless a test says otherwise.
-    getSettingsMatrix: jest.fn(async entity => ({
-      entityRef: `component:default/${entity.name}`,
+    getSettingsMatrix: jest.fn(async service => ({
+      entityRef: `component:default/${service.name}`,
       environments: [],
       rows: [],
       findings: [],
