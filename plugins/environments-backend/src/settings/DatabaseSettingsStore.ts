@@ -19,18 +19,28 @@ export class DatabaseSettingsStore implements SettingsStore {
     entityRef: string,
     snapshots: EnvironmentSettingsSnapshot[],
   ): Promise<void> {
-    // One transaction: a reader sees the service's previous snapshots or its new ones, never a mix.
+    // One transaction, and upserts: a reader sees a service's previous snapshots or its new ones, and two
+    // replicas refreshing the same service at once both succeed (the last one's stay).
     await this.db.transaction(async tx => {
-      await tx(TABLE).where({ entity_ref: entityRef }).delete();
+      await tx(TABLE)
+        .where({ entity_ref: entityRef })
+        .whereNotIn(
+          'environment',
+          snapshots.map(s => s.environment),
+        )
+        .delete();
       if (snapshots.length > 0) {
-        await tx(TABLE).insert(
-          snapshots.map(({ environment, collectedAt, ...rest }) => ({
-            entity_ref: entityRef,
-            environment,
-            snapshot: JSON.stringify(rest),
-            collected_at: new Date(collectedAt),
-          })),
-        );
+        await tx(TABLE)
+          .insert(
+            snapshots.map(({ environment, collectedAt, ...rest }) => ({
+              entity_ref: entityRef,
+              environment,
+              snapshot: JSON.stringify(rest),
+              collected_at: new Date(collectedAt),
+            })),
+          )
+          .onConflict(['entity_ref', 'environment'])
+          .merge();
       }
     });
   }

@@ -201,7 +201,9 @@ export function gateResult(
   return {
     environment,
     mode,
-    blocks: mode === 'block' && mine.length > 0,
+    // Parameters that could not be read are said, but do not stop a promotion by themselves.
+    blocks:
+      mode === 'block' && mine.some(f => f.rule !== 'settings.unreadable'),
     findings: mine,
   };
 }

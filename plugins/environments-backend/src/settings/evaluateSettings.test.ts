@@ -213,4 +213,28 @@ describe('evaluating the configuration matrix', () => {
       ['dev', 'settings.flag-plan', 'guestCheckout', 'warning'],
     ]);
   });
+
+  it('does not take parameters it could not read for missing ones', () => {
+    const unread = {
+      ...snapshot('prod', []),
+      error: '666666666666/eu-central-1: AccessDeniedException',
+    };
+    expect(
+      evaluate(
+        [
+          state(DEV, { API_URL: 'x', DEBUG: 'true' }),
+          state(STAGING, { API_URL: 'x' }),
+          state(PROD, { API_URL: 'x' }),
+        ],
+        [
+          snapshot('dev', [
+            ['/smartstack/dev/guestCheckout', 'String', 'true'],
+            ['/smartstack/dev/darkMode', 'String', 'true'],
+          ]),
+          snapshot('staging', []),
+          unread,
+        ],
+      ),
+    ).toEqual([['prod', 'settings.unreadable', undefined, 'warning']]);
+  });
 });

@@ -37,6 +37,7 @@ interface CheckedEnvironment {
  */
 export function evaluateSettings(input: EvaluateSettingsInput): Finding[] {
   const checked: CheckedEnvironment[] = [];
+  const unread: Finding[] = [];
   for (const definition of input.environments) {
     const state = input.matrix.environments.find(
       e => e.environment === definition.name,
@@ -48,17 +49,32 @@ export function evaluateSettings(input: EvaluateSettingsInput): Finding[] {
     const snapshot = input.snapshots.find(
       s => s.environment === definition.name,
     );
+    if (snapshot?.error) {
+      // What is missing cannot be told from what could not be read: said once, and not judged.
+      unread.push({
+        kind: 'settings',
+        severity: 'warning',
+        environment: definition.name,
+        resource: fn.functionArn,
+        rule: 'settings.unreadable',
+        message: `The parameters and secrets of ${definition.name} could not be read (${snapshot.error}); its configuration is not judged until they can`,
+      });
+      continue;
+    }
     checked.push({
       name: definition.name,
       resource: fn.functionArn,
       settings: environmentSettings(state, snapshot),
     });
   }
-  return checked.flatMap(environment => [
-    ...variableFindings(environment, input.rules),
-    ...flagFindings(environment, input.rules),
-    ...leakFindings(environment, input),
-  ]);
+  return [
+    ...unread,
+    ...checked.flatMap(environment => [
+      ...variableFindings(environment, input.rules),
+      ...flagFindings(environment, input.rules),
+      ...leakFindings(environment, input),
+    ]),
+  ];
 }
 
 function variableFindings(
