@@ -50,15 +50,18 @@ export function evaluateSettings(input: EvaluateSettingsInput): Finding[] {
       s => s.environment === definition.name,
     );
     if (snapshot?.error) {
-      // What is missing cannot be told from what could not be read: said once, and not judged.
-      unread.push({
-        kind: 'settings',
-        severity: 'warning',
-        environment: definition.name,
-        resource: fn.functionArn,
-        rule: 'settings.unreadable',
-        message: `The parameters and secrets of ${definition.name} could not be read (${snapshot.error}); its configuration is not judged until they can`,
-      });
+      // What is missing cannot be told from what could not be read: said once, where rules would judge
+      // it (a fleet without rules, whose read role may lack these actions, is not warned), and not judged.
+      if (hasRules(input.rules)) {
+        unread.push({
+          kind: 'settings',
+          severity: 'warning',
+          environment: definition.name,
+          resource: fn.functionArn,
+          rule: 'settings.unreadable',
+          message: `The parameters and secrets of ${definition.name} could not be read (${snapshot.error}); its configuration is not judged until they can`,
+        });
+      }
       continue;
     }
     checked.push({
@@ -75,6 +78,10 @@ export function evaluateSettings(input: EvaluateSettingsInput): Finding[] {
       ...leakFindings(environment, input),
     ]),
   ];
+}
+
+function hasRules(rules: SettingsRules): boolean {
+  return rules.variables.length > 0 || rules.flags.length > 0;
 }
 
 function variableFindings(
