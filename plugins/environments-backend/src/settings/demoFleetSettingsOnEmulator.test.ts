@@ -181,6 +181,13 @@ describeWithMoto('the configuration matrix of the demo fleet (moto)', () => {
       '/api/environments/services/default/component/payments-api/settings/gate/prod',
     );
     expect(gate.body).toMatchObject({ mode: 'block', blocks: true });
+    const unknown = await request(server).get(
+      '/api/environments/services/default/component/payments-api/settings/gate/qa',
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      "No environment named 'qa'; the environments are dev, staging, prod",
+    );
 
     const res = await request(server)
       .post('/api/environments/promotions')

@@ -1,5 +1,5 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { ApiRouter, readerCredentials } from '../api/openApiRouter';
 import { ComplianceFactsSource } from '../compliance/ComplianceService';
@@ -55,8 +55,9 @@ export function registerSettingsRoutes(
     async (req, res) => {
       const { environment } = req.params;
       if (!environments.some(e => e.name === environment)) {
-        throw new InputError(
-          `request/params/environment: no environment named '${environment}'; the environments are ${environments
+        // As the history route: a path naming no environment names no resource.
+        throw new NotFoundError(
+          `No environment named '${environment}'; the environments are ${environments
             .map(e => e.name)
             .join(', ')}`,
         );

@@ -1939,7 +1939,7 @@ export const spec = {
       get: {
         operationId: 'GetPromotionGate',
         description:
-          'What a promotion of the service into the environment meets there (missing required variables, forbidden ones set, flags off their plan, values pointing at another environment) and whether environments.settings.promotionGate makes it refuse the request. 400 for an unknown environment.',
+          'What a promotion of the service into the environment meets there (missing required variables, forbidden ones set, flags off their plan, values pointing at another environment) and whether environments.settings.promotionGate makes it refuse the request. 404 for an unknown environment.',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
