@@ -148,6 +148,46 @@ export interface Config {
       cloudFormationPerSecond?: number;
       /** Resource Groups Tagging API calls (GetResources pages) per second; default 5. */
       taggingPerSecond?: number;
+      /** Parameter Store GetParametersByPath pages per second; default 10. */
+      parameterStorePerSecond?: number;
+      /** Secrets Manager ListSecrets pages per second; default 10. */
+      secretsManagerPerSecond?: number;
+    };
+
+    /**
+     * The configuration matrix: variables, parameters, secrets and flags per environment, their rules
+     * and the promotion gate. Documented in docs/configuration-matrix.md.
+     */
+    settings?: {
+      /**
+       * Parameter Store path patterns read per environment (recursively); tokens {project}, {component},
+       * {env}, {envLong}, {environment}. Default ['/{project}/{env}/{component}/']. Secrets are listed
+       * under the same paths (with or without the leading slash).
+       */
+      parameterPaths?: string[];
+      /** Read envs/settings.yaml from each service's repository (rules that add to these); default true. */
+      readRepositoryFile?: boolean;
+      /** Rules of every service. */
+      rules?: {
+        /** Per variable: { required: all | [envs], forbidden: [envs], only: [envs] }. */
+        variables?: {
+          [name: string]: {
+            required?: string | string[];
+            forbidden?: string | string[];
+            only?: string | string[];
+          };
+        };
+        /** Per flag: its plan, environment → true or false. */
+        flags?: { [name: string]: { [environment: string]: boolean } };
+        /** Environment → the environment whose flag plan it must match, e.g. { staging: prod }. */
+        follows?: { [environment: string]: string };
+      };
+      /**
+       * Per environment: `block` refuses a promotion request into it while it has configuration findings,
+       * `warn` (the default) records them on the request for the approver.
+       * @visibility frontend
+       */
+      promotionGate?: { [environment: string]: 'block' | 'warn' };
     };
 
     /** Naming conventions, tag rules, parity and drift checks. Documented in docs/compliance.md and docs/drift.md. */

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { loadDemoFleet, parseDemoFleet } from './fleet';
+import { planEnvironment } from './plan';
 
 const minimal = () => ({
   project: 'shop',
@@ -58,7 +59,7 @@ describe('parseDemoFleet', () => {
           f.services[0].environments.dev.releases;
         delete f.services[0].environments.dev.releases;
       },
-      'demo.yaml: services[0].environments.dev has unknown keys relases (allowed: releases, functionName, omitTags, memorySize, timeout, reservedConcurrency, stackOwnsLiveAlias)',
+      'demo.yaml: services[0].environments.dev has unknown keys relases (allowed: releases, functionName, omitTags, memorySize, timeout, reservedConcurrency, stackOwnsLiveAlias, settings)',
     ],
     [
       'an environment that is not defined',
@@ -101,5 +102,25 @@ describe('parseDemoFleet', () => {
     expect(() => parseDemoFleet(stringify(fleet), 'demo.yaml')).toThrow(
       message,
     );
+  });
+});
+
+describe('the demo fleet configuration matrix', () => {
+  it("gives each deployment its environment's settings with its own changes, {component} filled in", () => {
+    const fleet = loadDemoFleet();
+    const prod = fleet.environments.find(e => e.name === 'prod')!;
+    const [payments] = planEnvironment(fleet, prod).filter(
+      p => p.service.component === 'payments-api',
+    );
+
+    expect(payments.settingsPath).toBe('/shop/prod/payments-api/');
+    expect(payments.settings.variables).toMatchObject({
+      DATABASE_URL: 'postgres://shop-prod-db.internal:5432/payments-api',
+      DEBUG: 'true',
+    });
+    expect(payments.settings.variables).not.toHaveProperty('ANALYTICS_ID');
+    expect(payments.settings.secureParameters).toEqual({
+      EMAIL_API_KEY: 'demo-secure-email-key-payments-api',
+    });
   });
 });

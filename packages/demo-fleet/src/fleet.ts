@@ -16,6 +16,23 @@ export interface FunctionSettings {
   reservedConcurrency: number;
 }
 
+/**
+ * Variables, parameters, secrets and flags of the configuration matrix. `{component}` in a value is the
+ * service's component. Parameters and secrets are named `/<project>/<shortName>/<component>/<name>`.
+ */
+export interface DemoSettings {
+  /** Lambda environment variables. */
+  variables: Record<string, string>;
+  /** String parameters (flags among them). */
+  parameters: Record<string, string>;
+  /** SecureString parameters; their values must never reach the product's API, store or log. */
+  secureParameters: Record<string, string>;
+  /** Secrets Manager secrets; their values must never be read. */
+  secrets: Record<string, string>;
+  /** Names given by the environment that a deployment leaves out. */
+  omit: string[];
+}
+
 /** One environment of the pipeline, in its own AWS account. */
 export interface DemoEnvironment {
   name: string;
@@ -23,6 +40,8 @@ export interface DemoEnvironment {
   longName: string;
   accountId: string;
   declared: FunctionSettings;
+  /** What every service gets in this environment. */
+  settings?: DemoSettings;
 }
 
 /** A service in one environment: its release history and where it departs from the rules. */
@@ -35,6 +54,8 @@ export interface DemoDeployment extends Partial<FunctionSettings> {
   omitTags?: string[];
   /** The function's stack defines its `live` alias (an AWS::Lambda::Alias), as a team's pipeline may. */
   stackOwnsLiveAlias?: boolean;
+  /** Added to (or overriding) the environment's settings, or leaving some out. */
+  settings?: DemoSettings;
 }
 
 /** A service of the fleet (a catalog Component). */
@@ -154,6 +175,36 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
     return result;
   };
 
+  const stringMap = (value: unknown, where: string): Record<string, string> => {
+    const map = object(value ?? {}, where, Object.keys(value ?? {}));
+    for (const [key, v] of Object.entries(map)) {
+      name(key, `${where}.${key}`, /^[A-Za-z][A-Za-z0-9_]*$/);
+      nonEmpty(v, `${where}.${key}`);
+    }
+    return map as Record<string, string>;
+  };
+  const demoSettings = (value: unknown, where: string): DemoSettings => {
+    const raw = object(value, where, [
+      'variables',
+      'parameters',
+      'secureParameters',
+      'secrets',
+      'omit',
+    ]);
+    return {
+      variables: stringMap(raw.variables, `${where}.variables`),
+      parameters: stringMap(raw.parameters, `${where}.parameters`),
+      secureParameters: stringMap(
+        raw.secureParameters,
+        `${where}.secureParameters`,
+      ),
+      secrets: stringMap(raw.secrets, `${where}.secrets`),
+      omit: ((raw.omit as unknown[] | undefined) ?? []).map((n, i) =>
+        nonEmpty(n, `${where}.omit[${i}]`),
+      ),
+    };
+  };
+
   const environments = list(root.environments, 'environments').map(
     (value, i) => {
       const where = `environments[${i}]`;
@@ -163,6 +214,7 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
         'longName',
         'accountId',
         'declared',
+        'settings',
       ]);
       return {
         name: name(env.name, `${where}.name`),
@@ -178,6 +230,9 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
           `${where}.declared`,
           true,
         ) as FunctionSettings,
+        ...(env.settings !== undefined && {
+          settings: demoSettings(env.settings, `${where}.settings`),
+        }),
       };
     },
   );
@@ -222,6 +277,7 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
             'timeout',
             'reservedConcurrency',
             'stackOwnsLiveAlias',
+            'settings',
           ]);
           const releases = list(deployment.releases, `${at}.releases`).map(
             (release, r) =>
@@ -256,6 +312,9 @@ export function parseDemoFleet(text: string, source = 'fleet'): DemoFleet {
                 deployment.stackOwnsLiveAlias,
                 `${at}.stackOwnsLiveAlias`,
               ),
+            }),
+            ...(deployment.settings !== undefined && {
+              settings: demoSettings(deployment.settings, `${at}.settings`),
             }),
           };
           return [environment, result];

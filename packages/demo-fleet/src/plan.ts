@@ -1,4 +1,4 @@
-import { DemoEnvironment, DemoFleet, DemoService } from './fleet';
+import { DemoEnvironment, DemoFleet, DemoService, DemoSettings } from './fleet';
 import { ReleaseImage, releaseImage } from './images';
 
 /** One function of the fleet as it should exist: what the seeder creates and checks. */
@@ -17,6 +17,10 @@ export interface PlannedFunction {
   tags: Record<string, string>;
   /** The stack defines the `live` alias too (the emulator keeps it in the template only). */
   stackOwnsLiveAlias: boolean;
+  /** The configuration matrix's settings of the function: the environment's, with the deployment's changes. */
+  settings: Omit<DemoSettings, 'omit'>;
+  /** Where its parameters and secrets live, e.g. `/shop/prod/checkout-api/`. */
+  settingsPath: string;
 }
 
 /** The fleet's functions in one environment, in the order of the definition's services. */
@@ -61,9 +65,41 @@ export function planEnvironment(
           environment.declared.reservedConcurrency,
         tags,
         stackOwnsLiveAlias: deployment.stackOwnsLiveAlias ?? false,
+        settings: plannedSettings(
+          service.component,
+          environment.settings,
+          deployment.settings,
+        ),
+        settingsPath: `/${fleet.project}/${environment.shortName}/${service.component}/`,
       },
     ];
   });
+}
+
+/** The environment's settings, then the deployment's, without what the deployment omits. */
+function plannedSettings(
+  component: string,
+  environment: DemoSettings | undefined,
+  deployment: DemoSettings | undefined,
+): Omit<DemoSettings, 'omit'> {
+  const omit = deployment?.omit ?? [];
+  const merged = (
+    key: 'variables' | 'parameters' | 'secureParameters' | 'secrets',
+  ) =>
+    Object.fromEntries(
+      Object.entries({ ...environment?.[key], ...deployment?.[key] })
+        .filter(([name]) => !omit.includes(name))
+        .map(([name, value]) => [
+          name,
+          value.replace(/\{component\}/g, component),
+        ]),
+    );
+  return {
+    variables: merged('variables'),
+    parameters: merged('parameters'),
+    secureParameters: merged('secureParameters'),
+    secrets: merged('secrets'),
+  };
 }
 
 /** Every release image of a service, across all environments: each account's repository holds them all. */

@@ -40,10 +40,13 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DemoEnvironment, DemoFleet, loadDemoFleet } from './fleet';
 import { PLATFORM_HELLO_IMAGE, ReleaseImage } from './images';
 import { PlannedFunction, planEnvironment, serviceImages } from './plan';
+import { ensureSettings } from './settings';
 
 /** Options of {@link seedDemoFleet}. */
 export interface SeedOptions {
@@ -159,6 +162,8 @@ class AccountSeeder {
   private readonly ecr: ECRClient;
   private readonly cloudFormation: CloudFormationClient;
   private readonly lambda: LambdaClient;
+  readonly ssm: SSMClient;
+  readonly secretsManager: SecretsManagerClient;
   private readonly changes: string[] = [];
 
   constructor(
@@ -171,6 +176,8 @@ class AccountSeeder {
     this.ecr = new ECRClient(config);
     this.cloudFormation = new CloudFormationClient(config);
     this.lambda = new LambdaClient(config);
+    this.ssm = new SSMClient(config);
+    this.secretsManager = new SecretsManagerClient(config);
   }
 
   async seed(
@@ -310,6 +317,9 @@ class AccountSeeder {
   ): Promise<SeededFunction> {
     const { functionName } = planned;
     await this.ensureStack(fleet, planned, roleArn);
+    for (const change of await ensureSettings(this, planned)) {
+      this.changed(change);
+    }
     const functionArn = await this.ensureImageFunction(planned, roleArn);
     await this.ensureConcurrency(planned);
     const versions = await this.ensureVersions(planned);
@@ -380,6 +390,7 @@ class AccountSeeder {
             Role: roleArn,
             MemorySize: planned.memorySize,
             Timeout: planned.timeout,
+            Environment: { Variables: planned.settings.variables },
             ReservedConcurrentExecutions: planned.reservedConcurrency,
             Tags: Object.entries(planned.tags).map(([Key, Value]) => ({
               Key,
@@ -469,6 +480,7 @@ class AccountSeeder {
         Role: roleArn,
         MemorySize: planned.memorySize,
         Timeout: planned.timeout,
+        Environment: { Variables: planned.settings.variables },
       }),
     );
     await waitUntilFunctionActiveV2(

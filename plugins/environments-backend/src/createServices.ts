@@ -33,6 +33,9 @@ import { createPromotions, Promotions } from './promotion';
 import { DatabasePromotionStore } from './promotion/DatabasePromotionStore';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { ProvisionStore } from './provisioning/ProvisionStore';
+import { createSettings } from './settings';
+import { SettingsPromotionGate } from './settings/SettingsPromotionGate';
+import { listenersInOrder, SettingsService } from './settings/SettingsService';
 
 /** What the composition root builds the plugin's services from. */
 export interface ServicesOptions {
@@ -62,6 +65,8 @@ export interface EnvironmentsServices {
   compliance: ComplianceService;
   promotions: Promotions;
   provisioning: AuthorizedProvisioningService;
+  /** The configuration matrix: variables, parameters, secrets and flags per environment. */
+  settings: SettingsService;
 }
 
 /**
@@ -86,14 +91,21 @@ export async function createServices(
     catalog: options.catalog,
   });
   const authorizer = new ActionAuthorizer({ permissions, auth });
-  const compliance = createCompliance(options, { knex, store, catalog });
+  const settings = createSettings(options, { knex, matrices: store });
+  const compliance = createCompliance(options, {
+    knex,
+    store,
+    catalog,
+    settings,
+  });
   const refresh = new RefreshService({
     services: catalog,
     collector: options.collector,
     store,
     environments,
     logger,
-    listener: compliance,
+    // The configuration is read before compliance evaluates it.
+    listener: listenersInOrder(settings, compliance),
   });
 
   const promotions = createPromotions({
@@ -112,6 +124,7 @@ export async function createServices(
       collector: options.collector,
       environments,
     }),
+    gate: new SettingsPromotionGate({ settings, facts: catalog }),
     // After a promotion or rollback, show what AWS now serves without waiting for the schedule.
     onSettled: async entityRef =>
       refresh.refreshService(
@@ -122,20 +135,7 @@ export async function createServices(
       ),
   });
 
-  const provisioning = new AuthorizedProvisioningService({
-    authorizer,
-    provisioning: new ProvisioningService({
-      environments,
-      compliance: config.compliance,
-      config: config.provisioning,
-      store: new ProvisionStore(knex),
-      aws: options.aws,
-      catalog: options.catalog,
-      auth,
-      logger,
-      auditor: options.auditor,
-    }),
-  });
+  const provisioning = createProvisioning(options, { knex, authorizer });
 
   return {
     config,
@@ -146,13 +146,19 @@ export async function createServices(
     compliance,
     promotions,
     provisioning,
+    settings,
   };
 }
 
 /** The findings of every service: evaluated after each refresh, stored, and CloudFormation drift checks. */
 function createCompliance(
   options: ServicesOptions,
-  built: { knex: Knex; store: MatrixStore; catalog: ServiceCatalog },
+  built: {
+    knex: Knex;
+    store: MatrixStore;
+    catalog: ServiceCatalog;
+    settings: SettingsService;
+  },
 ): ComplianceService {
   const { config, logger } = options;
   const findings = new DatabaseFindingsStore(built.knex);
@@ -165,6 +171,7 @@ function createCompliance(
     declared: config.compliance.readRepositoryFiles
       ? new DeclaredConfigurationReader(options.urlReader)
       : undefined,
+    additionalFindings: [built.settings],
     driftChecker: new StackDriftChecker({
       detectors: options.driftDetectors,
       store: findings,
@@ -174,5 +181,27 @@ function createCompliance(
     // Read only: which rollbacks made a stack-owned alias drift on purpose, from the promotions' tables.
     intendedDrift: new DatabasePromotionStore(built.knex),
     logger,
+  });
+}
+
+/** New services' environments, deployed through CloudFormation as the user asks. */
+function createProvisioning(
+  options: ServicesOptions,
+  built: { knex: Knex; authorizer: ActionAuthorizer },
+): AuthorizedProvisioningService {
+  const { config } = options;
+  return new AuthorizedProvisioningService({
+    authorizer: built.authorizer,
+    provisioning: new ProvisioningService({
+      environments: config.environments,
+      compliance: config.compliance,
+      config: config.provisioning,
+      store: new ProvisionStore(built.knex),
+      aws: options.aws,
+      catalog: options.catalog,
+      auth: options.auth,
+      logger: options.logger,
+      auditor: options.auditor,
+    }),
   });
 }

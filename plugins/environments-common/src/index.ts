@@ -10,3 +10,4 @@ export * from './digest';
 export * from './permissions';
 export * from './promotion';
 export * from './types';
+export * from './settings';

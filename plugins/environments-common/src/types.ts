@@ -15,7 +15,10 @@ export interface EnvironmentDefinition {
   locations: Array<{ accountId: string; region: string }>;
 }
 
-/** Configuration of a Lambda function that users compare between environments. Values of environment variables are never collected. */
+/**
+ * Configuration of a Lambda function that users compare between environments. The values of environment
+ * variables whose names say they are secrets are never collected (docs/configuration-matrix.md).
+ */
 export interface FunctionConfiguration {
   packageType: 'Image' | 'Zip';
   memorySize?: number;
@@ -26,6 +29,11 @@ export interface FunctionConfiguration {
   runtime?: string;
   handler?: string;
   environmentVariableNames: string[];
+  /**
+   * Values of the environment variables that are not secrets (by name), URLs without credentials;
+   * absent when there is none.
+   */
+  environmentVariableValues?: Record<string, string>;
   layers: string[];
 }
 

@@ -1,3 +1,5 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { Config, ConfigReader } from '@backstage/config';
@@ -177,6 +179,8 @@ export async function awsClientsIn(
   return {
     lambda: new LambdaClient(clientConfig),
     cloudFormation: new CloudFormationClient(clientConfig),
+    ssm: new SSMClient(clientConfig),
+    secretsManager: new SecretsManagerClient(clientConfig),
   };
 }
 

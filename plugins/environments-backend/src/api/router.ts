@@ -6,6 +6,7 @@ import { EnvironmentsServices } from '../createServices';
 import { registerMatrixRoutes } from '../matrix/router';
 import { registerProvisioningRoutes } from '../provisioning/router';
 import { createOpenApiRouter } from '../schema/openapi';
+import { registerSettingsRoutes } from '../settings/router';
 
 /**
  * The plugin's HTTP API: every route of src/schema/openapi.yaml on one validated router, each feature
@@ -38,6 +39,14 @@ export async function createApiRouter(
   registerProvisioningRoutes(validated, {
     httpAuth,
     provisioning: services.provisioning,
+  });
+  registerSettingsRoutes(validated, {
+    httpAuth,
+    environments,
+    catalog,
+    facts: catalog,
+    settings: services.settings,
+    config: config.settings,
   });
 
   const router = Router();

@@ -2,6 +2,8 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
@@ -22,7 +24,9 @@ import { LambdaAdapter } from './LambdaAdapter';
 import { LambdaDeployer } from './LambdaDeployer';
 import { ProvisioningAdapter, ProvisionerSource } from './ProvisioningAdapter';
 import { LocationRateLimiter, rateLimited } from './RateLimiter';
+import { ParameterStoreAdapter } from './ParameterStoreAdapter';
 import { ResourceTaggingAdapter } from './ResourceTaggingAdapter';
+import { SecretsManagerAdapter } from './SecretsManagerAdapter';
 import { AwsLocation, DeployerSource, LocationReaderSource } from './types';
 import { SdkCredentials, writeCredentials } from './writeRoles';
 
@@ -41,6 +45,10 @@ export interface AwsLocationAdapters {
   cloudFormationDrift: CloudFormationDriftAdapter;
   /** Tagged resources of any type (Resource Groups Tagging API), one walk per call. */
   tagging: ResourceTaggingAdapter;
+  /** Parameter Store parameters under a path: names, types, versions; values of String/StringList only. */
+  parameterStore: ParameterStoreAdapter;
+  /** Secrets Manager secret names; never a value. */
+  secrets: SecretsManagerAdapter;
 }
 
 /** Options of {@link AwsClientFactory}. */
@@ -268,6 +276,16 @@ export class AwsClientFactory
       }),
       tagging: new ResourceTaggingAdapter({
         client: new ResourceGroupsTaggingAPIClient(config()),
+        limiter,
+        callCounter,
+      }),
+      parameterStore: new ParameterStoreAdapter({
+        client: new SSMClient(config()),
+        limiter,
+        callCounter,
+      }),
+      secrets: new SecretsManagerAdapter({
+        client: new SecretsManagerClient(config()),
         limiter,
         callCounter,
       }),

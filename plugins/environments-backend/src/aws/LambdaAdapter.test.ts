@@ -161,7 +161,7 @@ describe('LambdaAdapter', () => {
       });
     });
 
-    it('describes an image function by its live version with an sha256: digest and variable names only', async () => {
+    it('describes an image function by its live version with an sha256: digest, variable names, and no value of a secret-named variable', async () => {
       fleet = mockFleet({
         functions: [
           {
@@ -203,7 +203,10 @@ describe('LambdaAdapter', () => {
       expect(live?.configuration.reservedConcurrency).toBeUndefined();
       const serialised = JSON.stringify(live);
       expect(serialised).not.toContain('hunter2-secret');
-      expect(serialised).not.toContain('https://internal');
+      // Values that are not secrets are kept for the configuration matrix (docs/configuration-matrix.md).
+      expect(live?.configuration.environmentVariableValues).toEqual({
+        API_URL: 'https://internal',
+      });
     });
 
     it('keeps a zip function base64 code hash as it is, marked zip', async () => {

@@ -14,6 +14,7 @@ import {
   ListedFunction,
   PublishedVersion,
 } from './types';
+import { showableVariableValues } from './variableValues';
 
 /** The alias that marks what runs in an environment. */
 export const LIVE_ALIAS = 'live';
@@ -130,6 +131,13 @@ export class LambdaAdapter implements LambdaReader {
   }
 }
 
+function showableValues(variables: Record<string, string> | undefined) {
+  const values = showableVariableValues(variables ?? {});
+  return Object.keys(values).length > 0
+    ? { environmentVariableValues: values }
+    : {};
+}
+
 /** Turns an SDK function configuration into our state; environment variable values are dropped here. */
 export function toFunctionState(
   configuration: SdkFunctionConfiguration,
@@ -169,10 +177,11 @@ export function toFunctionState(
       architectures: configuration.Architectures ?? [],
       runtime: configuration.Runtime,
       handler: configuration.Handler,
-      // Names only: values may hold secrets and never leave this adapter.
       environmentVariableNames: Object.keys(
         configuration.Environment?.Variables ?? {},
       ).sort(),
+      // Values that may hold secrets never leave this adapter.
+      ...showableValues(configuration.Environment?.Variables),
       layers: (configuration.Layers ?? []).flatMap(layer =>
         layer.Arn ? [layer.Arn] : [],
       ),

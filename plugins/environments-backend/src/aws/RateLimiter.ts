@@ -1,5 +1,5 @@
 import Bottleneck from 'bottleneck';
-import { RateLimits } from './config';
+import { DEFAULT_RATE_LIMITS, RateLimits } from './config';
 
 /**
  * The separate budgets AWS enforces: GetFunction has its own quota, other Lambda calls share one,
@@ -10,7 +10,9 @@ export type CallBudget =
   | 'lambdaControlPlane'
   | 'cloudFormation'
   | 'tagging'
-  | 'ecr';
+  | 'ecr'
+  | 'parameterStore'
+  | 'secretsManager';
 
 // ECR is asked only when a service is created (its initial image, once per environment): not configurable.
 const ECR_CALLS_PER_SECOND = 5;
@@ -31,6 +33,14 @@ export class LocationRateLimiter {
       cloudFormation: limiter(rateLimits.cloudFormationPerSecond),
       tagging: limiter(rateLimits.taggingPerSecond),
       ecr: limiter(ECR_CALLS_PER_SECOND),
+      parameterStore: limiter(
+        rateLimits.parameterStorePerSecond ??
+          DEFAULT_RATE_LIMITS.parameterStorePerSecond,
+      ),
+      secretsManager: limiter(
+        rateLimits.secretsManagerPerSecond ??
+          DEFAULT_RATE_LIMITS.secretsManagerPerSecond,
+      ),
     };
   }
 
@@ -62,6 +72,12 @@ export function budgetOf(clientName: string, commandName: string): CallBudget {
   }
   if (clientName.startsWith('ResourceGroupsTagging')) {
     return 'tagging';
+  }
+  if (clientName.startsWith('SSM')) {
+    return 'parameterStore';
+  }
+  if (clientName.startsWith('SecretsManager')) {
+    return 'secretsManager';
   }
   throw new Error(`No call budget for ${clientName} ${commandName}`);
 }

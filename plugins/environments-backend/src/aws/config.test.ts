@@ -11,6 +11,8 @@ describe('readAwsAccessConfig', () => {
       lambdaControlPlanePerSecond: 10,
       cloudFormationPerSecond: 5,
       taggingPerSecond: 5,
+      parameterStorePerSecond: 10,
+      secretsManagerPerSecond: 10,
     });
     expect(endpoints.size).toBe(0);
     expect(writeRoles.defaultRoleName).toBeUndefined();

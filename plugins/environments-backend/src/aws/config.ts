@@ -10,14 +10,20 @@ export interface RateLimits {
   cloudFormationPerSecond: number;
   /** Resource Groups Tagging API calls (`tag:GetResources` pages). */
   taggingPerSecond: number;
+  /** Parameter Store `GetParametersByPath` pages (AWS: 40 per second shared by the GetParameter* calls); default 10. */
+  parameterStorePerSecond?: number;
+  /** Secrets Manager `ListSecrets` pages (AWS: 100 per second); default 10. */
+  secretsManagerPerSecond?: number;
 }
 
 /** Half the AWS quotas, so the product leaves room for deployments running at the same time. */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
   getFunctionPerSecond: 50,
   lambdaControlPlanePerSecond: 10,
   cloudFormationPerSecond: 5,
   taggingPerSecond: 5,
+  parameterStorePerSecond: 10,
+  secretsManagerPerSecond: 10,
 };
 
 /** The write role assumed for promotions, rollbacks and provisioning, per account. */

@@ -119,3 +119,29 @@ export interface DeployerSource {
   /** With the account's write role, assumed in a session named after `userRef` so CloudTrail records who acted. */
   forWrite(location: AwsLocation, userRef: string): Promise<LambdaDeployer>;
 }
+
+/** A Parameter Store parameter as the product keeps it: never a SecureString's value. */
+export interface StoredParameter {
+  /** The full name, e.g. `/smartstack/prod/api-url`. */
+  name: string;
+  /** `String`, `StringList` or `SecureString`. */
+  type: string;
+  version?: number;
+  /** Only for String and StringList parameters. */
+  value?: string;
+}
+
+/** Reads the Parameter Store parameters of one account-region. */
+export interface ParameterReader {
+  /** Every parameter under the path (recursively), paged: one call per page, none per parameter. */
+  listParameters(
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<StoredParameter[]>;
+}
+
+/** Reads the names of the Secrets Manager secrets of one account-region; never a value. */
+export interface SecretNameReader {
+  /** Names of the secrets whose name starts with one of the prefixes, sorted. */
+  listSecretNames(prefixes: string[], signal?: AbortSignal): Promise<string[]>;
+}

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ComplianceSummary,
   EnvironmentDefinition,
+  Finding,
   FindingKind,
   FindingSeverity,
 } from '@internal/backstage-plugin-environments-common';
@@ -36,6 +37,11 @@ export interface DeclaredOverridesSource {
     sourceLocation: string | undefined,
     environments: string[],
   ): Promise<DeclaredOverrides>;
+}
+
+/** Findings a feature of its own evaluates for a service (the configuration matrix's). */
+export interface AdditionalFindingsSource {
+  findingsFor(facts: ComplianceFacts): Promise<Finding[]>;
 }
 
 /** Runs CloudFormation drift detection within a budget; a StackDriftChecker in the plugin. */
@@ -80,6 +86,7 @@ export class ComplianceService implements RefreshListener {
   private readonly declared?: DeclaredOverridesSource;
   private readonly driftChecker: StackDriftRunner;
   private readonly intendedDrift?: IntendedDriftSource;
+  private readonly additional: AdditionalFindingsSource[];
   private readonly logger: LoggerService;
   private readonly now: () => Date;
   /** The evaluation under way per service: evaluations of one service never overlap. */
@@ -97,6 +104,8 @@ export class ComplianceService implements RefreshListener {
     driftChecker: StackDriftRunner;
     /** Rollbacks whose drift from a stack-owned alias is intended; absent: none is. */
     intendedDrift?: IntendedDriftSource;
+    /** Findings other features evaluate (settings/: the configuration matrix), stored with these. */
+    additionalFindings?: AdditionalFindingsSource[];
     logger: LoggerService;
     now?: () => Date;
   }) {
@@ -108,6 +117,7 @@ export class ComplianceService implements RefreshListener {
     this.declared = options.declared;
     this.driftChecker = options.driftChecker;
     this.intendedDrift = options.intendedDrift;
+    this.additional = options.additionalFindings ?? [];
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
   }
@@ -187,6 +197,9 @@ export class ComplianceService implements RefreshListener {
           stackDrift,
           intendedDrift: await intendedAliasDrifts(this.intendedDrift, matrix),
         });
+        for (const source of this.additional) {
+          found.push(...(await source.findingsFor(facts)));
+        }
         return this.findings.replaceFindings(entityRef, found, this.now());
       });
     this.evaluations.set(entityRef, evaluation);

@@ -1,43 +1,13 @@
-import { Entity } from '@backstage/catalog-model';
 import { Emulator, seedDemoFleet } from '@internal/demo-fleet';
-import fs from 'fs';
-import path from 'path';
 import request from 'supertest';
-import { parse, parseAllDocuments } from 'yaml';
 import {
   ACCOUNTS,
   describeWithMoto,
   startAwsEmulator,
   tagFunction,
 } from '../__testUtils__/emulator';
+import { demoConfig, demoEntities } from '../__testUtils__/demoApp';
 import { startRefreshedPlugin } from '../__testUtils__/testBackend';
-
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-
-/** The demo's app-config (aws and environments), its accounts pointed at this test's emulator. */
-function demoConfig(endpoint: string) {
-  const appConfig = parse(
-    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
-  );
-  const environments = structuredClone(appConfig.environments);
-  for (const account of environments.accounts) {
-    account.endpoint = endpoint;
-  }
-  return { aws: appConfig.aws, environments };
-}
-
-/** The demo's catalog (examples/entities.yaml). */
-function demoEntities(): Entity[] {
-  return parseAllDocuments(
-    fs.readFileSync(path.join(REPO_ROOT, 'examples/entities.yaml'), 'utf8'),
-  )
-    .map(document => document.toJS() as Entity)
-    .filter(entity => entity?.kind)
-    .map(entity => ({
-      ...entity,
-      metadata: { namespace: 'default', ...entity.metadata },
-    }));
-}
 
 /**
  * The whole plugin on the seeded demo fleet: the scheduled refresh collects it from the emulator and

@@ -274,7 +274,8 @@ export class DeclaredConfigurationReader {
     return result;
   }
 
-  private async readFile(url: string): Promise<string | undefined> {
+  /** Reads one file of a repository, ETag-cached; undefined when it does not exist. */
+  async readFile(url: string): Promise<string | undefined> {
     const cached = this.cache.get(url);
     try {
       const response = await this.urlReader.readUrl(url, {

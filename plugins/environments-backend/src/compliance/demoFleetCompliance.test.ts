@@ -80,6 +80,14 @@ describeWithMoto('compliance of the demo fleet (moto)', () => {
           ]),
         ),
         requiredTags: DEMO_FLEET.requiredTags,
+        // As the demo's app-config: its variables differ per environment by design; the configuration
+        // matrix judges them (docs/configuration-matrix.md).
+        allowedToDiffer: [
+          'memory',
+          'timeout',
+          'reservedConcurrency',
+          'environmentVariableNames',
+        ],
       }),
     });
     pipeline = await CompliancePipeline.create({

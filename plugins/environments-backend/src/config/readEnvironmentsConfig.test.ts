@@ -94,6 +94,8 @@ describe('readEnvironmentsConfig', () => {
       lambdaControlPlanePerSecond: 10,
       cloudFormationPerSecond: 5,
       taggingPerSecond: 5,
+      parameterStorePerSecond: 10,
+      secretsManagerPerSecond: 10,
     });
   });
 

@@ -7,6 +7,7 @@ import {
   ProvisioningConfig,
   readProvisioningConfig,
 } from '../provisioning/config';
+import { readSettingsConfig, SettingsConfig } from '../settings/config';
 import { assertKnownEnvironmentsKeys } from './knownKeys';
 import {
   EnvironmentsConfig,
@@ -24,6 +25,8 @@ export interface PluginConfig extends EnvironmentsConfig {
   compliance: ComplianceConfig;
   promotion: PromotionConfig;
   provisioning: ProvisioningConfig;
+  /** The configuration matrix: variables, parameters, secrets and flags per environment. */
+  settings: SettingsConfig;
 }
 
 /**
@@ -46,6 +49,7 @@ export function readPluginConfig(config: Config): PluginConfig {
     compliance,
     promotion: readPromotionConfig(config),
     provisioning: readProvisioningConfig(config, base.environments),
+    settings: readSettingsConfig(config, base.environments),
   };
 }
 

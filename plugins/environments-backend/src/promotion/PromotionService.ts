@@ -81,6 +81,9 @@ export class PromotionService {
       entityRef,
       now,
     });
+    const gateWarnings =
+      (await this.context.gate?.check(entityRef, input.targetEnvironment)) ??
+      [];
     const located = await this.context.locator.locate(entity, [
       route.source,
       input.targetEnvironment,
@@ -95,7 +98,7 @@ export class PromotionService {
     });
     const { from, to } = functions;
     const imageUri = targetImageUri(from.imageUri, from.digest, to);
-    const warnings = this.aliasWarnings(to);
+    const warnings = [...this.aliasWarnings(to), ...gateWarnings];
     const promotion = newPromotion({
       entity,
       entityRef,

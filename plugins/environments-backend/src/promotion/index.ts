@@ -27,6 +27,7 @@ import { AuthorizedRollbackService } from '../authorization/AuthorizedRollbackSe
 import { ActionAuthorizer } from '../authorization/permissions';
 import { SmokeCheck } from './smokeCheck';
 import { ServiceVisibility } from '../authorization/ServiceVisibility';
+import { PromotionRequestGate } from './requestGate';
 
 /** What {@link createPromotions} needs: its config, core services, and the shared services it uses. */
 export interface PromotionsOptions {
@@ -58,6 +59,8 @@ export interface PromotionsOptions {
   onSettled?: (entityRef: string) => Promise<unknown>;
   /** How long what a source environment runs is remembered for `sourceMovedOn`; default 60 s. */
   sourceCacheTtlMs?: number;
+  /** Checked where a request is made (the configuration matrix's gate). */
+  gate?: PromotionRequestGate;
 }
 
 /** Promotions and rollbacks, built and wired. */
@@ -122,6 +125,7 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     ...shared,
     executor,
     sourceCacheTtlMs: options.sourceCacheTtlMs,
+    gate: options.gate,
   });
   const authorization = {
     visibility: options.visibility,

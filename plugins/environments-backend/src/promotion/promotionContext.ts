@@ -10,6 +10,7 @@ import { defaultPromotionLink } from './lifecycle';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionExecutor } from './PromotionExecutor';
 import { PromotionStore } from './PromotionStore';
+import { PromotionRequestGate } from './requestGate';
 
 /** Options of the PromotionService. */
 export interface PromotionServiceOptions {
@@ -27,6 +28,8 @@ export interface PromotionServiceOptions {
   promotionLink?: (id: string) => string;
   /** How long what the source environment runs is remembered for `sourceMovedOn`; default 60 s. */
   sourceCacheTtlMs?: number;
+  /** Checked where a request is made: may refuse it, or add warnings for its approvers. */
+  gate?: PromotionRequestGate;
 }
 
 /** What the parts of the promotion service share: its options, the time, links and the catalog. */

@@ -23,6 +23,7 @@ describe('findings', () => {
         parity: 0,
         'digest-drift': 0,
         'cloudformation-drift': 0,
+        settings: 0,
       },
       worstSeverity: 'error',
       evaluatedAt: '2026-11-23T10:00:00.000Z',

@@ -5,7 +5,9 @@ export type FindingKind =
   | 'config-drift'
   | 'parity'
   | 'digest-drift'
-  | 'cloudformation-drift';
+  | 'cloudformation-drift'
+  /** The configuration matrix: variables, parameters, secrets and flags per environment (docs/configuration-matrix.md). */
+  | 'settings';
 
 /** Every finding kind, in the order the UI lists them. */
 export const FINDING_KINDS: readonly FindingKind[] = [
@@ -15,6 +17,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'parity',
   'digest-drift',
   'cloudformation-drift',
+  'settings',
 ];
 
 /** How bad a finding is. */

@@ -12,6 +12,8 @@ import {
   PromotionState,
   PromotionWindowState,
   RollbackRecord,
+  PromotionGate,
+  SettingsMatrix,
 } from '@internal/backstage-plugin-environments-common';
 
 /** The state a fleet query can filter on, as the backend's `/fleet` endpoint names it. */
@@ -165,6 +167,16 @@ export interface EnvironmentsApi {
   getRollback(id: string): Promise<RollbackRecord>;
   /** Rollbacks, newest first. */
   listRollbacks(query?: RollbackQuery): Promise<RollbackRecord[]>;
+
+  // --- The configuration matrix (issue 15; moves onto the generated client with the others) ---
+  /** A service's variables, parameters, secrets and flags × environments, with their findings. */
+  getSettingsMatrix(entity: CompoundEntityRef): Promise<SettingsMatrix>;
+  /** What a promotion of the service into `environment` meets there, and whether it is refused. */
+  getPromotionGate(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<PromotionGate>;
+  // --- end of the configuration matrix ---
 }
 
 /** An environment's promotion window now (`GET /promotion-windows`). */

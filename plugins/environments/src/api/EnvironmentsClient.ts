@@ -9,6 +9,8 @@ import {
   FunctionVersionSummary,
   PromotionRequest,
   RollbackRecord,
+  PromotionGate,
+  SettingsMatrix,
 } from '@internal/backstage-plugin-environments-common';
 import {
   EnvironmentWindowState,
@@ -72,6 +74,21 @@ export class EnvironmentsClient implements EnvironmentsApi {
       method: 'POST',
     });
   }
+
+  // --- The configuration matrix (issue 15) ---
+  async getSettingsMatrix(entity: CompoundEntityRef): Promise<SettingsMatrix> {
+    return this.request(`${servicePath(entity)}/settings`);
+  }
+
+  async getPromotionGate(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<PromotionGate> {
+    return this.request(
+      `${servicePath(entity)}/settings/gate/${encodeURIComponent(environment)}`,
+    );
+  }
+  // --- end of the configuration matrix ---
 
   async getComplianceSummaries(): Promise<ComplianceSummary[]> {
     const body = await this.request<{ items: ComplianceSummary[] }>(

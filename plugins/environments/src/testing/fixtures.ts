@@ -365,6 +365,19 @@ export function fakeApi(
     requestRollback: notProvided('requestRollback'),
     getRollback: notProvided('getRollback'),
     listRollbacks: jest.fn(async () => []),
+    // The configuration matrix: nothing found and nothing to say, unless a test says otherwise.
+    getSettingsMatrix: jest.fn(async service => ({
+      entityRef: `component:default/${service.name}`,
+      environments: [],
+      rows: [],
+      findings: [],
+    })),
+    getPromotionGate: jest.fn(async (_entity, environment) => ({
+      environment,
+      mode: 'warn' as const,
+      blocks: false,
+      findings: [],
+    })),
     ...overrides,
   } as jest.Mocked<EnvironmentsApi>;
 }

@@ -30,6 +30,8 @@ export function complianceConfig(options: {
   environments: EnvironmentDefinition[];
   declared: Record<string, Declared>;
   requiredTags: string[];
+  /** `compliance.parity.allowedToDiffer`; the default when absent. */
+  allowedToDiffer?: string[];
 }): JsonObject {
   return {
     definitions: options.environments.map(env => ({
@@ -47,6 +49,9 @@ export function complianceConfig(options: {
         },
       },
       tags: { required: options.requiredTags },
+      ...(options.allowedToDiffer && {
+        parity: { allowedToDiffer: options.allowedToDiffer },
+      }),
     },
   };
 }

@@ -5,6 +5,7 @@ export {
   DRIFT_KINDS,
   KIND_LABELS,
   RULE_KINDS,
+  hasConfigurationFindings,
   hasDrift,
   isNonCompliant,
   severityCounts,

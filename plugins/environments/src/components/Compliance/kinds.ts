@@ -22,6 +22,7 @@ export const KIND_LABELS: Record<FindingKind, string> = {
   parity: 'parity',
   'digest-drift': 'digest drift',
   'cloudformation-drift': 'CloudFormation drift',
+  settings: 'configuration matrix',
 };
 
 function countOf(
@@ -39,6 +40,11 @@ export function isNonCompliant(summary?: ComplianceSummary): boolean {
 /** Something the service runs differs from what was declared, from the environment before, or from its template. */
 export function hasDrift(summary?: ComplianceSummary): boolean {
   return countOf(summary, DRIFT_KINDS) > 0;
+}
+
+/** The service's configuration matrix has findings (a variable missing, a flag off-plan, a leak). */
+export function hasConfigurationFindings(summary?: ComplianceSummary): boolean {
+  return countOf(summary, ['settings']) > 0;
 }
 
 /** "2 errors, 1 warning"; empty when there are neither. */

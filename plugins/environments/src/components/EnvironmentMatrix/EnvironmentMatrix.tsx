@@ -36,6 +36,7 @@ import {
   DriftCheckButton,
   useServiceFindings,
 } from '../Compliance';
+import { ConfigurationSection } from '../Configuration';
 import { ChangeButtons } from './ChangeButtons';
 import { matrixRows } from './cells';
 import { NotFoundAnywhere } from './NotFoundAnywhere';
@@ -313,6 +314,7 @@ function MatrixContent(props: { entity: Entity }) {
         </TableBody>
       </Table>
       <RecentChanges entityRef={matrix.entityRef} reloads={refreshes} />
+      <ConfigurationSection entityRef={matrix.entityRef} reloads={refreshes} />
     </InfoCard>
   );
 }

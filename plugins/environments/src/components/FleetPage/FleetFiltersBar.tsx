@@ -107,6 +107,17 @@ export function FleetFiltersBar(props: {
         }
         label="Has drift"
       />
+      <FormControlLabel
+        disabled={!complianceAvailable}
+        control={
+          <Checkbox
+            color="primary"
+            checked={filters.configurationFindings}
+            onChange={e => onChange({ ...filters, configurationFindings: e.target.checked })}
+          />
+        }
+        label="Configuration findings"
+      />
       <FormControl variant="outlined" size="small" className={classes.select}>
         <InputLabel id="environments-fleet-sort-label">Sort by</InputLabel>
         <Select

@@ -392,6 +392,28 @@ describe('FleetContent', () => {
       expect(serviceNames()).toEqual(['payments-api', 'inventory-service']);
     });
 
+    it('narrows the rows to services whose configuration matrix has findings', async () => {
+      const api = fakeApi({
+        getFleet: pagedFleet(demoFleet),
+        getComplianceSummaries: jest
+          .fn()
+          .mockResolvedValue([
+            ...summaries,
+            complianceSummary('billing-api', [
+              { kind: 'settings', severity: 'error' },
+            ]),
+          ]),
+      });
+      await renderFleet(api);
+      await screen.findByText('5 services');
+      await waitFor(() =>
+        expect(screen.getByLabelText('Configuration findings')).toBeEnabled(),
+      );
+
+      await userEvent.click(screen.getByLabelText('Configuration findings'));
+      expect(serviceNames()).toEqual(['billing-api']);
+    });
+
     it('sorts by the most compliance problems: errors, then warnings; never evaluated last', async () => {
       const api = fakeApi({
         getFleet: pagedFleet(demoFleet),

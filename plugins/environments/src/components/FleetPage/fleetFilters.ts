@@ -2,7 +2,11 @@ import {
   ComplianceSummary,
   FleetServiceSummary,
 } from '@internal/backstage-plugin-environments-common';
-import { hasDrift, isNonCompliant } from '../Compliance';
+import {
+  hasConfigurationFindings,
+  hasDrift,
+  isNonCompliant,
+} from '../Compliance';
 
 /** A state a service can be in, which the page narrows the fleet to (a summary tile or a checkbox). */
 export type FleetState =
@@ -12,7 +16,9 @@ export type FleetState =
   /** Breaks a naming or tag rule. */
   | 'nonCompliant'
   /** Runs something that differs from what was declared, promoted or templated. */
-  | 'hasDrift';
+  | 'hasDrift'
+  /** Its configuration matrix has findings: a required variable missing, a flag off-plan, a leak. */
+  | 'configurationFindings';
 
 /** What the user narrowed the fleet to. Empty fields do not filter. */
 export type FleetFilters = {
@@ -32,6 +38,7 @@ export const noFleetFilters: FleetFilters = {
   stale: false,
   nonCompliant: false,
   hasDrift: false,
+  configurationFindings: false,
   search: '',
 };
 
@@ -42,6 +49,7 @@ const STATUS_PARAMETER: Record<FleetState, string> = {
   stale: 'stale',
   nonCompliant: 'non-compliant',
   hasDrift: 'drift',
+  configurationFindings: 'configuration',
 };
 
 export const FLEET_STATES = Object.keys(STATUS_PARAMETER) as FleetState[];
@@ -93,8 +101,10 @@ function inState(
       return item.stale;
     case 'nonCompliant':
       return isNonCompliant(compliance.get(item.entityRef));
-    default:
+    case 'hasDrift':
       return hasDrift(compliance.get(item.entityRef));
+    default:
+      return hasConfigurationFindings(compliance.get(item.entityRef));
   }
 }
 
@@ -156,6 +166,9 @@ export function fleetCounts(
     stale: count('stale'),
     nonCompliant: compliance ? count('nonCompliant') : undefined,
     hasDrift: compliance ? count('hasDrift') : undefined,
+    configurationFindings: compliance
+      ? count('configurationFindings')
+      : undefined,
   };
 }
 

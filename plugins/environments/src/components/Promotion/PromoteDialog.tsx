@@ -27,6 +27,7 @@ import { environmentsApiRef } from '../../api';
 import { backendMessage } from '../BackendErrorPanel';
 import { ShortDigest, formatAge, formatTimestamp } from '../DigestCues';
 import { displayRef } from '../FleetPage/refs';
+import { PromotionGateNotice } from '../Configuration';
 import { useServicePermission } from '../ServicePermission';
 import { PromotionRequestView } from './PromotionRequestView';
 import { configDifferences } from './configDifferences';
@@ -277,6 +278,12 @@ export function PromoteDialog(props: {
                 onOverrideChange={setOverride}
               />
             )}
+            <PromotionGateNotice
+              entityRef={entityRef}
+              environment={target.environment}
+              environmentTitle={targetTitle}
+              reloads={refusals}
+            />
             <Preview source={source} target={target} owner={owner} />
             <TextField
               id="promotion-comment"

@@ -310,7 +310,7 @@ export const spec = {
       FunctionConfiguration: {
         type: 'object',
         description:
-          "Configuration of the function's live version. Values of environment variables are never collected.",
+          "Configuration of the function's live version. Values of environment variables whose names say they are secrets are never collected.",
         properties: {
           packageType: {
             type: 'string',
@@ -342,6 +342,14 @@ export const spec = {
           environmentVariableNames: {
             type: 'array',
             items: {
+              type: 'string',
+            },
+          },
+          environmentVariableValues: {
+            type: 'object',
+            description:
+              'Values of the variables that are not secrets (by name), URLs without credentials.',
+            additionalProperties: {
               type: 'string',
             },
           },
@@ -838,6 +846,7 @@ export const spec = {
           'parity',
           'digest-drift',
           'cloudformation-drift',
+          'settings',
         ],
       },
       FindingSeverity: {
@@ -943,6 +952,9 @@ export const spec = {
           'cloudformation-drift': {
             type: 'integer',
           },
+          settings: {
+            type: 'integer',
+          },
         },
         required: [
           'naming',
@@ -951,6 +963,7 @@ export const spec = {
           'parity',
           'digest-drift',
           'cloudformation-drift',
+          'settings',
         ],
       },
       ComplianceSummary: {
@@ -1279,6 +1292,222 @@ export const spec = {
           'template',
           'problems',
         ],
+      },
+      SettingSource: {
+        type: 'string',
+        description: 'Where a setting is found.',
+        enum: ['lambda-variable', 'parameter', 'secret'],
+      },
+      SettingLocation: {
+        type: 'object',
+        description:
+          "One place a setting is found in one environment. `value` only where it is not secret: never a SecureString's, a secret's, or a variable's whose name says secret.",
+        properties: {
+          source: {
+            $ref: '#/components/schemas/SettingSource',
+          },
+          location: {
+            type: 'string',
+            description:
+              "The function name, the parameter's full name, or the secret's name.",
+          },
+          type: {
+            type: 'string',
+            description:
+              "The parameter's type (String, StringList, SecureString).",
+          },
+          version: {
+            type: 'integer',
+          },
+          value: {
+            type: 'string',
+          },
+          secret: {
+            type: 'boolean',
+            description: 'True when the value is secret and was not read.',
+          },
+        },
+        required: ['source', 'location', 'secret'],
+      },
+      SettingCell: {
+        type: 'object',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          present: {
+            type: 'boolean',
+          },
+          locations: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SettingLocation',
+            },
+          },
+          expected: {
+            type: 'string',
+            description:
+              'What the rules want here, e.g. `required`, `forbidden`, `on`, `off`.',
+          },
+        },
+        required: ['environment', 'present', 'locations'],
+      },
+      SettingRow: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+            enum: ['variable', 'flag'],
+          },
+          declaredAt: {
+            type: 'array',
+            description:
+              'Where the rules about it were declared (config keys, files and lines).',
+            items: {
+              type: 'string',
+            },
+          },
+          cells: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SettingCell',
+            },
+          },
+        },
+        required: ['name', 'kind', 'declaredAt', 'cells'],
+      },
+      PromotionGateMode: {
+        type: 'string',
+        description:
+          'Whether configuration findings stop a promotion request into the environment or only warn.',
+        enum: ['block', 'warn'],
+      },
+      SettingsEnvironment: {
+        type: 'object',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          runs: {
+            type: 'boolean',
+            description:
+              'Whether the service runs there (nothing is read or judged where it does not).',
+          },
+          paths: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          collectedAt: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+          gate: {
+            $ref: '#/components/schemas/PromotionGateMode',
+          },
+        },
+        required: ['environment', 'runs', 'paths', 'gate'],
+      },
+      SettingsFinding: {
+        type: 'object',
+        description: 'A finding of the configuration matrix, as evaluated now.',
+        properties: {
+          kind: {
+            $ref: '#/components/schemas/FindingKind',
+          },
+          severity: {
+            $ref: '#/components/schemas/FindingSeverity',
+          },
+          environment: {
+            type: 'string',
+          },
+          resource: {
+            type: 'string',
+          },
+          rule: {
+            type: 'string',
+          },
+          subject: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+          expected: {
+            type: 'string',
+          },
+          actual: {
+            type: 'string',
+          },
+        },
+        required: [
+          'kind',
+          'severity',
+          'environment',
+          'resource',
+          'rule',
+          'message',
+        ],
+      },
+      SettingsMatrix: {
+        type: 'object',
+        description:
+          'Variables and flags × environments of one service, with its configuration findings.',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          environments: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SettingsEnvironment',
+            },
+          },
+          rows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SettingRow',
+            },
+          },
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SettingsFinding',
+            },
+          },
+        },
+        required: ['entityRef', 'environments', 'rows', 'findings'],
+      },
+      PromotionGate: {
+        type: 'object',
+        description:
+          'What a promotion into an environment meets there, and whether it is refused.',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          mode: {
+            $ref: '#/components/schemas/PromotionGateMode',
+          },
+          blocks: {
+            type: 'boolean',
+            description:
+              'True when the mode is block and there is at least one finding.',
+          },
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SettingsFinding',
+            },
+          },
+        },
+        required: ['environment', 'mode', 'blocks', 'findings'],
       },
     },
     securitySchemes: {
@@ -1658,6 +1887,87 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ServiceProvision',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/services/{namespace}/{kind}/{name}/settings': {
+      get: {
+        operationId: 'GetServiceSettings',
+        description:
+          "A service's configuration matrix: each variable, parameter, secret and flag × environment, where it is found and, only when not secret, its value; the rules and their findings. 404 when the entity is unknown or has no `environments.io/project` annotation.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The configuration matrix.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SettingsMatrix',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/services/{namespace}/{kind}/{name}/settings/gate/{environment}': {
+      get: {
+        operationId: 'GetPromotionGate',
+        description:
+          'What a promotion of the service into the environment meets there (missing required variables, forbidden ones set, flags off their plan, values pointing at another environment) and whether environments.settings.promotionGate makes it refuse the request. 404 for an unknown environment.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The gate.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionGate',
                 },
               },
             },

@@ -13,9 +13,11 @@ import { FindingList } from '../models/FindingList.model';
 import { FindingSeverity } from '../models/FindingSeverity.model';
 import { FleetPage } from '../models/FleetPage.model';
 import { FleetStatus } from '../models/FleetStatus.model';
+import { PromotionGate } from '../models/PromotionGate.model';
 import { ServiceFindings } from '../models/ServiceFindings.model';
 import { ServiceProvision } from '../models/ServiceProvision.model';
 import { ServiceProvisionRequest } from '../models/ServiceProvisionRequest.model';
+import { SettingsMatrix } from '../models/SettingsMatrix.model';
 
 /**
  * @public
@@ -54,6 +56,18 @@ export type GetMatrix = {
 /**
  * @public
  */
+export type GetPromotionGate = {
+  path: {
+    namespace: string;
+    kind: string;
+    name: string;
+    environment: string;
+  };
+  response: PromotionGate | Error;
+};
+/**
+ * @public
+ */
 export type GetServiceFindings = {
   path: {
     namespace: string;
@@ -61,6 +75,17 @@ export type GetServiceFindings = {
     name: string;
   };
   response: ServiceFindings | Error;
+};
+/**
+ * @public
+ */
+export type GetServiceSettings = {
+  path: {
+    namespace: string;
+    kind: string;
+    name: string;
+  };
+  response: SettingsMatrix | Error;
 };
 /**
  * @public
@@ -129,7 +154,11 @@ export type EndpointMap = {
 
   '#get|/services/{namespace}/{kind}/{name}/matrix': GetMatrix;
 
+  '#get|/services/{namespace}/{kind}/{name}/settings/gate/{environment}': GetPromotionGate;
+
   '#get|/services/{namespace}/{kind}/{name}/findings': GetServiceFindings;
+
+  '#get|/services/{namespace}/{kind}/{name}/settings': GetServiceSettings;
 
   '#get|/compliance': ListComplianceSummaries;
 

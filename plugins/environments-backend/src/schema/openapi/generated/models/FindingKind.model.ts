@@ -13,4 +13,5 @@ export type FindingKind =
   | 'config-drift'
   | 'parity'
   | 'digest-drift'
-  | 'cloudformation-drift';
+  | 'cloudformation-drift'
+  | 'settings';

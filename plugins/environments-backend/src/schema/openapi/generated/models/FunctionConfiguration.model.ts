@@ -5,7 +5,7 @@
 // ******************************************************************
 
 /**
- * Configuration of the function\'s live version. Values of environment variables are never collected.
+ * Configuration of the function\'s live version. Values of environment variables whose names say they are secrets are never collected.
  * @public
  */
 export interface FunctionConfiguration {
@@ -20,6 +20,10 @@ export interface FunctionConfiguration {
   runtime?: string;
   handler?: string;
   environmentVariableNames: Array<string>;
+  /**
+   * Values of the variables that are not secrets (by name), URLs without credentials.
+   */
+  environmentVariableValues?: { [key: string]: string };
   layers: Array<string>;
 }
 

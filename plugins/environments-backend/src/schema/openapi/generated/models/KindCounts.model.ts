@@ -14,4 +14,5 @@ export interface KindCounts {
   parity: number;
   'digest-drift': number;
   'cloudformation-drift': number;
+  settings: number;
 }

@@ -1,0 +1,2 @@
+export { ConfigurationSection } from './ConfigurationSection';
+export { PromotionGateNotice } from './PromotionGateNotice';
