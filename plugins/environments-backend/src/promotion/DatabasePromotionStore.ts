@@ -6,6 +6,7 @@ import {
   PromotionStep,
   PromotionStepStatus,
 } from '@internal/backstage-plugin-environments-common';
+import { LeaseRows } from '../steps/leaseRows';
 import {
   readApprovals,
   recordApprovalInTransaction,
@@ -37,7 +38,11 @@ import {
 
 /** The knex implementation of {@link PromotionStore}, on SQLite and PostgreSQL. */
 export class DatabasePromotionStore implements PromotionStore {
-  constructor(private readonly db: Knex) {}
+  private readonly leases: LeaseRows;
+
+  constructor(private readonly db: Knex) {
+    this.leases = new LeaseRows(db, 'promotions');
+  }
 
   async insertPromotion(promotion: StoredPromotion): Promise<void> {
     await this.db('promotions').insert(toPromotionRow(promotion));
@@ -85,46 +90,25 @@ export class DatabasePromotionStore implements PromotionStore {
     return changed === 1;
   }
 
-  async renewLease(
+  renewLease(
     id: string,
     owner: string,
     leaseExpiresAt: string,
   ): Promise<boolean> {
-    const changed = await this.db('promotions')
-      .where({ id, status: 'running', lease_owner: owner })
-      .update({ lease_expires_at: new Date(leaseExpiresAt) });
-    return changed === 1;
+    return this.leases.renew(id, owner, leaseExpiresAt);
   }
 
-  async takeOverExpiredLease(
+  takeOverExpiredLease(
     id: string,
     owner: string,
     now: string,
     leaseExpiresAt: string,
   ): Promise<boolean> {
-    const changed = await this.db('promotions')
-      .where({ id, status: 'running' })
-      .where(builder =>
-        builder
-          .whereNull('lease_expires_at')
-          .orWhere('lease_expires_at', '<', new Date(now)),
-      )
-      .update({
-        lease_owner: owner,
-        lease_expires_at: new Date(leaseExpiresAt),
-      });
-    return changed === 1;
+    return this.leases.takeOver(id, owner, now, leaseExpiresAt);
   }
 
   async listExpiredLeases(now: string): Promise<StoredPromotion[]> {
-    const rows = await this.db('promotions')
-      .where({ status: 'running' })
-      .where(builder =>
-        builder
-          .whereNull('lease_expires_at')
-          .orWhere('lease_expires_at', '<', new Date(now)),
-      );
-    return rows.map(fromPromotionRow);
+    return (await this.leases.expired(now)).map(fromPromotionRow);
   }
 
   async listExpiredOpen(now: string): Promise<StoredPromotion[]> {

@@ -1,29 +1,20 @@
-import { randomUUID } from 'crypto';
 import { describePromotion, hasEnoughApprovals } from './lifecycle';
-import {
-  Deployment,
-  publishPromotedImage,
-  readLiveAlias,
-  shiftTraffic,
-  switchAndVerify,
-} from './deploySteps';
+import { Deployment, promotionSteps } from './deploySteps';
 import { ExecutionContext, PromotionExecutorOptions } from './executionContext';
-import { holdLease, LeaseLostError } from './lease';
 import { PromotionRecovery } from './PromotionRecovery';
 import { PromotionSettlement } from './PromotionSettlement';
 import { StoredPromotion } from './PromotionStore';
 import { httpSmokeCheck } from './smokeCheck';
-import { StepRecorder } from './StepRecorder';
+import { Execution, StepRunner } from '../steps/StepRunner';
+import { StepRecorder } from '../steps/StepRecorder';
 import { evaluateWindows } from './windows';
 
 export type { PromotionExecutorOptions } from './executionContext';
 
-const DEFAULT_LEASE_MS = 120_000;
-
 /**
  * Executes approved promotion requests on Lambda, exactly once across backend instances: a request is
- * claimed with a compare-and-set from `approved` to `running` and then held with a lease that the
- * executing instance renews (lease.ts). Its steps are in deploySteps.ts; how it ends, in
+ * claimed with a compare-and-set from `approved` to `running`, then its steps (deploySteps.ts) run on
+ * the {@link StepRunner} under a lease the executing instance renews; how it ends is in
  * PromotionSettlement; a request whose lease expired (its instance stopped) is taken over by
  * {@link PromotionExecutor.recoverInterrupted} (PromotionRecovery), which records what AWS shows each
  * interrupted step achieved, then completes it when the alias already serves the digest and otherwise
@@ -34,19 +25,18 @@ export class PromotionExecutor {
   private readonly context: ExecutionContext;
   private readonly settlement: PromotionSettlement;
   private readonly recovery: PromotionRecovery;
-  private readonly running = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  readonly runner: StepRunner;
 
   constructor(options: PromotionExecutorOptions) {
     this.options = options;
+    this.runner = options.runner ?? new StepRunner(options);
     this.context = {
       options,
-      instanceId: options.instanceId ?? randomUUID(),
-      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      runner: this.runner,
+      instanceId: this.runner.instanceId,
       smokeCheck:
         options.smokeCheck ?? httpSmokeCheck(options.config.smokeCheck),
-      now: () => (options.clock ?? (() => new Date()))(),
+      now: () => this.runner.now(),
     };
     this.settlement = new PromotionSettlement(this.context);
     this.recovery = new PromotionRecovery(this.context, this.settlement);
@@ -54,24 +44,12 @@ export class PromotionExecutor {
 
   /** Starts executing a request in the background if it is ready; returns at once. */
   start(id: string): void {
-    if (this.stopped) {
-      return;
-    }
-    const run: Promise<void> = this.execute(id)
-      .catch(error =>
-        this.options.logger.error(
-          `Promotion ${id} could not be executed: ${error}`,
-        ),
-      )
-      .finally(() => this.running.delete(run));
-    this.running.add(run);
+    this.runner.start(`Promotion ${id}`, () => this.execute(id));
   }
 
   /** Resolves once every execution this instance started has finished. */
-  async whenIdle(): Promise<void> {
-    while (this.running.size > 0) {
-      await Promise.allSettled([...this.running]);
-    }
+  whenIdle(): Promise<void> {
+    return this.runner.whenIdle();
   }
 
   /**
@@ -79,11 +57,7 @@ export class PromotionExecutor {
    * are left to recovery by another instance once their lease expires.
    */
   stop(): void {
-    this.stopped = true;
-    for (const timer of this.timers) {
-      clearInterval(timer);
-    }
-    this.timers.clear();
+    this.runner.stop();
   }
 
   /**
@@ -140,14 +114,14 @@ export class PromotionExecutor {
       startedAt: now.toISOString(),
       updatedAt: now.toISOString(),
       leaseOwner: this.context.instanceId,
-      leaseExpiresAt: new Date(
-        now.getTime() + this.context.leaseMs,
-      ).toISOString(),
+      leaseExpiresAt: this.runner.leaseUntil(),
     });
     if (!claimed) {
       return;
     }
-    await this.run({ ...promotion, status: 'running' });
+    const running: StoredPromotion = { ...promotion, status: 'running' };
+    await this.announce(running);
+    await this.runner.run(this.execution(running));
   }
 
   /** Starts every approved request that is not running (e.g. waiting for its window to open). */
@@ -173,72 +147,60 @@ export class PromotionExecutor {
     return this.recovery.recoverInterrupted();
   }
 
-  /** Runs a claimed request's steps under its lease, and settles it however they end. */
-  private async run(promotion: StoredPromotion): Promise<void> {
-    const { store, deployers, logger } = this.options;
+  /** A claimed request as the runner runs it: its steps, and how it settles. */
+  private execution(promotion: StoredPromotion): Execution<Deployment> {
+    const { store, deployers } = this.options;
     const { id, target } = promotion;
     const actor = promotion.executedBy ?? promotion.requestedBy;
-    const lease = holdLease({
-      id,
-      store,
-      instanceId: this.context.instanceId,
-      leaseMs: this.context.leaseMs,
-      now: this.context.now,
-      logger,
-      timers: this.timers,
-    });
-    const recorder = this.settlement.recorder(promotion, () => {
-      if (lease.lost() || this.stopped) {
-        throw new LeaseLostError(id);
-      }
-    });
-    await this.announce(promotion, actor);
-    let deployment: Deployment | undefined;
-    try {
-      const deployer = await deployers.forWrite(
-        { accountId: target.accountId, region: target.region },
-        actor,
-      );
-      deployment = {
+    return {
+      subject: { type: 'promotion', id },
+      entityRef: promotion.entityRef,
+      actor,
+      state: {
         promotion,
-        deployer,
-        recorder,
-        actor,
+        functionName: target.functionName,
         settlement: this.settlement,
+        actor,
         switched: false,
-      };
-      if (!(await readLiveAlias(deployment))) {
-        return;
-      }
-      const published = await publishPromotedImage(deployment);
-      await this.settlement.patch(promotion, { publishedVersion: published });
-      await shiftTraffic(
-        deployment,
-        published,
-        this.settlement.policyOf(promotion),
-        this.options.sleep ?? defaultSleep,
-      );
-      await switchAndVerify(deployment, published);
+        alreadyLive: false,
+      },
+      steps: promotionSteps(promotion, {
+        policy: this.settlement.policyOf(promotion),
+        smokeCheck: this.context.smokeCheck,
+        sleep: this.options.sleep ?? defaultSleep,
+      }),
+      renewLease: until => store.renewLease(id, this.context.instanceId, until),
+      prepare: async d => {
+        d.writer = await deployers.forWrite(target, actor);
+      },
+      succeeded: d => this.succeeded(d),
+      failed: (d, error, recorder) => this.settleFailure(d, recorder, error),
+    };
+  }
+
+  /** Every step succeeded, or live already served the digest. */
+  private async succeeded(d: Deployment): Promise<void> {
+    const { promotion, previous } = d;
+    if (d.alreadyLive) {
       await this.settlement.finish(promotion, 'succeeded', {
-        statusReason: `Live serves version ${published} with the promoted digest`,
+        statusReason: `Live already served the digest (version ${previous?.version}); nothing was changed`,
+        publishedVersion: previous?.version,
       });
-      await store.clearIntentionalDrift(
-        target,
-        this.context.now().toISOString(),
-      );
-    } catch (error) {
-      await this.settleFailure(promotion, recorder, deployment, error);
-    } finally {
-      lease.release();
+      return;
     }
+    await this.settlement.finish(promotion, 'succeeded', {
+      statusReason: `Live serves version ${d.published} with the promoted digest`,
+    });
+    await this.options.store.clearIntentionalDrift(
+      promotion.target,
+      this.context.now().toISOString(),
+    );
   }
 
   /** Records and announces that a request started running on Lambda. */
-  private async announce(
-    promotion: StoredPromotion,
-    actor: string,
-  ): Promise<void> {
+  private async announce(promotion: StoredPromotion): Promise<void> {
     const { target } = promotion;
+    const actor = promotion.executedBy ?? promotion.requestedBy;
     await this.options.activity.record({
       subject: { type: 'promotion', id: promotion.id },
       entityRef: promotion.entityRef,
@@ -259,21 +221,13 @@ export class PromotionExecutor {
    * live is pointed back at the version it served before. A lost lease leaves it to the new holder.
    */
   private async settleFailure(
-    promotion: StoredPromotion,
+    deployment: Deployment,
     recorder: StepRecorder,
-    deployment: Deployment | undefined,
-    error: unknown,
+    error: Error,
   ): Promise<void> {
-    if (error instanceof LeaseLostError) {
-      this.options.logger.warn(error.message);
-      return;
-    }
-    const message = ((error as Error)?.message ?? String(error)).replace(
-      /\.$/,
-      '',
-    );
-    const previous = deployment?.previous;
-    if (!deployment?.switched || !previous) {
+    const { promotion, previous } = deployment;
+    const message = error.message.replace(/\.$/, '');
+    if (!deployment.switched || !previous) {
       await this.settlement.finish(promotion, 'failed', {
         statusReason: `${message}. Live was not changed: it still serves version ${
           previous?.version ?? 'unknown'

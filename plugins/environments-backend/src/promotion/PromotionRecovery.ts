@@ -6,12 +6,14 @@ import { LiveAliasState } from '../aws/LambdaDeployer';
 import { ExecutionContext } from './executionContext';
 import {
   describeInterruption,
-  settleInterruptedSteps,
+  settlePromotionSteps,
   settleNotServed,
 } from './interruptedSteps';
+import { switchAliasStep } from '../steps/aliasSteps';
+import { FunctionChange } from '../steps/Step';
 import { PromotionSettlement } from './PromotionSettlement';
 import { StoredPromotion } from './PromotionStore';
-import { StepRecorder } from './StepRecorder';
+import { StepRecorder } from '../steps/StepRecorder';
 
 /**
  * Settles requests whose executing instance stopped mid-way (their lease expired): takes each over with
@@ -29,42 +31,15 @@ export class PromotionRecovery {
    * from what AWS says the alias serves: succeeded when it serves the promoted digest; a half-done
    * traffic shift is reverted; otherwise failed, naming the step where it stopped.
    */
-  async recoverInterrupted(): Promise<void> {
-    const { store, logger } = this.context.options;
-    const now = this.context.now();
-    for (const promotion of await store.listExpiredLeases(now.toISOString())) {
-      const leaseUntil = new Date(
-        now.getTime() + this.context.leaseMs,
-      ).toISOString();
-      if (
-        !(await store.takeOverExpiredLease(
-          promotion.id,
-          this.context.instanceId,
-          now.toISOString(),
-          leaseUntil,
-        ))
-      ) {
-        continue;
-      }
-      try {
-        await this.recover(promotion);
-      } catch (error) {
-        // The lease lapses again and the next sweep retries: AWS may be unreachable for a while.
-        logger.error(
-          `Could not recover interrupted promotion ${promotion.id}: ${error}`,
-        );
-        await this.context.options.activity.record({
-          subject: { type: 'promotion', id: promotion.id },
-          entityRef: promotion.entityRef,
-          event: 'recovery-failed',
-          at: this.context.now().toISOString(),
-          detail: `Could not settle the interrupted execution yet, will retry: ${
-            (error as Error).message
-          }`,
-          severity: 'high',
-        });
-      }
-    }
+  recoverInterrupted(): Promise<void> {
+    const { store } = this.context.options;
+    return this.context.runner.recoverInterrupted<StoredPromotion>({
+      type: 'promotion',
+      listExpired: now => store.listExpiredLeases(now),
+      takeOver: (id, owner, now, until) =>
+        store.takeOverExpiredLease(id, owner, now, until),
+      recover: promotion => this.recover(promotion),
+    });
   }
 
   private async recover(promotion: StoredPromotion): Promise<void> {
@@ -78,7 +53,7 @@ export class PromotionRecovery {
     };
     const reader = await deployers.forRead(location);
     // A step left `started` never recorded its result: ask AWS what it achieved, and record that on it.
-    const findings = await settleInterruptedSteps({
+    const findings = await settlePromotionSteps({
       store,
       activity,
       promotion,
@@ -86,7 +61,7 @@ export class PromotionRecovery {
       steps,
       at,
     });
-    const where = describeInterruption(steps, findings);
+    const where = describeInterruption(steps, findings.interrupted);
     if (findings.publishedVersion && !promotion.publishedVersion) {
       await this.settlement.patch(promotion, {
         publishedVersion: findings.publishedVersion,
@@ -150,29 +125,27 @@ export class PromotionRecovery {
     alias: LiveAliasState,
     where: string,
   ): Promise<void> {
-    const fn = promotion.target.functionName;
-    const writer = await this.context.options.deployers.forWrite(
-      {
-        accountId: promotion.target.accountId,
-        region: promotion.target.region,
-      },
-      promotion.executedBy ?? promotion.requestedBy,
-    );
-    await recorder.run(
-      'rollback-alias',
-      `Ending the interrupted traffic shift on ${fn}:live`,
-      async () => {
-        await writer.switchAlias(fn, {
-          version: alias.version,
-          routing: {},
-          expectedRevisionId: alias.revisionId,
-        });
-        return {
-          value: undefined,
-          detail: `live → version ${alias.version} with all the traffic`,
-        };
-      },
-    );
+    const change: FunctionChange = {
+      functionName: promotion.target.functionName,
+      writer: await this.context.options.deployers.forWrite(
+        {
+          accountId: promotion.target.accountId,
+          region: promotion.target.region,
+        },
+        promotion.executedBy ?? promotion.requestedBy,
+      ),
+    };
+    const endShift = switchAliasStep<FunctionChange>({
+      name: 'rollback-alias',
+      to: () => ({
+        version: alias.version,
+        expectedRevisionId: alias.revisionId,
+      }),
+      intent: c =>
+        `Ending the interrupted traffic shift on ${c.functionName}:live`,
+      detail: () => `live → version ${alias.version} with all the traffic`,
+    });
+    await recorder.step(endShift, change);
     await this.settlement.finish(promotion, 'rolled-back', {
       statusReason:
         `Interrupted${where} while shifting traffic; the shift was reverted and live serves version ` +

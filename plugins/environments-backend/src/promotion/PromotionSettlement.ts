@@ -3,7 +3,10 @@ import { PromotionPolicy } from './config';
 import { describePromotion, defaultPromotionLink } from './lifecycle';
 import { ExecutionContext } from './executionContext';
 import { StoredPromotion } from './PromotionStore';
-import { StepFailedError, StepRecorder } from './StepRecorder';
+import { StepRecorder } from '../steps/StepRecorder';
+import { switchAliasStep } from '../steps/aliasSteps';
+import { FunctionChange } from '../steps/Step';
+import { smokeCheckStep } from './deploySteps';
 
 /**
  * How an execution records its steps and ends: the request's fields patched while it runs, its final
@@ -13,16 +16,12 @@ import { StepFailedError, StepRecorder } from './StepRecorder';
 export class PromotionSettlement {
   constructor(private readonly context: ExecutionContext) {}
 
-  recorder(promotion: StoredPromotion, beforeStep?: () => void): StepRecorder {
-    return new StepRecorder({
-      store: this.context.options.store,
-      activity: this.context.options.activity,
-      subject: { type: 'promotion', id: promotion.id },
-      entityRef: promotion.entityRef,
-      actor: promotion.executedBy ?? promotion.requestedBy,
-      clock: () => this.context.now(),
-      beforeStep,
-    });
+  recorder(promotion: StoredPromotion): StepRecorder {
+    return this.context.runner.recorder(
+      { type: 'promotion', id: promotion.id },
+      promotion.entityRef,
+      promotion.executedBy ?? promotion.requestedBy,
+    );
   }
 
   async patch(
@@ -128,9 +127,8 @@ export class PromotionSettlement {
     rollback: { version: string; expectedRevisionId?: string },
     reason: string,
   ): Promise<void> {
-    const fn = promotion.target.functionName;
     const { version, expectedRevisionId } = rollback;
-    const deployer = await this.context.options.deployers
+    const writer = await this.context.options.deployers
       .forWrite(
         {
           accountId: promotion.target.accountId,
@@ -139,25 +137,12 @@ export class PromotionSettlement {
         promotion.executedBy ?? promotion.requestedBy,
       )
       .catch(() => undefined);
+    const change: FunctionChange = {
+      functionName: promotion.target.functionName,
+      writer,
+    };
     try {
-      if (!deployer) {
-        throw new Error('no AWS credentials to roll back with');
-      }
-      await recorder.run(
-        'rollback-alias',
-        `Pointing ${fn}:live back at version ${version}`,
-        async () => {
-          await deployer.switchAlias(fn, {
-            version,
-            routing: {},
-            expectedRevisionId,
-          });
-          return {
-            value: undefined,
-            detail: `live → version ${version} again`,
-          };
-        },
-      );
+      await recorder.step(rollBackAlias(version, expectedRevisionId), change);
       await this.finish(promotion, 'rolled-back', {
         statusReason: `${reason}. Rolled back: live serves version ${version} again.`,
       });
@@ -165,7 +150,9 @@ export class PromotionSettlement {
       await this.finish(promotion, 'failed', {
         statusReason:
           `${reason}. The automatic rollback to version ${version} failed too ` +
-          `(${(rollbackError as Error).message}): check ${fn}:live now.`,
+          `(${(rollbackError as Error).message}): check ${
+            change.functionName
+          }:live now.`,
       });
     }
   }
@@ -176,19 +163,11 @@ export class PromotionSettlement {
     promotion: StoredPromotion,
     when: string,
   ): Promise<void> {
-    const url = promotion.smokeCheckUrl;
-    if (!url) {
-      return;
+    if (promotion.smokeCheckUrl) {
+      await recorder.step(smokeCheckStep(this.context.smokeCheck, when), {
+        promotion,
+      });
     }
-    await recorder.run('smoke-check', `GET ${url} ${when}`, async () => {
-      const result = await this.context.smokeCheck(url);
-      if (!result.ok) {
-        throw new StepFailedError(
-          `Smoke check ${when} failed: ${result.detail}`,
-        );
-      }
-      return { value: undefined, detail: result.detail };
-    });
   }
 
   /** The requester, whoever started the execution, and the approvers who approved. */
@@ -233,4 +212,15 @@ export class PromotionSettlement {
     }
     return policy;
   }
+}
+
+/** Step `rollback-alias`: live pointed back at the version it served before a failed promotion. */
+function rollBackAlias(version: string, expectedRevisionId?: string) {
+  return switchAliasStep<FunctionChange>({
+    name: 'rollback-alias',
+    to: () => ({ version, expectedRevisionId }),
+    intent: change =>
+      `Pointing ${change.functionName}:live back at version ${version}`,
+    detail: () => `live → version ${version} again`,
+  });
 }

@@ -7,6 +7,7 @@ import {
   PromotionStepStatus,
   RollbackRecord,
 } from '@internal/backstage-plugin-environments-common';
+import { StepSubject } from '../steps/Step';
 
 /** The approval rules of a request, fixed when it was made. */
 export interface StoredPolicy {
@@ -82,13 +83,13 @@ export type ApprovalOutcome =
 export interface StoredRollback
   extends Omit<RollbackRecord, 'steps' | 'history'> {
   driftClearedAt?: string;
+  /** The alias revision read when planning, which the switch is guarded by. */
+  liveRevisionId?: string;
+  leaseOwner?: string;
+  leaseExpiresAt?: string;
 }
 
-/** What steps and events belong to. */
-export interface StepSubject {
-  type: 'promotion' | 'rollback';
-  id: string;
-}
+export type { StepSubject } from '../steps/Step';
 
 /** A step recorded as started, to be finished once it acted. */
 export interface StartedStep {

@@ -1,221 +1,239 @@
 import { ConflictError } from '@backstage/errors';
 import { shortDigest } from '@internal/backstage-plugin-environments-common';
-import { LambdaDeployer, LiveAliasState } from '../aws/LambdaDeployer';
+import { LiveAliasState } from '../aws/LambdaDeployer';
+import { switchAliasStep, verifyLiveStep } from '../steps/aliasSteps';
+import { FunctionChange, Step, writerOf } from '../steps/Step';
+import { StepFailedError } from '../steps/StepRecorder';
 import { PromotionPolicy } from './config';
 import { publishedFor } from './interruptedSteps';
 import { PromotionSettlement } from './PromotionSettlement';
 import { StoredPromotion } from './PromotionStore';
-import { StepFailedError, StepRecorder } from './StepRecorder';
+import { SmokeCheck } from './smokeCheck';
 
 /**
  * A deployment of an approved request as it goes: what live served before, the alias revision the next
- * switch expects, and whether live was switched yet (a failure after that points it back).
+ * switch expects, the version it published, and whether live was switched yet (a failure after that
+ * points it back).
  */
-export interface Deployment {
+export interface Deployment extends FunctionChange {
   promotion: StoredPromotion;
-  /** Acting as whoever the request runs as, with the account's write role. */
-  deployer: LambdaDeployer;
-  recorder: StepRecorder;
   settlement: PromotionSettlement;
   /** The user the request runs as. */
   actor: string;
   previous?: LiveAliasState;
   lastRevision?: string;
+  /** The revision of `$LATEST` once updated, which publishing is guarded by. */
+  latestRevision?: string;
+  published?: string;
   switched: boolean;
+  /** Live served the promoted digest before anything changed: nothing to do. */
+  alreadyLive: boolean;
+}
+
+/** What the steps of a promotion need besides the request: its policy, the smoke check and a clock to wait on. */
+export interface DeploymentTools {
+  policy: PromotionPolicy;
+  smokeCheck: SmokeCheck;
+  sleep: (ms: number) => Promise<void>;
 }
 
 /**
- * Step `read-live-alias`: what live serves before anything changes, recorded on the request. Answers
- * false, having settled the request as succeeded, when live already serves the promoted digest.
+ * Step `read-live-alias`: what live serves before anything changes, recorded on the request. Ends the
+ * execution (settled as succeeded) when live already serves the promoted digest.
  */
-export async function readLiveAlias(d: Deployment): Promise<boolean> {
-  const { promotion, deployer, recorder } = d;
-  const fn = promotion.target.functionName;
-  const before = await recorder.run(
-    'read-live-alias',
-    `Reading what ${fn}:live serves`,
-    async () => {
-      const alias = await deployer.getLiveAlias(fn);
-      if (!alias) {
-        throw new ConflictError(
-          `${fn} has no live alias: create it with the service's stack first`,
-        );
-      }
-      if (Object.keys(alias.routing).length > 0) {
-        throw new ConflictError(
-          `${fn}:live is already shifting traffic (${JSON.stringify(
-            alias.routing,
-          )}): another deployment is in progress`,
-        );
-      }
-      const served = await deployer.getVersion(fn, alias.version);
-      return {
-        value: { alias, digest: served?.digest },
-        detail: `live → version ${alias.version} (${
-          served?.digest ? shortDigest(served.digest) : 'unknown digest'
-        }), revision ${alias.revisionId}`,
-      };
-    },
-  );
-  d.previous = before.alias;
-  d.lastRevision = before.alias.revisionId;
-  await d.settlement.patch(promotion, {
-    previousVersion: before.alias.version,
-    previousDigest: before.digest,
-  });
-  if (before.digest !== promotion.digest) {
-    return true;
-  }
-  await d.settlement.finish(promotion, 'succeeded', {
-    statusReason: `Live already served the digest (version ${before.alias.version}); nothing was changed`,
-    publishedVersion: before.alias.version,
-  });
-  return false;
-}
+const readLiveAlias: Step<Deployment> = {
+  name: 'read-live-alias',
+  intent: d => `Reading what ${d.functionName}:live serves`,
+  async act(d) {
+    const fn = d.functionName;
+    const alias = await writerOf(d).getLiveAlias(fn);
+    if (!alias) {
+      throw new ConflictError(
+        `${fn} has no live alias: create it with the service's stack first`,
+      );
+    }
+    if (Object.keys(alias.routing).length > 0) {
+      throw new ConflictError(
+        `${fn}:live is already shifting traffic (${JSON.stringify(
+          alias.routing,
+        )}): another deployment is in progress`,
+      );
+    }
+    const served = await writerOf(d).getVersion(fn, alias.version);
+    d.previous = alias;
+    d.lastRevision = alias.revisionId;
+    await d.settlement.patch(d.promotion, {
+      previousVersion: alias.version,
+      previousDigest: served?.digest,
+    });
+    d.alreadyLive = served?.digest === d.promotion.digest;
+    return {
+      detail: `live → version ${alias.version} (${
+        served?.digest ? shortDigest(served.digest) : 'unknown digest'
+      }), revision ${alias.revisionId}`,
+      done: d.alreadyLive,
+    };
+  },
+};
 
-/**
- * Steps `update-function-code`, `wait-for-update` and `publish-version`: $LATEST pointed at the
- * digest-pinned image, and published only if its code is the promoted digest. Answers the version.
- */
-export async function publishPromotedImage(d: Deployment): Promise<string> {
-  const { promotion, deployer, recorder } = d;
-  const fn = promotion.target.functionName;
-  await recorder.run(
-    'update-function-code',
-    `UpdateFunctionCode ${fn} → ${promotion.imageUri}`,
-    async () => {
-      const { revisionId } = await deployer.updateCode(fn, promotion.imageUri);
-      return {
-        value: undefined,
-        detail: `$LATEST → ${promotion.imageUri} (revision ${revisionId})`,
-      };
-    },
-  );
-  const latest = await recorder.run(
-    'wait-for-update',
-    `Waiting until the update of ${fn} succeeded`,
-    async () => {
-      const state = await deployer.waitForUpdate(fn);
-      if (state.digest !== promotion.digest) {
-        throw new ConflictError(
-          `$LATEST of ${fn} runs ${state.digest ?? 'an unknown digest'}, not ${
-            promotion.digest
-          }: it was changed meanwhile`,
-        );
-      }
-      return {
-        value: state,
-        detail: `LastUpdateStatus ${state.lastUpdateStatus}, CodeSha256 ${state.codeSha256}`,
-      };
-    },
-  );
-  return recorder.run(
-    'publish-version',
-    `PublishVersion ${fn} guarded by CodeSha256 ${shortDigest(
-      promotion.digest,
-    )}`,
-    async () => {
-      const version = await deployer.publishVersion(fn, {
-        digest: promotion.digest,
-        revisionId: latest.revisionId,
-        // Names the request, so that recovery finds this version after an interruption.
-        description: `Promoted from ${promotion.sourceEnvironment} (version ${
-          promotion.sourceVersion
-        }) by ${d.actor}, ${publishedFor(promotion.id)}`,
-      });
-      return {
-        value: version.version,
-        detail: `published version ${version.version} (CodeSha256 ${version.codeSha256})`,
-      };
-    },
-  );
-}
-
-/**
- * Steps `shift-traffic` of the policy's traffic shift, each followed by a wait and the smoke check:
- * a growing share of live's traffic to the published version, the rest to the one live served before.
- */
-export async function shiftTraffic(
-  d: Deployment,
-  published: string,
-  policy: PromotionPolicy,
-  sleep: (ms: number) => Promise<void>,
-): Promise<void> {
-  const { promotion, deployer, recorder } = d;
-  const fn = promotion.target.functionName;
-  const previous = d.previous!;
-  for (const percent of policy.trafficShift?.steps.filter(p => p < 100) ?? []) {
-    const expectedRevisionId = d.lastRevision;
-    const shifted = await recorder.run(
-      'shift-traffic',
-      `Routing ${percent}% of ${fn}:live to version ${published}`,
-      async () => {
-        const alias = await deployer.switchAlias(fn, {
-          version: previous.version,
-          routing: { [published]: percent / 100 },
-          expectedVersion: previous.version,
-          expectedRevisionId,
-        });
-        return {
-          value: alias,
-          detail: `${percent}% → version ${published}, ${
-            100 - percent
-          }% → version ${previous.version}`,
-        };
-      },
+/** Step `update-function-code`: $LATEST pointed at the digest-pinned image. */
+const updateFunctionCode: Step<Deployment> = {
+  name: 'update-function-code',
+  intent: d => `UpdateFunctionCode ${d.functionName} → ${d.promotion.imageUri}`,
+  async act(d) {
+    const { imageUri } = d.promotion;
+    const { revisionId } = await writerOf(d).updateCode(
+      d.functionName,
+      imageUri,
     );
-    d.switched = true;
-    d.lastRevision = shifted.revisionId;
-    await sleep(policy.trafficShift!.waitMs);
-    await d.settlement.checkSmoke(recorder, promotion, `at ${percent}%`);
-  }
+    return { detail: `$LATEST → ${imageUri} (revision ${revisionId})` };
+  },
+};
+
+/** Step `wait-for-update`: the update finished, and $LATEST runs the promoted digest. */
+const waitForUpdate: Step<Deployment> = {
+  name: 'wait-for-update',
+  intent: d => `Waiting until the update of ${d.functionName} succeeded`,
+  async act(d) {
+    const { digest } = d.promotion;
+    const state = await writerOf(d).waitForUpdate(d.functionName);
+    if (state.digest !== digest) {
+      throw new ConflictError(
+        `$LATEST of ${d.functionName} runs ${
+          state.digest ?? 'an unknown digest'
+        }, not ${digest}: it was changed meanwhile`,
+      );
+    }
+    d.latestRevision = state.revisionId;
+    return {
+      detail: `LastUpdateStatus ${state.lastUpdateStatus}, CodeSha256 ${state.codeSha256}`,
+    };
+  },
+};
+
+/** Step `publish-version`: $LATEST published only if its code is the promoted digest. */
+const publishVersion: Step<Deployment> = {
+  name: 'publish-version',
+  intent: d =>
+    `PublishVersion ${d.functionName} guarded by CodeSha256 ${shortDigest(
+      d.promotion.digest,
+    )}`,
+  async act(d) {
+    const { promotion } = d;
+    const version = await writerOf(d).publishVersion(d.functionName, {
+      digest: promotion.digest,
+      revisionId: d.latestRevision,
+      // Names the request, so that recovery finds this version after an interruption.
+      description: `Promoted from ${promotion.sourceEnvironment} (version ${
+        promotion.sourceVersion
+      }) by ${d.actor}, ${publishedFor(promotion.id)}`,
+    });
+    d.published = version.version;
+    await d.settlement.patch(promotion, { publishedVersion: version.version });
+    return {
+      detail: `published version ${version.version} (CodeSha256 ${version.codeSha256})`,
+    };
+  },
+};
+
+/** Step `shift-traffic`: a share of live's traffic to the published version, the rest to the one before. */
+function shiftTraffic(percent: number): Step<Deployment> {
+  return switchAliasStep<Deployment>({
+    name: 'shift-traffic',
+    to: d => ({
+      version: d.previous!.version,
+      routing: { [d.published!]: percent / 100 },
+      expectedVersion: d.previous!.version,
+      expectedRevisionId: d.lastRevision,
+    }),
+    intent: d =>
+      `Routing ${percent}% of ${d.functionName}:live to version ${d.published}`,
+    detail: d =>
+      `${percent}% → version ${d.published}, ${100 - percent}% → version ${
+        d.previous!.version
+      }`,
+    switched: aliasSwitched,
+  });
 }
 
-/**
- * Steps `switch-alias`, `verify` and the smoke check: live pointed at the published version, guarded
- * by the revision read before, then asked of Lambda whether it serves the promoted digest.
- */
-export async function switchAndVerify(
-  d: Deployment,
-  published: string,
-): Promise<void> {
-  const { promotion, deployer, recorder } = d;
-  const fn = promotion.target.functionName;
-  const alias = await recorder.run(
-    'switch-alias',
-    `UpdateAlias ${fn}:live → version ${published} guarded by revision ${d.lastRevision}`,
-    async () => {
-      const switchedAlias = await deployer.switchAlias(fn, {
-        version: published,
-        routing: {},
-        expectedVersion: d.previous!.version,
-        expectedRevisionId: d.lastRevision,
-      });
-      return {
-        value: switchedAlias,
-        detail: `live → version ${published} (revision ${switchedAlias.revisionId})`,
-      };
-    },
-  );
+/** Step `switch-alias`: live pointed at the published version, guarded by the revision read before. */
+const switchToPublished = switchAliasStep<Deployment>({
+  to: d => ({
+    version: d.published!,
+    expectedVersion: d.previous!.version,
+    expectedRevisionId: d.lastRevision,
+  }),
+  intent: (d, to) =>
+    `UpdateAlias ${d.functionName}:live → version ${to.version} guarded by revision ${to.expectedRevisionId}`,
+  detail: (_d, alias, to) =>
+    `live → version ${to.version} (revision ${alias.revisionId})`,
+  switched: aliasSwitched,
+});
+
+function aliasSwitched(d: Deployment, alias: LiveAliasState): void {
   d.switched = true;
   d.lastRevision = alias.revisionId;
-  await recorder.run(
-    'verify',
-    `GetFunction ${fn}:live must serve ${shortDigest(promotion.digest)}`,
-    async () => {
-      const live = await deployer.getVersion(fn, 'live');
-      if (live?.digest !== promotion.digest || live.version !== published) {
+}
+
+/** A wait between steps (after a traffic shift), unrecorded. */
+function pause<S>(sleep: (ms: number) => Promise<void>, ms: number): Step<S> {
+  return {
+    name: 'wait',
+    unrecorded: true,
+    intent: () => `Waiting ${ms} ms`,
+    async act() {
+      await sleep(ms);
+      return { detail: `waited ${ms} ms` };
+    },
+  };
+}
+
+/** Step `smoke-check`: a GET of the request's URL; a failure stops the execution (and rolls back). */
+export function smokeCheckStep(
+  smokeCheck: SmokeCheck,
+  when: string,
+): Step<{ promotion: StoredPromotion }> {
+  return {
+    name: 'smoke-check',
+    intent: d => `GET ${d.promotion.smokeCheckUrl} ${when}`,
+    async act(d) {
+      const result = await smokeCheck(d.promotion.smokeCheckUrl!);
+      if (!result.ok) {
         throw new StepFailedError(
-          `live serves version ${live?.version} (${
-            live?.digest ?? 'unknown digest'
-          }), expected version ${published} (${promotion.digest})`,
+          `Smoke check ${when} failed: ${result.detail}`,
         );
       }
-      return {
-        value: undefined,
-        detail: `live serves version ${published} with ${promotion.digest}`,
-      };
+      return { detail: result.detail };
     },
-  );
-  await d.settlement.checkSmoke(recorder, promotion, 'after the switch');
+  };
+}
+
+/**
+ * The steps of a promotion, in order: read live, update and publish the image, shift traffic as the
+ * policy says (each share followed by a wait and the smoke check), switch live, verify, smoke check.
+ */
+export function promotionSteps(
+  promotion: StoredPromotion,
+  tools: DeploymentTools,
+): Array<Step<Deployment>> {
+  const smoke = (when: string) =>
+    promotion.smokeCheckUrl ? [smokeCheckStep(tools.smokeCheck, when)] : [];
+  const shares = tools.policy.trafficShift?.steps.filter(p => p < 100) ?? [];
+  return [
+    readLiveAlias,
+    updateFunctionCode,
+    waitForUpdate,
+    publishVersion,
+    ...shares.flatMap(percent => [
+      shiftTraffic(percent),
+      pause(tools.sleep, tools.policy.trafficShift!.waitMs),
+      ...smoke(`at ${percent}%`),
+    ]),
+    switchToPublished,
+    verifyLiveStep<Deployment>(d => ({
+      version: d.published!,
+      digest: d.promotion.digest,
+    })),
+    ...smoke('after the switch'),
+  ];
 }

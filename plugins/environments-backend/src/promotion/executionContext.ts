@@ -4,6 +4,7 @@ import { PromotionConfig } from './config';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionStore } from './PromotionStore';
 import { SmokeCheck } from './smokeCheck';
+import { StepRunner } from '../steps/StepRunner';
 
 /** Options of the PromotionExecutor. */
 export interface PromotionExecutorOptions {
@@ -21,13 +22,15 @@ export interface PromotionExecutorOptions {
   leaseMs?: number;
   sleep?: (ms: number) => Promise<void>;
   promotionLink?: (id: string) => string;
+  /** The runner shared with rollbacks; default one of its own, from the options above. */
+  runner?: StepRunner;
 }
 
-/** What the parts of the executor share: its options and this instance's identity in leases. */
+/** What the parts of the executor share: its options, and the step runner (this instance's identity in leases). */
 export interface ExecutionContext {
   options: PromotionExecutorOptions;
+  runner: StepRunner;
   instanceId: string;
-  leaseMs: number;
   smokeCheck: SmokeCheck;
   now(): Date;
 }

@@ -28,6 +28,10 @@ import { ActionAuthorizer } from '../authorization/permissions';
 import { SmokeCheck } from './smokeCheck';
 import { ServiceVisibility } from '../authorization/ServiceVisibility';
 import { PromotionRequestGate } from './requestGate';
+import { StepRunner } from '../steps/StepRunner';
+import { RollbackExecutor } from '../rollback/RollbackExecutor';
+import { RollbackLeases } from '../rollback/RollbackLeases';
+import { RollbackSettlement } from '../rollback/RollbackSettlement';
 
 /** What {@link createPromotions} needs: its config, core services, and the shared services it uses. */
 export interface PromotionsOptions {
@@ -61,6 +65,8 @@ export interface PromotionsOptions {
   sourceCacheTtlMs?: number;
   /** Checked where a request is made (the configuration matrix's gate). */
   gate?: PromotionRequestGate;
+  /** How long `POST /rollbacks` waits for the rollback to finish before answering it `running`; default 30 s. */
+  rollbackWaitMs?: number;
 }
 
 /** Promotions and rollbacks, built and wired. */
@@ -71,11 +77,14 @@ export interface Promotions {
   /** Rollbacks as callers make them: every action checks its permission there. */
   rollbacks: AuthorizedRollbackService;
   executor: PromotionExecutor;
+  rollbackExecutor: RollbackExecutor;
+  /** Runs the steps of promotions and rollbacks on this instance. */
+  runner: StepRunner;
   /** The HTTP routes (mount on the plugin's router). */
   router(httpAuth: HttpAuthService): express.Router;
   /**
-   * Expires due requests, settles executions interrupted by a stopped instance and starts approved
-   * requests whose window opened. Run it at start-up and on a schedule (every minute is plenty).
+   * Expires due requests, settles promotions and rollbacks interrupted by a stopped instance and starts
+   * approved requests whose window opened. Run it at start-up and on a schedule (every minute is plenty).
    */
   sweep(): Promise<void>;
   /** Stops renewing leases and starting executions (a shutdown hook). */
@@ -97,17 +106,12 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     catalog: options.catalog,
     auth: options.auth,
   });
+  const runner = new StepRunner({ ...options, store, activity });
   const executor = new PromotionExecutor({
+    ...options,
     store,
-    deployers,
     activity,
-    config,
-    logger: options.logger,
-    smokeCheck: options.smokeCheck,
-    clock: options.clock,
-    instanceId: options.instanceId,
-    leaseMs: options.leaseMs,
-    sleep: options.sleep,
+    runner,
   });
   const shared = {
     store,
@@ -135,15 +139,24 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     ...authorization,
     promotions: domain,
   });
+  const rollbackExecutor = createRollbackExecutor(shared, runner, options);
   const rollbacks = new AuthorizedRollbackService({
     ...authorization,
-    rollbacks: new RollbackService(shared),
+    rollbacks: new RollbackService({
+      ...shared,
+      executor: rollbackExecutor,
+      leases: new RollbackLeases(options.knex),
+      runner,
+      waitMs: options.rollbackWaitMs,
+    }),
   });
   return {
     store,
     promotions,
     rollbacks,
     executor,
+    rollbackExecutor,
+    runner,
     router: httpAuth => {
       const router = Router();
       router.use(express.json());
@@ -152,7 +165,32 @@ export function createPromotions(options: PromotionsOptions): Promotions {
       addRollbackRoutes(router, { ...routes, rollbacks });
       return router;
     },
-    sweep: () => domain.sweep(),
-    stop: () => executor.stop(),
+    sweep: async () => {
+      await domain.sweep();
+      await rollbackExecutor.recoverInterrupted();
+    },
+    stop: () => runner.stop(),
   };
+}
+
+/** Rollbacks on the step runner shared with promotions. */
+function createRollbackExecutor(
+  shared: { store: PromotionStore; activity: PromotionActivity },
+  runner: StepRunner,
+  options: PromotionsOptions,
+): RollbackExecutor {
+  const leases = new RollbackLeases(options.knex);
+  return new RollbackExecutor({
+    ...shared,
+    leases,
+    runner,
+    deployers: options.deployers,
+    settlement: new RollbackSettlement({
+      leases,
+      activity: shared.activity,
+      runner,
+      catalog: options.catalog,
+      auth: options.auth,
+    }),
+  });
 }

@@ -1,4 +1,3 @@
-import { ChildProcess, fork } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -14,6 +13,7 @@ import {
   describeWithMoto,
   startAwsEmulator,
 } from '../__testUtils__/emulator';
+import { killWhenReady } from '../__testUtils__/killProcess';
 import { MIGRATIONS_DIR, READER } from './__testUtils__/harness';
 import { promotionsOnEmulator } from './__testUtils__/emulatorEngine';
 import type {
@@ -23,53 +23,17 @@ import type {
 
 const PROD = ACCOUNTS.prod;
 const STAGING = ACCOUNTS.staging;
-const NODE_TRANSFORM = require.resolve(
-  '@backstage/cli-node/config/nodeTransform.cjs',
-);
 
 /**
  * Runs a backend instance in a process of its own until its `crashAfter` call went through at AWS, then
  * kills it with SIGKILL (kill -9): the step of that call stays `started`, as after a real crash.
  */
-async function killAfter(
-  job: KilledInstanceJob,
-): Promise<KilledInstanceMessage> {
-  const child: ChildProcess = fork(
+function killAfter(job: KilledInstanceJob): Promise<KilledInstanceMessage> {
+  return killWhenReady<KilledInstanceMessage>(
     require.resolve('./__testUtils__/killedInstance'),
-    [JSON.stringify(job)],
-    {
-      execArgv: ['--require', NODE_TRANSFORM],
-      // Jest's process.env (with the emulator's STS endpoint) is not the one child_process passes on.
-      env: { ...process.env },
-      stdio: 'pipe',
-    },
+    job,
+    m => !!(m as KilledInstanceMessage).wentThrough,
   );
-  let stderr = '';
-  child.stderr!.on('data', chunk => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>(resolve =>
-    child.once('exit', code => resolve(code)),
-  );
-  const message = await Promise.race([
-    new Promise<KilledInstanceMessage>(resolve =>
-      // The TypeScript loader sends messages of its own ({ type: 'watch' }).
-      child.on('message', m => {
-        if ((m as KilledInstanceMessage).wentThrough) {
-          resolve(m as KilledInstanceMessage);
-        }
-      }),
-    ),
-    exited.then(code => {
-      throw new Error(
-        `The instance exited (${code}) before the call: ${stderr}`,
-      );
-    }),
-  ]);
-  child.kill('SIGKILL');
-  await exited;
-  expect(child.signalCode).toBe('SIGKILL');
-  return message;
 }
 
 describeWithMoto('a backend instance killed (kill -9) mid-promotion', () => {

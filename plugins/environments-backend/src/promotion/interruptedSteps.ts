@@ -5,15 +5,13 @@ import {
 import { LambdaDeployer } from '../aws/LambdaDeployer';
 import { PromotionActivity } from './PromotionActivity';
 import { PromotionStore, StoredPromotion } from './PromotionStore';
+import {
+  InterruptedStep,
+  ONLY_READS,
+  settleInterruptedSteps,
+} from '../steps/interruptedSteps';
 
-/** What AWS shows a step left `started` by a stopped instance achieved. */
-export interface InterruptedStep {
-  name: string;
-  /** Whether its AWS call went through. */
-  achieved: boolean;
-  /** What AWS shows, in words. */
-  finding: string;
-}
+export { describeInterruption } from '../steps/interruptedSteps';
 
 /** What recovery learnt from AWS about an interrupted execution. */
 export interface InterruptionFindings {
@@ -111,7 +109,7 @@ class AwsState {
     return {
       name,
       achieved: false,
-      finding: 'it only reads, so it changed nothing',
+      finding: ONLY_READS,
     };
   }
 
@@ -141,11 +139,10 @@ class AwsState {
 }
 
 /**
- * Records, for each step a stopped instance left `started`, what AWS shows it achieved: `succeeded` when
- * its call went through (e.g. the alias was switched), `failed` otherwise, with what AWS shows, and adds
- * that to the history. Returns what recovery needs to settle the request truthfully.
+ * Records what AWS shows each step a stopped instance left `started` achieved (steps/interruptedSteps.ts)
+ * and returns what recovery needs to settle the request truthfully.
  */
-export async function settleInterruptedSteps(options: {
+export async function settlePromotionSteps(options: {
   store: PromotionStore;
   activity: PromotionActivity;
   promotion: StoredPromotion;
@@ -153,43 +150,21 @@ export async function settleInterruptedSteps(options: {
   steps: PromotionStep[];
   at: string;
 }): Promise<InterruptionFindings> {
-  const { store, activity, promotion, reader, steps, at } = options;
-  const subject = { type: 'promotion' as const, id: promotion.id };
+  const { promotion, reader, steps } = options;
   const aws = new AwsState(reader, promotion);
-  const interrupted: InterruptedStep[] = [];
-  let switched = false;
-  for (const step of steps) {
-    let achieved = step.status === 'succeeded';
-    if (step.status === 'started') {
-      const outcome = await aws.stepOutcome(step.name);
-      achieved = outcome.achieved;
-      interrupted.push(outcome);
-      const result = achieved ? 'succeeded' : 'failed';
-      await store.finishInterruptedStep(
-        subject,
-        step.sequence,
-        result,
-        at,
-        achieved
-          ? { detail: `${outcome.finding} (found after the interruption)` }
-          : {
-              error: `Interrupted before its result was recorded; AWS shows ${outcome.finding}`,
-            },
-      );
-      await activity.record({
-        subject,
-        entityRef: promotion.entityRef,
-        event: 'step',
-        at,
-        detail: `${step.name} ${result} (found after the interruption): ${outcome.finding}`,
-        severity: 'high',
-        meta: { step: step.name, result },
-      });
-    }
-    if (achieved && ['switch-alias', 'shift-traffic'].includes(step.name)) {
-      switched = true;
-    }
-  }
+  const interrupted = await settleInterruptedSteps({
+    ...options,
+    subject: { type: 'promotion', id: promotion.id },
+    entityRef: promotion.entityRef,
+    outcomeOf: name => aws.stepOutcome(name),
+  });
+  const achieved = (step: PromotionStep) =>
+    step.status === 'succeeded' ||
+    interrupted.some(i => i.achieved && i.name === step.name);
+  const switched = steps.some(
+    step =>
+      ['switch-alias', 'shift-traffic'].includes(step.name) && achieved(step),
+  );
   const publishedStep = steps.some(s => s.name === 'publish-version');
   return {
     interrupted,
@@ -197,25 +172,6 @@ export async function settleInterruptedSteps(options: {
     latestDigest: (await aws.latestState()).digest,
     switched,
   };
-}
-
-/** ` during step 'x', which went through (…)`: where an execution stopped, and what AWS shows of it. */
-export function describeInterruption(
-  steps: PromotionStep[],
-  findings: InterruptionFindings,
-): string {
-  const [first] = findings.interrupted;
-  if (first) {
-    let outcome = `which did not go through (AWS shows ${first.finding})`;
-    if (first.achieved) {
-      outcome = `which went through (AWS shows ${first.finding})`;
-    } else if (first.finding === 'it only reads, so it changed nothing') {
-      outcome = first.finding;
-    }
-    return ` during step '${first.name}', ${outcome}`;
-  }
-  const last = steps[steps.length - 1];
-  return last ? ` after step '${last.name}'` : ' before its first step';
 }
 
 /** What the function's code is after an interrupted promotion that switched no traffic, in a sentence. */

@@ -158,6 +158,9 @@ export function toRollbackRow(r: StoredRollback): Row {
     intentional_drift: r.intentionalDrift,
     drift_cleared_at: date(r.driftClearedAt) ?? null,
     warnings: JSON.stringify(r.warnings),
+    live_revision_id: r.liveRevisionId ?? null,
+    lease_owner: r.leaseOwner ?? null,
+    lease_expires_at: date(r.leaseExpiresAt) ?? null,
   };
 }
 
@@ -187,6 +190,9 @@ export function fromRollbackRow(row: Row): StoredRollback {
     intentionalDrift: Boolean(row.intentional_drift),
     driftClearedAt: iso(row.drift_cleared_at),
     warnings: json(row.warnings, []),
+    liveRevisionId: optional(row.live_revision_id),
+    leaseOwner: optional(row.lease_owner),
+    leaseExpiresAt: iso(row.lease_expires_at),
   };
 }
 

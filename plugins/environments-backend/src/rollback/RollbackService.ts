@@ -1,22 +1,18 @@
 import { Entity } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   FunctionVersionSummary,
   RollbackRecord,
   shortDigest,
 } from '@internal/backstage-plugin-environments-common';
 import { Actor } from '../authorization/permissions';
-import { ownerRefs } from '../catalog/Approvers';
 import { getCatalogEntity } from '../catalog/entityRefs';
-import { defaultRollbackLink } from '../promotion/lifecycle';
 import { PromotionServiceOptions } from '../promotion/promotionContext';
 import { StoredRollback } from '../promotion/PromotionStore';
-import { StepFailedError, StepRecorder } from '../promotion/StepRecorder';
-import {
-  CreateRollbackInput,
-  RollbackPlan,
-  RollbackPlanner,
-} from './RollbackPlanner';
+import { StepRunner } from '../steps/StepRunner';
+import { CreateRollbackInput, RollbackPlanner } from './RollbackPlanner';
+import { RollbackExecutor } from './RollbackExecutor';
+import { RollbackLeases } from './RollbackLeases';
 import { RollbackVersions } from './RollbackVersions';
 
 export type { CreateRollbackInput } from './RollbackPlanner';
@@ -28,13 +24,21 @@ export interface RollbackServiceOptions
     'executor' | 'promotionLink' | 'sourceCacheTtlMs'
   > {
   rollbackLink?: (id: string) => string;
+  executor: RollbackExecutor;
+  leases: RollbackLeases;
+  runner: StepRunner;
+  /** How long `rollback` waits for the rollback to finish before answering it `running`; default 30 s. */
+  waitMs?: number;
 }
+
+const DEFAULT_WAIT_MS = 30_000;
 
 /**
  * Rollbacks of an environment's `live` alias to an earlier published version, and the versions to
  * choose from. A rollback is decided first (RollbackPlanner), recorded (with what was live before)
- * before it acts, then switches and verifies; its drift from a stack that owns the alias is marked
- * intentional until the next promotion.
+ * before it acts, then runs on the step runner (RollbackExecutor: exactly once across instances,
+ * resumed after a crash); its drift from a stack that owns the alias is marked intentional until the
+ * next promotion.
  */
 export class RollbackService {
   private readonly versions: RollbackVersions;
@@ -58,11 +62,26 @@ export class RollbackService {
     if (input.dryRun) {
       return { ...plan.record, steps: [], history: [] };
     }
-    // Recorded before acting, with what was live.
-    await this.options.store.insertRollback(plan.record);
-    await this.recordRequested(plan.record, plan.record.fromDigest);
-    await this.switchBack(plan);
-    return this.get(plan.record.id);
+    // Recorded before acting, with what was live; one running rollback per function, across replicas.
+    const record: StoredRollback = {
+      ...plan.record,
+      liveRevisionId: plan.liveRevisionId,
+      leaseExpiresAt: this.options.runner.leaseUntil(),
+    };
+    const running = await this.options.leases.insertRunning(record);
+    if (running) {
+      throw new ConflictError(
+        `Rollback ${running.id} of ${running.target.functionName} to version ${running.toVersion} is running: wait for it to finish`,
+      );
+    }
+    await this.recordRequested(record, record.fromDigest);
+    this.options.executor.start(record.id);
+    // Answered once it finished, or as `running` (the caller polls it) when it takes longer.
+    await this.options.executor.settled(
+      record.id,
+      this.options.waitMs ?? DEFAULT_WAIT_MS,
+    );
+    return this.get(record.id);
   }
 
   async get(id: string): Promise<RollbackRecord> {
@@ -118,123 +137,19 @@ export class RollbackService {
     });
   }
 
-  /** Steps `switch-alias` (guarded by the revision read when planning) and `verify`, then the outcome. */
-  private async switchBack({
-    record,
-    liveRevisionId,
-  }: RollbackPlan): Promise<void> {
-    const { target, toVersion, toDigest } = record;
-    const fn = target.functionName;
-    const recorder = new StepRecorder({
-      store: this.options.store,
-      activity: this.options.activity,
-      subject: { type: 'rollback', id: record.id },
-      entityRef: record.entityRef,
-      actor: record.requestedBy,
-      clock: () => this.now(),
-    });
-    try {
-      const writer = await this.options.deployers.forWrite(
-        target,
-        record.requestedBy,
-      );
-      await recorder.run(
-        'switch-alias',
-        `UpdateAlias ${fn}:live → version ${toVersion} guarded by revision ${liveRevisionId}`,
-        async () => {
-          const alias = await writer.switchAlias(fn, {
-            version: toVersion,
-            routing: {},
-            expectedVersion: record.fromVersion,
-            expectedRevisionId: liveRevisionId,
-          });
-          return {
-            value: alias,
-            detail: `live → version ${toVersion} (revision ${alias.revisionId})`,
-          };
-        },
-      );
-      await recorder.run(
-        'verify',
-        `GetFunction ${fn}:live must serve ${shortDigest(toDigest)}`,
-        async () => {
-          const served = await writer.getVersion(fn, 'live');
-          if (served?.version !== toVersion || served.digest !== toDigest) {
-            throw new StepFailedError(
-              `live serves version ${served?.version} (${
-                served?.digest ?? 'unknown digest'
-              }), expected ${toVersion}`,
-            );
-          }
-          return {
-            value: undefined,
-            detail: `live serves version ${toVersion} with ${toDigest}`,
-          };
-        },
-      );
-      await this.finish(
-        record,
-        'succeeded',
-        `Live serves version ${toVersion} again (was ${record.fromVersion})`,
-      );
-    } catch (error) {
-      await this.finish(
-        record,
-        'failed',
-        (error as Error).message,
-        error as Error,
-      );
-    }
-  }
-
-  private async finish(
-    record: StoredRollback,
-    status: 'succeeded' | 'failed',
-    reason: string,
-    error?: Error,
-  ): Promise<void> {
-    const at = this.now().toISOString();
-    const intentionalDrift = status === 'succeeded' && !!record.aliasStackName;
-    await this.options.store.updateRollback(record.id, {
-      status,
-      statusReason: reason,
-      finishedAt: at,
-      intentionalDrift,
-    });
-    await this.options.activity.record({
-      subject: { type: 'rollback', id: record.id },
-      entityRef: record.entityRef,
-      event: status,
-      actor: record.requestedBy,
-      at,
-      detail: reason,
-      severity: status === 'succeeded' ? 'high' : 'critical',
-      error,
-    });
-    const entity = await this.getEntity(record.entityRef).catch(
-      () => undefined,
-    );
-    await this.options.activity.notify({
-      recipients: [record.requestedBy, ...(entity ? ownerRefs(entity) : [])],
-      exclude: record.requestedBy,
-      title: `Rollback ${status}: ${record.entityRef.split('/').pop()} in ${
-        record.environment
-      }`,
-      description: `${record.requestedBy}: version ${record.fromVersion} → ${record.toVersion}. ${reason}`,
-      link: (this.options.rollbackLink ?? defaultRollbackLink)(record.id),
-      scope: `rollback:${record.id}`,
-      topic: 'environments-rollback',
-      severity: status === 'succeeded' ? 'normal' : 'high',
-    });
-  }
-
   private async view(rollback: StoredRollback): Promise<RollbackRecord> {
     const subject = { type: 'rollback' as const, id: rollback.id };
     const [steps, history] = await Promise.all([
       this.options.store.listSteps(subject),
       this.options.store.listEvents(subject),
     ]);
-    const { driftClearedAt: _cleared, ...fields } = rollback;
+    const {
+      driftClearedAt: _cleared,
+      liveRevisionId: _revision,
+      leaseOwner: _owner,
+      leaseExpiresAt: _lease,
+      ...fields
+    } = rollback;
     return { ...fields, steps, history };
   }
 
@@ -243,6 +158,6 @@ export class RollbackService {
   }
 
   private now(): Date {
-    return (this.options.clock ?? (() => new Date()))();
+    return this.options.runner.now();
   }
 }

@@ -13,6 +13,7 @@ import { Promotions } from '..';
 import { buildPromotions } from './buildPromotions';
 import { AwsClientFactory } from '../../aws/AwsClientFactory';
 import { DeployerSource } from '../../aws/types';
+import { LambdaDeployer } from '../../aws/LambdaDeployer';
 import { demoEntities } from './fakeLambda';
 import { ENVIRONMENTS } from './harness';
 
@@ -52,6 +53,34 @@ const silent: LoggerService = {
   debug() {},
   child: () => silent,
 };
+
+/**
+ * Real AWS access through the emulator in which every write deployer's `method` goes through `around`,
+ * given the real call and its arguments: e.g. to stop a backend instance right before or after it.
+ */
+export function deployersAround(
+  endpoint: string,
+  method: keyof LambdaDeployer,
+  around: (call: () => Promise<unknown>, args: unknown[]) => Promise<unknown>,
+): DeployerSource {
+  const real = deployersOnEmulator(promotionConfigOnEmulator(endpoint));
+  return {
+    forRead: location => real.forRead(location),
+    async forWrite(location, userRef) {
+      const deployer = await real.forWrite(location, userRef);
+      return new Proxy(deployer, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property !== method || typeof value !== 'function') {
+            return value;
+          }
+          return (...args: unknown[]) =>
+            around(() => value.apply(target, args), args);
+        },
+      }) as LambdaDeployer;
+    },
+  };
+}
 
 /** A signed-in user of the demo, as the (authorized) promotion services take callers. */
 export function demoActor(name: string): BackstageCredentials {

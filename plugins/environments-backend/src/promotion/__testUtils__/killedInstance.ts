@@ -5,11 +5,9 @@
  * freezes, so that nothing after that call is recorded, until the parent kills it with SIGKILL.
  */
 import knexFactory from 'knex';
-import { LambdaDeployer } from '../../aws/LambdaDeployer';
 import {
   demoActor,
-  deployersOnEmulator,
-  promotionConfigOnEmulator,
+  deployersAround,
   promotionsOnEmulator,
 } from './emulatorEngine';
 
@@ -39,35 +37,20 @@ async function main(job: KilledInstanceJob) {
     connection: { filename: job.databaseFile },
     useNullAsDefault: true,
   });
-  const real = deployersOnEmulator(promotionConfigOnEmulator(job.endpoint));
   let promotionId = '';
   const promotions = promotionsOnEmulator({
     endpoint: job.endpoint,
     knex,
     instanceId: 'killed',
-    deployers: {
-      forRead: location => real.forRead(location),
-      async forWrite(location, userRef) {
-        const deployer = await real.forWrite(location, userRef);
-        return new Proxy(deployer, {
-          get(target, property, receiver) {
-            const value = Reflect.get(target, property, receiver);
-            if (property !== job.crashAfter || typeof value !== 'function') {
-              return value;
-            }
-            return async (...args: unknown[]) => {
-              await value.apply(target, args);
-              const message: KilledInstanceMessage = {
-                promotionId,
-                wentThrough: job.crashAfter,
-              };
-              process.send!(message, () => freeze());
-              return new Promise(() => {});
-            };
-          },
-        }) as LambdaDeployer;
-      },
-    },
+    deployers: deployersAround(job.endpoint, job.crashAfter, async call => {
+      await call();
+      const message: KilledInstanceMessage = {
+        promotionId,
+        wentThrough: job.crashAfter,
+      };
+      process.send!(message, () => freeze());
+      return new Promise(() => {});
+    }),
   });
   const requested = await promotions.promotions.request(
     { entityRef: 'component:default/checkout-api', targetEnvironment: 'prod' },

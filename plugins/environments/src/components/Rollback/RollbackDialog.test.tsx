@@ -48,6 +48,11 @@ function rollbackRecord(input: RollbackInput): RollbackRecord {
   });
 }
 
+const PROD_ROLLBACK: RollbackInput = {
+  entityRef: 'component:default/checkout-api',
+  environment: 'prod',
+};
+
 async function openRollback(api: EnvironmentsApi) {
   await renderEnvironmentsTab(api);
   const table = await screen.findByRole('table', { name: /Environments of/ });
@@ -126,6 +131,51 @@ describe('RollbackDialog', () => {
       within(dialog).getByRole('button', { name: 'Close' }),
     );
     await waitFor(() => expect(api.refresh).toHaveBeenCalled());
+  });
+
+  it('follows a rollback answered as still running until it ends', async () => {
+    const running = (input: RollbackInput) => ({
+      ...rollbackRecord(input),
+      status: 'running' as const,
+      statusReason: undefined,
+      steps: [],
+    });
+    const api = fakeApi({
+      getMatrix: jest.fn().mockResolvedValue(checkoutMatrix),
+      listVersions: jest.fn().mockResolvedValue(versions),
+      requestRollback: jest.fn(async input =>
+        input.dryRun ? rollbackRecord(input) : running(input),
+      ),
+      getRollback: jest
+        .fn()
+        .mockResolvedValue(
+          rollbackRecord({ ...PROD_ROLLBACK, targetVersion: '2' }),
+        ),
+    });
+    const dialog = await openRollback(api);
+    await within(dialog).findAllByRole('radio');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Roll back to version 2' }),
+    );
+
+    expect(
+      await within(dialog).findByText(
+        'Still running on Lambda: this updates by itself until it ends.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('running')).toBeInTheDocument();
+    // Read again until it ends.
+    expect(
+      await within(dialog).findByText(
+        'Live serves version 2 again (was 3)',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(api.getRollback).toHaveBeenCalledWith('r-1');
+    expect(
+      within(dialog).queryByText(/Still running on Lambda/),
+    ).not.toBeInTheDocument();
   });
 
   it("shows the backend's message when the rollback is refused", async () => {

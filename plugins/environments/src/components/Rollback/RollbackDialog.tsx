@@ -20,6 +20,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { BackendErrorPanel, backendMessage } from '../BackendErrorPanel';
 import { RelativeTime, ShortDigest } from '../DigestCues';
+import { POLL_INTERVAL_MS } from '../Promotion/PromotionRequestView';
 import { RollbackResult } from './RollbackResult';
 import { parseEntityRef } from '@backstage/catalog-model';
 
@@ -107,7 +108,7 @@ export function RollbackDialog(props: {
     [api, entityRef, environment, chosen],
   );
 
-  // A rollback still running when answered is read again until it ends.
+  // The backend answers a rollback that takes long (e.g. AWS throttling) as running: read it again until it ends.
   useEffect(() => {
     if (record?.status !== 'running' || !record.id) {
       return undefined;
@@ -118,7 +119,7 @@ export function RollbackDialog(props: {
       } catch (e) {
         setError(backendMessage(e as Error));
       }
-    }, 2000);
+    }, POLL_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [api, record?.status, record?.id]);
 

@@ -19,6 +19,11 @@ export function RollbackResult(props: { record: RollbackRecord }) {
       {record.statusReason && (
         <Typography variant="body2">{record.statusReason}</Typography>
       )}
+      {record.status === 'running' && (
+        <Typography variant="body2" color="textSecondary">
+          Still running on Lambda: this updates by itself until it ends.
+        </Typography>
+      )}
       {record.warnings.map(w => (
         <WarningPanel key={w} severity="warning" title={w} />
       ))}

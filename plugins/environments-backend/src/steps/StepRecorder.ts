@@ -1,5 +1,6 @@
-import { PromotionActivity } from './PromotionActivity';
-import { PromotionStore, StepSubject } from './PromotionStore';
+import { PromotionActivity } from '../promotion/PromotionActivity';
+import { PromotionStore } from '../promotion/PromotionStore';
+import { Step, StepResult, StepSubject } from './Step';
 
 /** What a step's action returns: its value and, in words, what it did. */
 export interface StepOutcome<T> {
@@ -19,11 +20,12 @@ export class StepFailedError extends Error {
  * Runs the steps of one execution and records each twice: as `started` before it acts and as
  * `succeeded` or `failed` after, with its time and what happened. A backend that stops in between leaves
  * a `started` step behind, which recovery settles from what AWS shows it achieved (interruptedSteps.ts).
+ * Used by the {@link StepRunner}; recovery runs single steps with it too.
  */
 export class StepRecorder {
   constructor(
     private readonly options: {
-      store: PromotionStore;
+      store: Pick<PromotionStore, 'startStep' | 'finishStep'>;
       activity: PromotionActivity;
       subject: StepSubject;
       entityRef: string;
@@ -33,6 +35,18 @@ export class StepRecorder {
       beforeStep?: () => void;
     },
   ) {}
+
+  /** Runs one step of an execution on its state (a pause only checks that the execution may go on). */
+  async step<S>(step: Step<S>, state: S): Promise<StepResult> {
+    if (step.unrecorded) {
+      this.options.beforeStep?.();
+      return step.act(state);
+    }
+    return this.run(step.name, step.intent(state), async () => {
+      const result = await step.act(state);
+      return { value: result, detail: result.detail };
+    });
+  }
 
   async run<T>(
     name: string,

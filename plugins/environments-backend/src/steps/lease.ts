@@ -1,11 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PromotionStore } from './PromotionStore';
+import { StepSubject } from './Step';
 
 /** Stops an execution whose lease another instance took over. */
 export class LeaseLostError extends Error {
-  constructor(id: string) {
+  constructor(subject: StepSubject) {
     super(
-      `Another backend instance took over promotion ${id}; this one stopped acting on it`,
+      `Another backend instance took over ${subject.type} ${subject.id}; this one stopped acting on it`,
     );
     this.name = 'LeaseLostError';
   }
@@ -20,29 +20,30 @@ export interface HeldLease {
 }
 
 /**
- * Renews the lease of a running request every third of `leaseMs`, so that another instance takes it
+ * Renews the lease of a running execution every third of `leaseMs`, so that another instance takes it
  * over only when this one stopped. A renewal that finds it taken marks it lost: the next step stops.
  */
 export function holdLease(options: {
-  id: string;
-  store: PromotionStore;
-  instanceId: string;
+  subject: StepSubject;
+  /** Extends the lease until the given time; false when another instance holds it now. */
+  renew: (until: string) => Promise<boolean>;
   leaseMs: number;
   now: () => Date;
   logger: LoggerService;
   timers: Set<NodeJS.Timeout>;
 }): HeldLease {
-  const { id, store, instanceId, leaseMs, logger, timers } = options;
+  const { subject, renew, leaseMs, logger, timers } = options;
   let lost = false;
   const timer = setInterval(() => {
     const until = new Date(options.now().getTime() + leaseMs).toISOString();
-    store
-      .renewLease(id, instanceId, until)
+    renew(until)
       .then(renewed => {
         lost = lost || !renewed;
       })
       .catch(error =>
-        logger.warn(`Could not renew the lease of promotion ${id}: ${error}`),
+        logger.warn(
+          `Could not renew the lease of ${subject.type} ${subject.id}: ${error}`,
+        ),
       );
   }, Math.max(1000, Math.floor(leaseMs / 3)));
   timer.unref?.();
