@@ -13,4 +13,4 @@ export type {
   ServiceFindings,
   StackDriftCheck,
 } from './EnvironmentsApi';
-export { EnvironmentsClient } from './EnvironmentsClient';
+export { EnvironmentsClient } from '@internal/backstage-plugin-environments-common';
