@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { FakeCollector, testFeatures } from '../__testUtils__/testBackend';
 import { environmentsPlugin } from '../plugin';
@@ -66,5 +68,20 @@ describe('the routes the plugin serves', () => {
     } finally {
       await backend.stop();
     }
+  });
+});
+
+describe('docs/api.md', () => {
+  it('lists every operation of the spec in its table of routes', () => {
+    const doc = readFileSync(
+      resolvePath(__dirname, '../../../../docs/api.md'),
+      'utf8',
+    );
+    const listed = [
+      ...doc.matchAll(/^\| (GET|POST) +\| `([^`?]+)[^`]*` +\|/gm),
+    ].map(([, method, path]) => `${method} ${path}`);
+    expect(specOperations().filter(route => !listed.includes(route))).toEqual(
+      [],
+    );
   });
 });

@@ -119,10 +119,9 @@ export async function makeStepRequest<T extends StepRequest>(
         // wait may be longer. Reading the state acts for nobody; the request itself was made as the user.
         read: async () => {
           const credentials = await options.auth.getOwnServiceCredentials();
-          const failure = `Could not read ${kind} ${id}`;
           const answer = await callEnvironmentsApi(
             options,
-            { credentials, failure },
+            { credentials, failure: `Could not read ${kind} ${id}` },
             (api, call) => read(api, id, call),
           );
           return answer as unknown as T;
