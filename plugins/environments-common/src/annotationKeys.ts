@@ -10,17 +10,7 @@ import {
   NAMING_RESOURCE_TYPES,
 } from './compliance/annotations';
 import { SMOKE_URL_ANNOTATION_PREFIX } from './promotion';
-import type { EnvironmentDefinition } from './types';
-
-/** An annotation that looks meant for the Environments plugins but is none they read. */
-export interface UnknownAnnotation {
-  /** The key as written on the entity, e.g. `environments.io/projcet`. */
-  annotation: string;
-  /** The annotation it is most likely meant as, when one is close. */
-  likelyMeant?: string;
-  /** One sentence saying what is wrong, naming the likely intended key. */
-  message: string;
-}
+import type { EnvironmentDefinition, UnknownAnnotation } from './models';
 
 /** How many edits (insert, delete, replace a character) a misspelt key may be from the one it means. */
 const MAX_EDITS = 2;

@@ -4,7 +4,9 @@ const hex = '4211c62c79e0154f5d61f2ae4dc139d0d65aab9ec55aed94bdbd955d04289962';
 
 describe('normaliseCodeDigest', () => {
   it("turns an image function's hex CodeSha256 into sha256:<hex>", () => {
-    expect(normaliseCodeDigest({ packageType: 'Image', codeSha256: hex })).toEqual({
+    expect(
+      normaliseCodeDigest({ packageType: 'Image', codeSha256: hex }),
+    ).toEqual({
       value: `sha256:${hex}`,
       kind: 'image',
     });
@@ -12,7 +14,10 @@ describe('normaliseCodeDigest', () => {
 
   it('accepts a digest that already carries its prefix, in any case', () => {
     expect(
-      normaliseCodeDigest({ packageType: 'Image', codeSha256: `SHA256:${hex.toUpperCase()}` }),
+      normaliseCodeDigest({
+        packageType: 'Image',
+        codeSha256: `SHA256:${hex.toUpperCase()}`,
+      }),
     ).toEqual({ value: `sha256:${hex}`, kind: 'image' });
   });
 
@@ -28,7 +33,9 @@ describe('normaliseCodeDigest', () => {
 
   it('keeps the base64 code hash of a zip function and marks it as zip', () => {
     const base64 = 'ZGFkYjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3ODkwYWI=';
-    expect(normaliseCodeDigest({ packageType: 'Zip', codeSha256: base64 })).toEqual({
+    expect(
+      normaliseCodeDigest({ packageType: 'Zip', codeSha256: base64 }),
+    ).toEqual({
       value: base64,
       kind: 'zip',
     });

@@ -1,6 +1,4 @@
-/** How a Lambda function's code is identified. */
-export type DigestKind = 'image' | 'zip';
-
+import type { DigestKind } from './models';
 /** A normalised code identity: `sha256:<hex>` for images, the base64 code hash for zip functions. */
 export interface CodeDigest {
   value: string;

@@ -1,17 +1,17 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
 import { registerComplianceRoutes } from '../compliance/router';
 import { EnvironmentsServices } from '../createServices';
 import { registerMatrixRoutes } from '../matrix/router';
+import { registerPromotionRoutes } from '../promotion/router';
 import { registerProvisioningRoutes } from '../provisioning/router';
+import { registerRollbackRoutes } from '../rollback/router';
 import { createOpenApiRouter } from '../schema/openapi';
 import { registerSettingsRoutes } from '../settings/router';
 
 /**
- * The plugin's HTTP API: every route of src/schema/openapi.yaml on one validated router, each feature
- * registering its handlers on it; then the promotion and rollback routes, which validate their input
- * themselves until they are in the spec.
+ * The plugin's HTTP API: every route of src/schema/openapi.yaml on one router generated from it, which
+ * validates each request against the spec; each feature registers its handlers on it.
  */
 export async function createApiRouter(
   services: EnvironmentsServices,
@@ -49,8 +49,16 @@ export async function createApiRouter(
     config: config.settings,
   });
 
-  const router = Router();
-  router.use(validated);
-  router.use(services.promotions.router(httpAuth));
-  return router;
+  const names = environments.map(e => e.name);
+  registerPromotionRoutes(validated, {
+    httpAuth,
+    promotions: services.promotions.promotions,
+    environments: names,
+  });
+  registerRollbackRoutes(validated, {
+    httpAuth,
+    rollbacks: services.promotions.rollbacks,
+    environments: names,
+  });
+  return validated;
 }

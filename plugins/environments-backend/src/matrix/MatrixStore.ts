@@ -1,45 +1,25 @@
 import {
   DigestHistoryEntry,
   EnvironmentMatrix,
-  FleetServiceSummary,
+  FleetPage,
+  FleetQuery,
+  FleetStatus,
 } from '@internal/backstage-plugin-environments-common';
 import { RefreshResult, ServiceDescriptor } from './collector/types';
 
-/** The state a fleet query filters on. `ok`: none of the other three. */
-export type FleetStatus =
-  | 'needs-promotion'
-  | 'unpromoted-artifact'
-  | 'stale'
-  | 'ok';
+export type {
+  FleetPage,
+  FleetQuery,
+  FleetStatus,
+} from '@internal/backstage-plugin-environments-common';
 
-/** The fleet statuses, for validation and docs. */
+/** Every fleet status (the spec's FleetStatus), for the benchmarks. */
 export const FLEET_STATUSES: FleetStatus[] = [
   'needs-promotion',
   'unpromoted-artifact',
   'stale',
   'ok',
 ];
-
-/** Filters and paging of the fleet view; every filter is optional. */
-export interface FleetQuery {
-  /** Owner entity ref, e.g. `group:default/team-checkout` (kind `group` and namespace `default` by default). */
-  owner?: string;
-  /** System entity ref, e.g. `system:default/shop` (kind `system` and namespace `default` by default). */
-  system?: string;
-  status?: FleetStatus;
-  /** Case-insensitive text in the entity ref or title. */
-  search?: string;
-  offset?: number;
-  limit?: number;
-}
-
-/** One page of the fleet view, ordered by entity ref. */
-export interface FleetPage {
-  items: FleetServiceSummary[];
-  totalItems: number;
-  offset: number;
-  limit: number;
-}
 
 /**
  * Stores what the collector found: the last known state of each service in each environment, every

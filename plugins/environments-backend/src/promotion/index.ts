@@ -1,9 +1,6 @@
-import express from 'express';
-import Router from 'express-promise-router';
 import {
   AuditorService,
   AuthService,
-  HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -20,8 +17,6 @@ import { PromotionExecutor } from './PromotionExecutor';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
 import { RollbackService } from '../rollback/RollbackService';
-import { addPromotionRoutes } from './router';
-import { addRollbackRoutes } from '../rollback/router';
 import { AuthorizedPromotionService } from '../authorization/AuthorizedPromotionService';
 import { AuthorizedRollbackService } from '../authorization/AuthorizedRollbackService';
 import { ActionAuthorizer } from '../authorization/permissions';
@@ -80,8 +75,6 @@ export interface Promotions {
   rollbackExecutor: RollbackExecutor;
   /** Runs the steps of promotions and rollbacks on this instance. */
   runner: StepRunner;
-  /** The HTTP routes (mount on the plugin's router). */
-  router(httpAuth: HttpAuthService): express.Router;
   /**
    * Expires due requests, settles promotions and rollbacks interrupted by a stopped instance and starts
    * approved requests whose window opened. Run it at start-up and on a schedule (every minute is plenty).
@@ -157,14 +150,6 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     executor,
     rollbackExecutor,
     runner,
-    router: httpAuth => {
-      const router = Router();
-      router.use(express.json());
-      const routes = { httpAuth, environments: config.environments };
-      addPromotionRoutes(router, { ...routes, promotions });
-      addRollbackRoutes(router, { ...routes, rollbacks });
-      return router;
-    },
     sweep: async () => {
       await domain.sweep();
       await rollbackExecutor.recoverInterrupted();

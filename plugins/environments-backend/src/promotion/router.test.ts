@@ -13,6 +13,9 @@ import {
 } from './__testUtils__/harness';
 import { digestOf } from './__testUtils__/fakeLambda';
 import { firstVisible, listLimit } from '../authorization/ServiceVisibility';
+import { createOpenApiRouter } from '../schema/openapi';
+import { registerRollbackRoutes } from '../rollback/router';
+import { registerPromotionRoutes } from './router';
 
 const ENTITY = 'component:default/checkout-api';
 const as = (name: string) =>
@@ -24,9 +27,14 @@ describe('promotion routes', () => {
 
   async function setup(deny: Record<string, string[]> = {}) {
     h = await createHarness({ permissions: permissionsExcept(deny) });
-    app = express()
-      .use(h.router(mockServices.httpAuth()))
-      .use(mockErrorHandler());
+    const router = await createOpenApiRouter();
+    const routes = {
+      httpAuth: mockServices.httpAuth(),
+      environments: ['dev', 'staging', 'prod'],
+    };
+    registerPromotionRoutes(router, { ...routes, promotions: h.promotions });
+    registerRollbackRoutes(router, { ...routes, rollbacks: h.rollbacks });
+    app = express().use(router).use(mockErrorHandler());
   }
 
   /** Alice asks to promote checkout-api into prod, with more of the body. */
@@ -202,7 +210,7 @@ describe('promotion routes', () => {
       .set('Authorization', as('carol'));
     expect(versions.status).toBe(400);
     expect(versions.body.error.message).toMatch(
-      /^request\/path\/name: 'check out' is not an entity name/,
+      /^request\/params\/name must match pattern/,
     );
     const unknownEnvironment = await post('/rollbacks', 'carol', {
       entityRef: 'component:default/nobody-knows',
@@ -319,7 +327,7 @@ describe('promotion routes', () => {
       .send({ entityRef: ENTITY });
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toBe(
-      'body.targetEnvironment is required and must be a non-empty string',
+      "request/body must have required property 'targetEnvironment'",
     );
 
     const unknown = await request(app)
@@ -331,13 +339,13 @@ describe('promotion routes', () => {
         imageUri: 'repo:latest',
       });
     expect(unknown.body.error.message).toBe(
-      'Unknown field in the request body: imageUri (allowed: entityRef, targetEnvironment, sourceEnvironment, comment, overrideWindow, digest)',
+      'request/body must NOT have additional properties',
     );
 
     const digest = await promoteToProd({ digest: 'abc' });
     expect(digest.status).toBe(400);
     expect(digest.body.error.message).toBe(
-      "body.digest must be an image digest: sha256: and 64 lowercase hex digits, got 'abc'",
+      'request/body/digest must match pattern "^sha256:[0-9a-f]{64}$"',
     );
 
     const status = await request(app)
@@ -345,7 +353,7 @@ describe('promotion routes', () => {
       .set('Authorization', as('alice'));
     expect(status.status).toBe(400);
     expect(status.body.error.message).toMatch(
-      /^Unknown status 'done'; one or more of requested, approved/,
+      /^request\/query\/status\/0 must be equal to one of the allowed values: requested, approved/,
     );
 
     const version = await request(app)
@@ -357,7 +365,7 @@ describe('promotion routes', () => {
         targetVersion: '$LATEST',
       });
     expect(version.body.error.message).toBe(
-      "body.targetVersion must be a published version number, got '$LATEST'",
+      'request/body/targetVersion must match pattern "^[0-9]+$"',
     );
   });
 
@@ -497,7 +505,7 @@ describe('promotion routes', () => {
       .set('Authorization', as('carol'));
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error.message).toBe(
-      "limit must be a whole number from 1 to 500, got '0'",
+      'request/query/limit must be >= 1',
     );
   });
 });

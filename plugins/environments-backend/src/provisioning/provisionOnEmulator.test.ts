@@ -75,6 +75,7 @@ describeWithMoto(
         environments: {
           definitions: DEMO_ENVIRONMENTS.map(env => ({
             ...env,
+            locations: env.locations.map(location => ({ ...location })),
             declared:
               env.name === 'prod'
                 ? { memory: 1024, timeout: 300, reservedConcurrency: 50 }

@@ -1,27 +1,22 @@
-import express from 'express';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
-import { readerCredentials } from '../api/openApiRouter';
+import { ApiRouter, readerCredentials } from '../api/openApiRouter';
 import {
   environmentAt,
-  optionalBoolean,
-  optionalEntityRefQuery,
-  optionalEnvironmentQuery,
-  optionalLimit,
-  optionalString,
-  readBody,
-  requiredString,
+  optionalEntityRefAt,
+  recordedText,
 } from '../api/requestInput';
 import { AuthorizedRollbackService } from '../authorization/AuthorizedRollbackService';
-import { checkEntityRefParts, entityRefAt } from '../catalog/entityRefs';
+import { entityRefAt } from '../catalog/entityRefs';
 
 /**
- * The rollback routes (validated here until they are in src/schema/openapi.yaml): each parses its input
- * (400) and calls the authorized service (404 for a service the caller may not read, then 403).
+ * The rollback routes of the API (src/schema/openapi.yaml): the spec checks each request's form (400);
+ * here, what it cannot say, then the authorized service (404 for a service the caller may not read,
+ * then 403). `POST /rollbacks` answers the record: 200 for a dry run's plan, 202 while it still runs,
+ * 201 once it has ended.
  */
-export function addRollbackRoutes(
-  router: express.Router,
+export function registerRollbackRoutes(
+  router: ApiRouter,
   options: {
     httpAuth: HttpAuthService;
     rollbacks: AuthorizedRollbackService;
@@ -33,44 +28,31 @@ export function addRollbackRoutes(
   const reader = readerCredentials(options.httpAuth);
 
   router.post('/rollbacks', async (req, res) => {
-    const body = readBody(req, [
-      'entityRef',
-      'environment',
-      'targetVersion',
-      'comment',
-      'dryRun',
-    ]);
+    const body = req.body;
     const input = {
-      entityRef: entityRefAt(
-        requiredString(body, 'entityRef'),
-        'body.entityRef',
-      ),
+      entityRef: entityRefAt(body.entityRef, 'body.entityRef'),
       environment: environmentAt(
-        requiredString(body, 'environment'),
+        body.environment,
         'body.environment',
         environments,
-      )!,
-      targetVersion: optionalString(body, 'targetVersion', 32),
-      comment: optionalString(body, 'comment'),
-      dryRun: optionalBoolean(body, 'dryRun'),
+      ),
+      targetVersion: body.targetVersion,
+      comment: recordedText(body.comment),
+      dryRun: body.dryRun,
     };
-    if (
-      input.targetVersion !== undefined &&
-      !/^\d+$/.test(input.targetVersion)
-    ) {
-      throw new InputError(
-        `body.targetVersion must be a published version number, got '${input.targetVersion}'`,
-      );
-    }
     const record = await rollbacks.rollback(input, await reader(req));
-    res.status(input.dryRun ? 200 : 201).json(record);
+    res.status(rollbackStatusCode(record.status)).json(record);
   });
 
   router.get('/rollbacks', async (req, res) => {
     const query = {
-      limit: optionalLimit(req),
-      entityRef: optionalEntityRefQuery(req),
-      environment: optionalEnvironmentQuery(req, 'environment', environments),
+      limit: req.query.limit,
+      entityRef: optionalEntityRefAt(req.query.entityRef, 'entityRef'),
+      environment: environmentAt(
+        req.query.environment,
+        'environment',
+        environments,
+      ),
     };
     res.json({ items: await rollbacks.list(query, await reader(req)) });
   });
@@ -84,14 +66,20 @@ export function addRollbackRoutes(
     async (req, res) => {
       const { namespace, kind, name, environment } = req.params;
       const ref = { kind, namespace, name };
-      checkEntityRefParts(ref, part => `request/path/${part}`);
-      const entityRef = stringifyEntityRef(ref);
       const items = await rollbacks.listVersions(
-        entityRef,
+        stringifyEntityRef(ref),
         environment,
         await reader(req),
       );
       res.json({ items });
     },
   );
+}
+
+/** 200 for a plan that changed nothing, 202 for a rollback still running, 201 for one that ended. */
+function rollbackStatusCode(status: string): 200 | 201 | 202 {
+  if (status === 'planned') {
+    return 200;
+  }
+  return status === 'running' ? 202 : 201;
 }

@@ -63,7 +63,6 @@ export function createMatrixAction(options: EnvironmentsActionDependencies) {
         options,
         ref,
         await ctx.getInitiatorCredentials(),
-        ctx.signal,
       );
 
       const environments = matrix.environments.map(env => ({

@@ -149,7 +149,6 @@ async function dryRun(
     options,
     ref,
     await ctx.getInitiatorCredentials(),
-    ctx.signal,
   );
   const target = matrix.environments.find(
     e => e.environment === targetEnvironment,

@@ -3,6 +3,7 @@ import path from 'path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
+import { ServiceProvision } from '@internal/backstage-plugin-environments-common';
 import {
   callEnvironmentsApi,
   EnvironmentsActionDependencies,
@@ -10,27 +11,6 @@ import {
 import { ActionSchema } from './schema';
 
 const ACTION_ID = 'environments:provision';
-
-/** What the backend answers (POST /provisions, docs/api.md). */
-interface ServiceProvision {
-  entityRef: string;
-  status: string;
-  image: string;
-  template: object;
-  problems: Array<{ field: string; message: string }>;
-  environments: Array<{
-    environment: string;
-    accountId: string;
-    region: string;
-    stackName: string;
-    functionName: string;
-    deploy: boolean;
-    parameters: Record<string, string>;
-    status: string;
-    imageUri?: string;
-    liveVersion?: string;
-  }>;
-}
 
 /** The repository's copy of what was deployed: the stack template and each environment's parameters. */
 async function writeInfrastructure(
@@ -129,22 +109,25 @@ export function createProvisionAction(deps: EnvironmentsActionDependencies) {
       // A resumed task picks up the stored answer instead of asking again.
       const provision = (await ctx.checkpoint({
         key: `${ACTION_ID} ${project}/${component}`,
-        fn: async () =>
-          callEnvironmentsApi<JsonObject>(deps, {
-            credentials: await ctx.getInitiatorCredentials(),
-            method: 'POST',
-            path: '/provisions',
-            body: {
-              project,
-              component,
-              owner,
-              system,
-              costCenter,
-              dryRun: Boolean(ctx.isDryRun),
+        fn: async () => {
+          const body = {
+            project,
+            component,
+            owner,
+            system,
+            costCenter,
+            dryRun: Boolean(ctx.isDryRun),
+          };
+          const answer = await callEnvironmentsApi(
+            deps,
+            {
+              credentials: await ctx.getInitiatorCredentials(),
+              failure: `Could not create the environments of ${component}`,
             },
-            failure: `Could not create the environments of ${component}`,
-            signal: ctx.signal,
-          }),
+            (api, options) => api.provisionService(body, options),
+          );
+          return answer as unknown as JsonObject;
+        },
       })) as unknown as ServiceProvision;
       if (provision.problems.length > 0) {
         throw new Error(

@@ -10,7 +10,6 @@ import {
   parseServiceRef,
   readEnvironmentMatrix,
   serviceRefString,
-  servicePath,
 } from './environmentsApi';
 import { appBaseUrl, entityPageUrl } from './links';
 import { ActionSchema, serviceInput, StepContext } from './schema';
@@ -132,16 +131,14 @@ async function dryRun(
 ): Promise<void> {
   const { ref, entityRef, environment, targetVersion, wait } = input;
   const credentials = await ctx.getInitiatorCredentials();
-  const { items } = await callEnvironmentsApi<{
-    items: FunctionVersionSummary[];
-  }>(options, {
-    credentials,
-    path: `/services/${servicePath(ref)}/environments/${encodeURIComponent(
-      environment,
-    )}/versions`,
-    failure: `Could not read the published versions of ${entityRef} in ${environment}`,
-    signal: ctx.signal,
-  });
+  const items = await callEnvironmentsApi(
+    options,
+    {
+      credentials,
+      failure: `Could not read the published versions of ${entityRef} in ${environment}`,
+    },
+    (api, call) => api.listVersions(ref, environment, call),
+  );
   const live = items.find(v => v.isLive);
   const target = chooseVersion(
     items,
@@ -156,12 +153,7 @@ async function dryRun(
     } to ${describeVersion(target)}; nothing was changed`,
   );
   // Said before acting, as the backend does: a stack that defines the alias undoes the rollback.
-  const matrix = await readEnvironmentMatrix(
-    options,
-    ref,
-    credentials,
-    ctx.signal,
-  );
+  const matrix = await readEnvironmentMatrix(options, ref, credentials);
   const state = matrix.environments.find(e => e.environment === environment);
   const primary = state && primaryFunction(state);
   if (primary?.stack?.ownsLiveAlias) {

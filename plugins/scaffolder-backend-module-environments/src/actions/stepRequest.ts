@@ -2,6 +2,10 @@ import { RootConfigService } from '@backstage/backend-plugin-api';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import {
+  EnvironmentsApi,
+  EnvironmentsRequestOptions as RequestOptions,
+} from '@internal/backstage-plugin-environments-common';
+import {
   EnvironmentsActionDependencies,
   callEnvironmentsApi,
 } from './environmentsApi';
@@ -20,10 +24,34 @@ export interface RequestingActionOptions
   pollIntervalMs?: number;
 }
 
-/** Where the backend takes each kind of request, and how the log names one. */
+/** How the backend takes and reads each kind of request, and how the log names one. */
 const REQUEST_KINDS = {
-  promotion: { path: '/promotions', label: 'Promotion' },
-  rollback: { path: '/rollbacks', label: 'Rollback' },
+  promotion: {
+    label: 'Promotion',
+    make: (
+      api: EnvironmentsApi,
+      body: any,
+      options: RequestOptions,
+    ): Promise<StepRequest> => api.requestPromotion(body, options),
+    read: (
+      api: EnvironmentsApi,
+      id: string,
+      options: RequestOptions,
+    ): Promise<StepRequest> => api.getPromotion(id, options),
+  },
+  rollback: {
+    label: 'Rollback',
+    make: (
+      api: EnvironmentsApi,
+      body: any,
+      options: RequestOptions,
+    ): Promise<StepRequest> => api.requestRollback(body, options),
+    read: (
+      api: EnvironmentsApi,
+      id: string,
+      options: RequestOptions,
+    ): Promise<StepRequest> => api.getRollback(id, options),
+  },
 };
 
 /** A promotion request or a rollback record, as the backend answers for it. */
@@ -50,20 +78,18 @@ export async function makeStepRequest<T extends StepRequest>(
   },
 ) {
   const { kind, checkpointKey, body, failure, describe } = request;
-  const { path, label: noun } = REQUEST_KINDS[kind];
+  const { make, read, label: noun } = REQUEST_KINDS[kind];
   let createdNow = false;
   const created = (await ctx.checkpoint({
     key: checkpointKey,
     fn: async () => {
       createdNow = true;
-      return callEnvironmentsApi<JsonObject>(options, {
-        credentials: await ctx.getInitiatorCredentials(),
-        method: 'POST',
-        path,
-        body,
-        failure,
-        signal: ctx.signal,
-      });
+      const credentials = await ctx.getInitiatorCredentials();
+      return (await callEnvironmentsApi(
+        options,
+        { credentials, failure },
+        (api, call) => make(api, body, call),
+      )) as unknown as JsonObject;
     },
   })) as unknown as T;
 
@@ -91,13 +117,15 @@ export async function makeStepRequest<T extends StepRequest>(
         initial: created,
         // Polls read with the scaffolder's own credentials: the user's token expires after an hour, and a
         // wait may be longer. Reading the state acts for nobody; the request itself was made as the user.
-        read: async () =>
-          callEnvironmentsApi<T>(options, {
-            credentials: await options.auth.getOwnServiceCredentials(),
-            path: `${path}/${encodeURIComponent(id)}`,
-            failure: `Could not read ${kind} ${id}`,
-            signal: ctx.signal,
-          }),
+        read: async () => {
+          const credentials = await options.auth.getOwnServiceCredentials();
+          const answer = await callEnvironmentsApi(
+            options,
+            { credentials, failure: `Could not read ${kind} ${id}` },
+            (api, call) => read(api, id, call),
+          );
+          return answer as unknown as T;
+        },
         until,
         log,
         label,

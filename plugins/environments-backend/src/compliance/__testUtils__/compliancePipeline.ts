@@ -38,7 +38,7 @@ export function complianceConfig(options: {
       name: env.name,
       shortName: env.shortName,
       longName: env.longName,
-      locations: env.locations,
+      locations: env.locations.map(location => ({ ...location })),
       declared: options.declared[env.name],
     })),
     compliance: {

@@ -30,7 +30,7 @@ export function promotionConfigOnEmulator(
     environments: {
       definitions: ENVIRONMENTS.map(env => ({
         name: env.name,
-        locations: env.locations,
+        locations: env.locations.map(location => ({ ...location })),
         promotion:
           env.name === 'prod'
             ? { requiresApproval: true, approvals: 1 }

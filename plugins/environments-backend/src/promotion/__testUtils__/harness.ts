@@ -56,7 +56,7 @@ export function environmentsConfig(options?: {
     environments: {
       definitions: ENVIRONMENTS.map(env => ({
         name: env.name,
-        locations: env.locations,
+        locations: env.locations.map(location => ({ ...location })),
         ...(env.name === 'staging'
           ? { promotion: { requiresApproval: false, ...options?.staging } }
           : {}),

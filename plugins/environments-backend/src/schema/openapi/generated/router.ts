@@ -179,6 +179,97 @@ export const spec = {
         },
         example: 'prod',
       },
+      promotionId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description:
+          "A promotion request's id, as `POST /promotions` answered it.",
+        schema: {
+          $ref: '#/components/schemas/RecordId',
+        },
+      },
+      rollbackId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: "A rollback's id, as `POST /rollbacks` answered it.",
+        schema: {
+          $ref: '#/components/schemas/RecordId',
+        },
+      },
+      entityRefFilter: {
+        name: 'entityRef',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Only records of this service, e.g. `component:default/checkout-api` or `checkout-api` (kind `component` and namespace `default` are the defaults).',
+        schema: {
+          $ref: '#/components/schemas/EntityRefText',
+        },
+        example: 'component:default/checkout-api',
+      },
+      listLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'At most this many records, newest first; default 100, at most 500.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 500,
+        },
+      },
+      promotionStatus: {
+        name: 'status',
+        in: 'query',
+        required: false,
+        description:
+          'Only requests in one of these states, comma-separated, e.g. `requested,approved`.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            $ref: '#/components/schemas/PromotionState',
+          },
+        },
+      },
+      targetEnvironmentFilter: {
+        name: 'targetEnvironment',
+        in: 'query',
+        required: false,
+        description:
+          'Only requests into this environment, e.g. `prod`; 400 for one that is not configured.',
+        schema: {
+          $ref: '#/components/schemas/EnvironmentName',
+        },
+        example: 'prod',
+      },
+      awaitingMyApproval: {
+        name: 'awaitingMyApproval',
+        in: 'query',
+        required: false,
+        description:
+          'With `true`, only requests the caller may approve and has not decided on yet.',
+        schema: {
+          type: 'boolean',
+        },
+      },
+      rollbackEnvironmentFilter: {
+        name: 'environment',
+        in: 'query',
+        required: false,
+        description:
+          'Only rollbacks in this environment, e.g. `prod`; 400 for one that is not configured.',
+        schema: {
+          $ref: '#/components/schemas/EnvironmentName',
+        },
+        example: 'prod',
+      },
     },
     requestBodies: {},
     responses: {
@@ -507,6 +598,11 @@ export const spec = {
           error: {
             type: 'string',
             description: 'The error of the last failed attempt, when stale.',
+          },
+          errorAt: {
+            type: 'string',
+            description:
+              'ISO 8601. When the last attempt failed; with `error`.',
           },
         },
         required: ['stale'],
@@ -1509,6 +1605,695 @@ export const spec = {
         },
         required: ['environment', 'mode', 'blocks', 'findings'],
       },
+      RecordId: {
+        type: 'string',
+        description: 'The id of a promotion request or rollback.',
+        minLength: 1,
+        maxLength: 100,
+        pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]+$',
+      },
+      EntityRefText: {
+        type: 'string',
+        description:
+          "An entity ref, `[<kind>:][<namespace>/]<name>` (kind `component` and namespace `default` by default), whose parts follow the catalog's default rules; 400 naming the part that breaks them.",
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F]+$',
+      },
+      Comment: {
+        type: 'string',
+        description:
+          'Free text for the record (line breaks allowed), at most 2000 characters.',
+        maxLength: 2000,
+        pattern:
+          '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$',
+      },
+      ImageDigest: {
+        type: 'string',
+        description: 'An image digest, `sha256:` and 64 lowercase hex digits.',
+        pattern: '^sha256:[0-9a-f]{64}$',
+      },
+      FunctionLocation: {
+        type: 'object',
+        description: 'A Lambda function in one account and region.',
+        properties: {
+          accountId: {
+            type: 'string',
+          },
+          region: {
+            type: 'string',
+          },
+          functionName: {
+            type: 'string',
+          },
+        },
+        required: ['accountId', 'region', 'functionName'],
+      },
+      PromotionState: {
+        type: 'string',
+        description:
+          'Where a promotion request is: requested → approved → running → succeeded | failed | rolled-back; requested (or approved, while waiting for a window) → rejected | expired | cancelled.',
+        enum: [
+          'requested',
+          'approved',
+          'running',
+          'succeeded',
+          'failed',
+          'rolled-back',
+          'rejected',
+          'expired',
+          'cancelled',
+        ],
+      },
+      PromotionApproval: {
+        type: 'object',
+        description: "One approver's decision on a promotion request.",
+        properties: {
+          approver: {
+            type: 'string',
+            description: 'The user entity ref of the approver.',
+          },
+          decision: {
+            type: 'string',
+            enum: ['approved', 'rejected'],
+          },
+          comment: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            description: 'ISO 8601.',
+          },
+          expiresAt: {
+            type: 'string',
+            description:
+              "When the approval stops counting (the environment's approval TTL), ISO 8601.",
+          },
+          expired: {
+            type: 'boolean',
+            description:
+              'An expired approval no longer counts towards the approvals needed.',
+          },
+        },
+        required: ['approver', 'decision', 'decidedAt', 'expired'],
+      },
+      PromotionStepStatus: {
+        type: 'string',
+        description:
+          'Recorded as `started` before the step acts, then `succeeded` or `failed`.',
+        enum: ['started', 'succeeded', 'failed'],
+      },
+      PromotionStep: {
+        type: 'object',
+        description:
+          "One step of a promotion's or rollback's execution against AWS.",
+        properties: {
+          sequence: {
+            type: 'integer',
+            description: 'Order within the execution, from 1.',
+          },
+          name: {
+            type: 'string',
+            description:
+              'e.g. `update-function-code`, `publish-version`, `switch-alias`, `verify`, `smoke-check`, `rollback-alias`.',
+          },
+          status: {
+            $ref: '#/components/schemas/PromotionStepStatus',
+          },
+          startedAt: {
+            type: 'string',
+            description: 'ISO 8601.',
+          },
+          finishedAt: {
+            type: 'string',
+            description:
+              'ISO 8601; absent while the step runs (or when the backend stopped during it).',
+          },
+          detail: {
+            type: 'string',
+            description: 'What the step did or found, in words.',
+          },
+          error: {
+            type: 'string',
+            description: 'Why it failed.',
+          },
+        },
+        required: ['sequence', 'name', 'status', 'startedAt'],
+      },
+      PromotionEvent: {
+        type: 'object',
+        description:
+          'One entry of the history of a promotion request or rollback.',
+        properties: {
+          at: {
+            type: 'string',
+            description: 'ISO 8601.',
+          },
+          event: {
+            type: 'string',
+            description:
+              'e.g. `requested`, `approved`, `rejected`, `running`, `succeeded`, `expired`, `recovered`.',
+          },
+          actor: {
+            type: 'string',
+            description:
+              'The user entity ref who caused it; absent for the backend itself (expiry, recovery).',
+          },
+          detail: {
+            type: 'string',
+          },
+        },
+        required: ['at', 'event'],
+      },
+      PromotionWindowState: {
+        type: 'object',
+        description: 'Whether promotions into an environment are allowed now.',
+        properties: {
+          closed: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+            description: 'The configured reason of the closed window.',
+          },
+          until: {
+            type: 'string',
+            description:
+              'When the window opens again, ISO 8601, when it is closed.',
+          },
+        },
+        required: ['closed'],
+      },
+      EnvironmentWindowState: {
+        type: 'object',
+        description: "An environment's promotion window now.",
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          closed: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+            description: 'The configured reason of the closed window.',
+          },
+          until: {
+            type: 'string',
+            description:
+              'When the window opens again, ISO 8601, when it is closed.',
+          },
+        },
+        required: ['environment', 'closed'],
+      },
+      EnvironmentWindowList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'One per environment, in promotion order.',
+            items: {
+              $ref: '#/components/schemas/EnvironmentWindowState',
+            },
+          },
+        },
+        required: ['items'],
+      },
+      PromotionPolicySummary: {
+        type: 'object',
+        description:
+          "The target environment's policy as it applies to one request.",
+        properties: {
+          requiresApproval: {
+            type: 'boolean',
+          },
+          approvalsRequired: {
+            type: 'integer',
+            description: 'Approvals needed (N).',
+          },
+          approvalsGiven: {
+            type: 'integer',
+            description: 'Valid (not expired) approvals given so far.',
+          },
+          approvers: {
+            type: 'array',
+            description:
+              'Entity refs (groups or users) whose members may approve; never the requester.',
+            items: {
+              type: 'string',
+            },
+          },
+          approvalTtlSeconds: {
+            type: 'integer',
+            description: 'How long an approval stays valid, in seconds.',
+          },
+          missing: {
+            type: 'array',
+            description:
+              'What stands between the request and its execution, in words; empty when nothing does.',
+            items: {
+              type: 'string',
+            },
+          },
+          window: {
+            $ref: '#/components/schemas/PromotionWindowState',
+          },
+        },
+        required: [
+          'requiresApproval',
+          'approvalsRequired',
+          'approvalsGiven',
+          'approvers',
+          'approvalTtlSeconds',
+          'missing',
+          'window',
+        ],
+      },
+      WindowOverride: {
+        type: 'object',
+        description:
+          "Recorded when the request was made while the target's window was closed.",
+        properties: {
+          by: {
+            type: 'string',
+          },
+          at: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+        required: ['by', 'at'],
+      },
+      PromotionRequest: {
+        type: 'object',
+        description:
+          'A request to move the exact digest running in one environment into the next one.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          sourceEnvironment: {
+            type: 'string',
+          },
+          targetEnvironment: {
+            type: 'string',
+          },
+          skippedEnvironments: {
+            type: 'array',
+            description:
+              "Environments between source and target that this request skips (allowed by the target's policy).",
+            items: {
+              type: 'string',
+            },
+          },
+          digest: {
+            type: 'string',
+            description:
+              'The image digest to promote (`sha256:…`), fixed when the request was made.',
+          },
+          sourceVersion: {
+            type: 'string',
+            description: "The source's live version when the request was made.",
+          },
+          sourceImageUri: {
+            type: 'string',
+          },
+          imageUri: {
+            type: 'string',
+            description:
+              'What the target function is updated to, the same repository in the target account, pinned by digest.',
+          },
+          target: {
+            $ref: '#/components/schemas/FunctionLocation',
+          },
+          status: {
+            $ref: '#/components/schemas/PromotionState',
+          },
+          statusReason: {
+            type: 'string',
+            description: 'Why the request is in its status, in words.',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+          },
+          comment: {
+            type: 'string',
+          },
+          expiresAt: {
+            type: 'string',
+            description:
+              'When the request expires unless it has started, ISO 8601.',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          startedAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+          },
+          executedBy: {
+            type: 'string',
+            description:
+              'The user whose action started the execution; the AWS role session name carries this user.',
+          },
+          previousVersion: {
+            type: 'string',
+          },
+          previousDigest: {
+            type: 'string',
+          },
+          publishedVersion: {
+            type: 'string',
+          },
+          smokeCheckUrl: {
+            type: 'string',
+          },
+          windowOverride: {
+            $ref: '#/components/schemas/WindowOverride',
+          },
+          approvals: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionApproval',
+            },
+          },
+          steps: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionStep',
+            },
+          },
+          history: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionEvent',
+            },
+          },
+          policy: {
+            $ref: '#/components/schemas/PromotionPolicySummary',
+          },
+          sourceMovedOn: {
+            type: 'boolean',
+            description:
+              'True when the source environment now runs another digest than the one this request promotes.',
+          },
+          sourceCurrentDigest: {
+            type: 'string',
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'id',
+          'entityRef',
+          'sourceEnvironment',
+          'targetEnvironment',
+          'skippedEnvironments',
+          'digest',
+          'sourceVersion',
+          'imageUri',
+          'target',
+          'status',
+          'requestedBy',
+          'requestedAt',
+          'expiresAt',
+          'updatedAt',
+          'approvals',
+          'steps',
+          'history',
+          'policy',
+          'sourceMovedOn',
+          'warnings',
+        ],
+      },
+      PromotionRequestList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'Newest first.',
+            items: {
+              $ref: '#/components/schemas/PromotionRequest',
+            },
+          },
+        },
+        required: ['items'],
+      },
+      NewPromotionRequest: {
+        type: 'object',
+        description:
+          'What `POST /promotions` takes; the source is the environment before the target unless given.',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            $ref: '#/components/schemas/EntityRefText',
+          },
+          targetEnvironment: {
+            $ref: '#/components/schemas/EnvironmentName',
+          },
+          sourceEnvironment: {
+            $ref: '#/components/schemas/EnvironmentName',
+          },
+          digest: {
+            description:
+              'The digest the user saw in the source environment: 409, saying what the source runs now, when it runs another one.',
+            $ref: '#/components/schemas/ImageDigest',
+          },
+          comment: {
+            $ref: '#/components/schemas/Comment',
+          },
+          overrideWindow: {
+            type: 'boolean',
+            description:
+              "Request although the target's window is closed; allowed only with environments.promotion.window-override, and recorded.",
+          },
+        },
+        required: ['entityRef', 'targetEnvironment'],
+      },
+      PromotionDecision: {
+        type: 'object',
+        description: 'An approval or rejection, with an optional comment.',
+        additionalProperties: false,
+        properties: {
+          comment: {
+            $ref: '#/components/schemas/Comment',
+          },
+        },
+      },
+      EmptyBody: {
+        type: 'object',
+        description: 'No fields.',
+        additionalProperties: false,
+        properties: {},
+      },
+      RollbackState: {
+        type: 'string',
+        description:
+          "Where a rollback is. `planned` only in a dry run's answer (nothing was changed); `running` when the answer came before the rollback finished (read it again by id).",
+        enum: ['planned', 'running', 'succeeded', 'failed'],
+      },
+      RollbackRecord: {
+        type: 'object',
+        description:
+          "A rollback of an environment's `live` alias to an earlier published version.",
+        properties: {
+          id: {
+            type: 'string',
+            description: 'Empty for a dry run.',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          environment: {
+            type: 'string',
+          },
+          target: {
+            $ref: '#/components/schemas/FunctionLocation',
+          },
+          fromVersion: {
+            type: 'string',
+            description: 'What was live before.',
+          },
+          fromDigest: {
+            type: 'string',
+          },
+          toVersion: {
+            type: 'string',
+            description: 'The version made live.',
+          },
+          toDigest: {
+            type: 'string',
+          },
+          toImageUri: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/RollbackState',
+          },
+          statusReason: {
+            type: 'string',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+          },
+          comment: {
+            type: 'string',
+          },
+          aliasStackName: {
+            type: 'string',
+            description:
+              'The CloudFormation stack that owns the `live` alias, when one does; the rollback drifts from it.',
+          },
+          intentionalDrift: {
+            type: 'boolean',
+            description:
+              'True while the drift this rollback created is intended, that is until the next promotion.',
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          steps: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionStep',
+            },
+          },
+          history: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionEvent',
+            },
+          },
+        },
+        required: [
+          'id',
+          'entityRef',
+          'environment',
+          'target',
+          'fromVersion',
+          'toVersion',
+          'status',
+          'requestedBy',
+          'requestedAt',
+          'intentionalDrift',
+          'warnings',
+          'steps',
+          'history',
+        ],
+      },
+      RollbackRecordList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'Newest first.',
+            items: {
+              $ref: '#/components/schemas/RollbackRecord',
+            },
+          },
+        },
+        required: ['items'],
+      },
+      NewRollback: {
+        type: 'object',
+        description:
+          'What `POST /rollbacks` takes; without targetVersion, the version live before the current one.',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            $ref: '#/components/schemas/EntityRefText',
+          },
+          environment: {
+            $ref: '#/components/schemas/EnvironmentName',
+          },
+          targetVersion: {
+            type: 'string',
+            description:
+              'A published version number of the function, e.g. `3`.',
+            maxLength: 32,
+            pattern: '^[0-9]+$',
+          },
+          comment: {
+            $ref: '#/components/schemas/Comment',
+          },
+          dryRun: {
+            type: 'boolean',
+            description:
+              'Answer what would happen (status `planned`, with warnings) and change nothing.',
+          },
+        },
+        required: ['entityRef', 'environment'],
+      },
+      FunctionVersionSummary: {
+        type: 'object',
+        description:
+          "A published version of a service's function in one environment, for the rollback picker.",
+        properties: {
+          version: {
+            type: 'string',
+          },
+          digest: {
+            type: 'string',
+          },
+          imageUri: {
+            type: 'string',
+          },
+          publishedAt: {
+            type: 'string',
+            description: 'When the version was published, ISO 8601.',
+          },
+          liveFrom: {
+            type: 'string',
+            description:
+              'When it became live, as far as this product switched it, ISO 8601.',
+          },
+          liveUntil: {
+            type: 'string',
+            description:
+              'When it stopped being live, as far as this product switched it, ISO 8601.',
+          },
+          isLive: {
+            type: 'boolean',
+          },
+        },
+        required: ['version', 'isLive'],
+      },
+      FunctionVersionList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            description: 'Newest first.',
+            items: {
+              $ref: '#/components/schemas/FunctionVersionSummary',
+            },
+          },
+        },
+        required: ['items'],
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1887,6 +2672,448 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ServiceProvision',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/promotions': {
+      post: {
+        operationId: 'RequestPromotion',
+        description:
+          'Requests the promotion of the digest running in the source environment (by default the one before the target) into the target. 400 for bad input, then 404 for a service the caller may not read, then 403 without environments.promotion.request on it; 409 when the source runs another digest than `digest`. Needs user credentials.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewPromotionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description:
+              'The request as recorded (executed at once when the policy needs no approval).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      get: {
+        operationId: 'ListPromotions',
+        description:
+          'Promotion requests of the services the caller may read, newest first.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRefFilter',
+          },
+          {
+            $ref: '#/components/parameters/targetEnvironmentFilter',
+          },
+          {
+            $ref: '#/components/parameters/promotionStatus',
+          },
+          {
+            $ref: '#/components/parameters/awaitingMyApproval',
+          },
+          {
+            $ref: '#/components/parameters/listLimit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequestList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/promotion-windows': {
+      get: {
+        operationId: 'ListPromotionWindows',
+        description:
+          'Whether promotions into each environment are closed now, why and until when.',
+        responses: {
+          '200': {
+            description: 'One window state per environment.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EnvironmentWindowList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/promotions/{id}': {
+      get: {
+        operationId: 'GetPromotion',
+        description:
+          'One promotion request with its approvals, steps and policy summary; 404 when unknown or hidden.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/promotionId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/promotions/{id}/approve': {
+      post: {
+        operationId: 'ApprovePromotion',
+        description:
+          "Approves someone else's request as the caller (user credentials, environments.promotion.approve and membership of an approver group); 403 to the requester. Executes it when the approvals suffice.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/promotionId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PromotionDecision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request after the decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/promotions/{id}/reject': {
+      post: {
+        operationId: 'RejectPromotion',
+        description:
+          "Rejects someone else's request as the caller (as approving, with the same checks); final.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/promotionId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PromotionDecision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request after the decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/promotions/{id}/cancel': {
+      post: {
+        operationId: 'CancelPromotion',
+        description:
+          'Cancels a request that has not started (its requester, or a holder of environments.promotion.approve).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/promotionId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/EmptyBody',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The cancelled request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/rollbacks': {
+      post: {
+        operationId: 'RequestRollback',
+        description:
+          "Points an environment's `live` alias back at an earlier published version, recorded before and after; with dryRun, answers the plan and changes nothing. 400, then 404 for a service the caller may not read, then 403 without environments.rollback on it. Needs user credentials.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewRollback',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The plan of a dry run (status `planned`).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RollbackRecord',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'The rollback as it ended (`succeeded` or `failed`).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RollbackRecord',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'The rollback, still `running` when the answer was due; read it again by id.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RollbackRecord',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      get: {
+        operationId: 'ListRollbacks',
+        description:
+          'Rollbacks of the services the caller may read, newest first.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRefFilter',
+          },
+          {
+            $ref: '#/components/parameters/rollbackEnvironmentFilter',
+          },
+          {
+            $ref: '#/components/parameters/listLimit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The rollbacks.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RollbackRecordList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/rollbacks/{id}': {
+      get: {
+        operationId: 'GetRollback',
+        description: 'One rollback with its steps; 404 when unknown or hidden.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/rollbackId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The rollback.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RollbackRecord',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/services/{namespace}/{kind}/{name}/environments/{environment}/versions': {
+      get: {
+        operationId: 'ListFunctionVersions',
+        description:
+          "The published versions of the service's primary function in one environment, newest first, for the rollback picker; 404 for an environment that is not configured.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/environment',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FunctionVersionList',
                 },
               },
             },

@@ -8,17 +8,47 @@ import { ComplianceSummaryList } from '../models/ComplianceSummaryList.model';
 import { DigestHistory } from '../models/DigestHistory.model';
 import { EnvironmentList } from '../models/EnvironmentList.model';
 import { EnvironmentMatrix } from '../models/EnvironmentMatrix.model';
+import { EnvironmentWindowList } from '../models/EnvironmentWindowList.model';
 import { FindingKind } from '../models/FindingKind.model';
 import { FindingList } from '../models/FindingList.model';
 import { FindingSeverity } from '../models/FindingSeverity.model';
 import { FleetPage } from '../models/FleetPage.model';
 import { FleetStatus } from '../models/FleetStatus.model';
+import { FunctionVersionList } from '../models/FunctionVersionList.model';
+import { NewPromotionRequest } from '../models/NewPromotionRequest.model';
+import { NewRollback } from '../models/NewRollback.model';
+import { PromotionDecision } from '../models/PromotionDecision.model';
 import { PromotionGate } from '../models/PromotionGate.model';
+import { PromotionRequest } from '../models/PromotionRequest.model';
+import { PromotionRequestList } from '../models/PromotionRequestList.model';
+import { PromotionState } from '../models/PromotionState.model';
+import { RollbackRecord } from '../models/RollbackRecord.model';
+import { RollbackRecordList } from '../models/RollbackRecordList.model';
 import { ServiceFindings } from '../models/ServiceFindings.model';
 import { ServiceProvision } from '../models/ServiceProvision.model';
 import { ServiceProvisionRequest } from '../models/ServiceProvisionRequest.model';
 import { SettingsMatrix } from '../models/SettingsMatrix.model';
 
+/**
+ * @public
+ */
+export type ApprovePromotion = {
+  path: {
+    id: string;
+  };
+  body: PromotionDecision;
+  response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
+export type CancelPromotion = {
+  path: {
+    id: string;
+  };
+  body: any;
+  response: PromotionRequest | Error;
+};
 /**
  * @public
  */
@@ -56,6 +86,15 @@ export type GetMatrix = {
 /**
  * @public
  */
+export type GetPromotion = {
+  path: {
+    id: string;
+  };
+  response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
 export type GetPromotionGate = {
   path: {
     namespace: string;
@@ -64,6 +103,15 @@ export type GetPromotionGate = {
     environment: string;
   };
   response: PromotionGate | Error;
+};
+/**
+ * @public
+ */
+export type GetRollback = {
+  path: {
+    id: string;
+  };
+  response: RollbackRecord | Error;
 };
 /**
  * @public
@@ -131,6 +179,48 @@ export type ListFleet = {
 /**
  * @public
  */
+export type ListFunctionVersions = {
+  path: {
+    namespace: string;
+    kind: string;
+    name: string;
+    environment: string;
+  };
+  response: FunctionVersionList | Error;
+};
+/**
+ * @public
+ */
+export type ListPromotionWindows = {
+  response: EnvironmentWindowList | Error;
+};
+/**
+ * @public
+ */
+export type ListPromotions = {
+  query: {
+    entityRef?: string;
+    targetEnvironment?: string;
+    status?: Array<PromotionState>;
+    awaitingMyApproval?: boolean;
+    limit?: number;
+  };
+  response: PromotionRequestList | Error;
+};
+/**
+ * @public
+ */
+export type ListRollbacks = {
+  query: {
+    entityRef?: string;
+    environment?: string;
+    limit?: number;
+  };
+  response: RollbackRecordList | Error;
+};
+/**
+ * @public
+ */
 export type ProvisionService = {
   body: ServiceProvisionRequest;
   response: ServiceProvision | Error;
@@ -146,15 +236,47 @@ export type RefreshService = {
   };
   response: EnvironmentMatrix | Error;
 };
+/**
+ * @public
+ */
+export type RejectPromotion = {
+  path: {
+    id: string;
+  };
+  body: PromotionDecision;
+  response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
+export type RequestPromotion = {
+  body: NewPromotionRequest;
+  response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
+export type RequestRollback = {
+  body: NewRollback;
+  response: RollbackRecord | RollbackRecord | RollbackRecord | Error;
+};
 
 export type EndpointMap = {
+  '#post|/promotions/{id}/approve': ApprovePromotion;
+
+  '#post|/promotions/{id}/cancel': CancelPromotion;
+
   '#post|/services/{namespace}/{kind}/{name}/drift-check': CheckServiceDrift;
 
   '#get|/services/{namespace}/{kind}/{name}/environments/{environment}/history': GetDigestHistory;
 
   '#get|/services/{namespace}/{kind}/{name}/matrix': GetMatrix;
 
+  '#get|/promotions/{id}': GetPromotion;
+
   '#get|/services/{namespace}/{kind}/{name}/settings/gate/{environment}': GetPromotionGate;
+
+  '#get|/rollbacks/{id}': GetRollback;
 
   '#get|/services/{namespace}/{kind}/{name}/findings': GetServiceFindings;
 
@@ -168,7 +290,21 @@ export type EndpointMap = {
 
   '#get|/fleet': ListFleet;
 
+  '#get|/services/{namespace}/{kind}/{name}/environments/{environment}/versions': ListFunctionVersions;
+
+  '#get|/promotion-windows': ListPromotionWindows;
+
+  '#get|/promotions': ListPromotions;
+
+  '#get|/rollbacks': ListRollbacks;
+
   '#post|/provisions': ProvisionService;
 
   '#post|/services/{namespace}/{kind}/{name}/refresh': RefreshService;
+
+  '#post|/promotions/{id}/reject': RejectPromotion;
+
+  '#post|/promotions': RequestPromotion;
+
+  '#post|/rollbacks': RequestRollback;
 };

@@ -21,4 +21,8 @@ export interface Freshness {
    * The error of the last failed attempt, when stale.
    */
   error?: string;
+  /**
+   * ISO 8601. When the last attempt failed; with `error`.
+   */
+  errorAt?: string;
 }

@@ -36,7 +36,7 @@ const checkout = {
   name: 'checkout-api',
 };
 
-describe('EnvironmentsClient', () => {
+describe('EnvironmentsClient (over the generated client)', () => {
   it('reads the matrix of a service at its entity path', async () => {
     const matrix = {
       entityRef: 'component:default/checkout-api',
@@ -46,7 +46,7 @@ describe('EnvironmentsClient', () => {
     await expect(api.getMatrix(checkout)).resolves.toEqual(matrix);
     expect(fetch).toHaveBeenCalledWith(
       `${BASE}/services/default/component/checkout-api/matrix`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
   });
 
@@ -57,7 +57,7 @@ describe('EnvironmentsClient', () => {
     await api.refresh(checkout);
     expect(fetch).toHaveBeenCalledWith(
       `${BASE}/services/default/component/checkout-api/refresh`,
-      { method: 'POST' },
+      expect.objectContaining({ method: 'POST' }),
     );
   });
 
@@ -73,7 +73,7 @@ describe('EnvironmentsClient', () => {
     ]);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/services/default/component/checkout-api/environments/prod/history`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
   });
 
@@ -88,12 +88,12 @@ describe('EnvironmentsClient', () => {
     await expect(api.getFindings(checkout)).resolves.toEqual(findings);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/services/default/component/checkout-api/findings`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
     await api.checkDrift(checkout);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/services/default/component/checkout-api/drift-check`,
-      { method: 'POST' },
+      expect.objectContaining({ method: 'POST' }),
     );
     await expect(api.getComplianceSummaries()).resolves.toEqual([
       { entityRef: 'x', total: 2 },
@@ -113,7 +113,7 @@ describe('EnvironmentsClient', () => {
     ).resolves.toEqual(page);
     expect(fetch).toHaveBeenCalledWith(
       `${BASE}/fleet?owner=group%3Adefault%2Fteam-checkout&offset=1000&limit=1000`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
   });
 
@@ -162,7 +162,7 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
     await api.getPromotion('p 1');
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/promotions/p%201`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
   });
 
@@ -175,7 +175,7 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
     ).resolves.toEqual([{ id: 'p1' }]);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/promotions?awaitingMyApproval=true`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
   });
 
@@ -212,7 +212,7 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
     ]);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/services/default/component/checkout-api/environments/prod/versions`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
     await api.requestRollback({
       entityRef: 'component:default/checkout-api',
@@ -231,7 +231,10 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
       }),
     );
     await api.getRollback('r1');
-    expect(fetch).toHaveBeenLastCalledWith(`${BASE}/rollbacks/r1`, undefined);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${BASE}/rollbacks/r1`,
+      expect.objectContaining({ method: 'GET' }),
+    );
   });
 
   it("reads a service's latest promotions and its rollbacks for its history", async () => {
@@ -246,7 +249,7 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
     ).resolves.toEqual([{ id: 'x1' }]);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/promotions?entityRef=component%3Adefault%2Fcheckout-api&limit=20`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
     await expect(
       api.listRollbacks({
@@ -256,7 +259,7 @@ describe('EnvironmentsClient promotions and rollbacks', () => {
     ).resolves.toEqual([{ id: 'x1' }]);
     expect(fetch).toHaveBeenLastCalledWith(
       `${BASE}/rollbacks?entityRef=component%3Adefault%2Fcheckout-api&limit=20`,
-      undefined,
+      expect.objectContaining({ method: 'GET' }),
     );
   });
 });
