@@ -2,9 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@internal/backstage-plugin-environments-common';
+import { registerEnvironmentsActions } from './api/actions';
 import { createRequestEdge } from './api/requestEdge';
 import { createApiRouter } from './api/router';
 import { createServices } from './createServices';
@@ -52,6 +54,7 @@ export const environmentsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { scheduler, httpRouter, httpAuth } = deps;
@@ -101,6 +104,8 @@ export const environmentsPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(environmentsPermissions);
         httpRouter.use(createRequestEdge());
         httpRouter.use(await createApiRouter(services, httpAuth));
+        // The same operations for MCP clients and the scaffolder (docs/actions.md).
+        registerEnvironmentsActions(deps.actionsRegistry, services);
         deps.lifecycle.addShutdownHook(() => promotions.stop());
       },
     });

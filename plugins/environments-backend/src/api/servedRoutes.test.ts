@@ -52,11 +52,12 @@ describe('the routes the plugin serves', () => {
     try {
       const routers = httpRouter.use.mock.calls.map(([router]) => router);
       const served = servedRoutes(routers).filter(
-        // Backstage's own: the generated router serves the spec itself, and the permissions registry
-        // its metadata, as in every plugin.
+        // Backstage's own: the generated router serves the spec itself, the permissions registry
+        // its metadata, and the actions registry its actions (docs/actions.md), as in every plugin.
         route =>
           route !== 'GET /openapi.json' &&
-          !route.includes(' /.well-known/backstage/'),
+          !route.includes(' /.well-known/backstage/') &&
+          !route.includes(' /.backstage/actions/'),
       );
       expect(served.length).toBeGreaterThan(20);
       expect(served.filter(route => !specOperations().includes(route))).toEqual(

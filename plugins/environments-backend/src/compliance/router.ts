@@ -1,4 +1,8 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
 import { ApiRouter, readerCredentials } from '../api/openApiRouter';
@@ -29,11 +33,9 @@ export function registerComplianceRoutes(
   const credentials = readerCredentials(httpAuth);
 
   router.get('/services/:namespace/:kind/:name/findings', async (req, res) => {
-    const service = await catalog.getService(
-      req.params,
-      await credentials(req),
+    res.json(
+      await readServiceFindings(options, req.params, await credentials(req)),
     );
-    res.json(toApiFindings(await compliance.getFindings(service.entityRef)));
   });
 
   // Spends the CloudFormation quota of every account the service runs in: a person asks for it;
@@ -74,6 +76,16 @@ export function registerComplianceRoutes(
     const items = await compliance.listSummaries(req.query);
     res.json({ items: onlyVisible(items, visible) });
   });
+}
+
+/** A service's findings as the API gives them (routes and actions); 404 when the caller may not read it. */
+export async function readServiceFindings(
+  options: { catalog: ServiceCatalog; compliance: ComplianceService },
+  ref: CompoundEntityRef,
+  credentials: BackstageCredentials,
+) {
+  const service = await options.catalog.getService(ref, credentials);
+  return toApiFindings(await options.compliance.getFindings(service.entityRef));
 }
 
 /** The API's shape of a service's findings: drift checks without their resource details (the findings carry them). */

@@ -1,5 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
   EnvironmentDefinition,
@@ -11,8 +15,46 @@ import { ServiceVisibility } from '../authorization/ServiceVisibility';
 import { ServiceCatalog } from '../catalog/ServiceCatalog';
 import { FunctionDiscovery } from './collector/FunctionDiscovery';
 import { ServiceDescriptor } from './collector/types';
-import { FleetPage, MatrixStore } from './MatrixStore';
+import { FleetPage, FleetQuery, MatrixStore } from './MatrixStore';
 import { RefreshService } from './RefreshService';
+
+/** What the matrix reads are made of: the same for the routes and the actions (api/actions). */
+export interface MatrixReadOptions {
+  environments: EnvironmentDefinition[];
+  store: MatrixStore;
+  catalog: ServiceCatalog;
+  visibility: ServiceVisibility;
+  /** The rules the collector finds functions by: the API says where it looked. */
+  discovery: FunctionDiscovery;
+}
+
+/** A service's matrix as the API gives it; 404 when the caller may not read the service. */
+export async function readServiceMatrix(
+  options: MatrixReadOptions,
+  ref: CompoundEntityRef,
+  credentials: BackstageCredentials,
+): Promise<EnvironmentMatrix> {
+  const service = await options.catalog.getService(ref, credentials);
+  return explainMatrix(
+    await options.store.getMatrix(service.entityRef),
+    service,
+    options.discovery,
+    options.environments,
+  );
+}
+
+/** One page of the fleet view, of the services the caller may see. */
+export async function readFleetPage(
+  options: MatrixReadOptions,
+  query: FleetQuery,
+  credentials: BackstageCredentials,
+): Promise<FleetPage> {
+  const visible = await options.visibility.visibleServices(credentials);
+  return options.store.listFleet(
+    query,
+    visible === 'all' ? undefined : visible,
+  );
+}
 
 /**
  * The matrix routes of the API (src/schema/openapi.yaml): the environments, a service's matrix and
@@ -21,19 +63,12 @@ import { RefreshService } from './RefreshService';
  */
 export function registerMatrixRoutes(
   router: ApiRouter,
-  options: {
+  options: MatrixReadOptions & {
     httpAuth: HttpAuthService;
-    environments: EnvironmentDefinition[];
-    store: MatrixStore;
-    catalog: ServiceCatalog;
     refresh: RefreshService;
-    visibility: ServiceVisibility;
-    /** The rules the collector finds functions by: the API says where it looked. */
-    discovery: FunctionDiscovery;
   },
 ): void {
-  const { httpAuth, environments, store, catalog, refresh, visibility } =
-    options;
+  const { httpAuth, environments, store, catalog, refresh } = options;
   const explain = (matrix: EnvironmentMatrix, service: ServiceDescriptor) =>
     explainMatrix(matrix, service, options.discovery, environments);
   const credentials = readerCredentials(httpAuth);
@@ -44,11 +79,9 @@ export function registerMatrixRoutes(
   });
 
   router.get('/services/:namespace/:kind/:name/matrix', async (req, res) => {
-    const service = await catalog.getService(
-      req.params,
-      await credentials(req),
+    res.json(
+      await readServiceMatrix(options, req.params, await credentials(req)),
     );
-    res.json(explain(await store.getMatrix(service.entityRef), service));
   });
 
   router.get(
@@ -81,10 +114,10 @@ export function registerMatrixRoutes(
   });
 
   router.get('/fleet', async (req, res) => {
-    const visible = await visibility.visibleServices(await credentials(req));
-    const page = await store.listFleet(
+    const page = await readFleetPage(
+      options,
       req.query,
-      visible === 'all' ? undefined : visible,
+      await credentials(req),
     );
     sendFleetPage(page, req, res as express.Response);
   });
