@@ -8,7 +8,7 @@ import {
   matrixCell,
   openEnvironmentsTab,
   screenshot,
-  screenshotsAtWidths,
+  checkPage,
   signInAs,
 } from './fixtures';
 
@@ -50,7 +50,7 @@ test.describe('the configuration matrix, as alice (team-checkout)', () => {
       'demo-secret-stripe-key',
     );
     await configuration.scrollIntoViewIfNeeded();
-    await screenshotsAtWidths(page, testInfo, 'payments-api-configuration');
+    await checkPage(page, testInfo, 'payments-api-configuration');
   });
 
   test('promoting payments-api to prod, which lacks a required variable, shows it in the dialog and is refused', async ({
@@ -69,11 +69,7 @@ test.describe('the configuration matrix, as alice (team-checkout)', () => {
     await expect(
       dialog.getByRole('list', { name: 'Configuration findings of prod' }),
     ).toContainText('ANALYTICS_ID is required in prod');
-    await screenshotsAtWidths(
-      page,
-      testInfo,
-      'promote-dialog-configuration-gate',
-    );
+    await checkPage(page, testInfo, 'promote-dialog-configuration-gate');
 
     await dialog.getByRole('button', { name: 'Request promotion' }).click();
 
@@ -109,6 +105,6 @@ test.describe('the configuration matrix, as alice (team-checkout)', () => {
     await expect(
       fleet.getByRole('link', { name: 'Inventory service', exact: true }),
     ).toHaveCount(0);
-    await screenshotsAtWidths(page, testInfo, 'fleet-configuration-findings');
+    await checkPage(page, testInfo, 'fleet-configuration-findings');
   });
 });

@@ -101,12 +101,13 @@ function MatrixTable(props: { matrix: SettingsMatrix }) {
               const runs = matrix.environments.find(
                 e => e.environment === cell.environment,
               )?.runs;
+              const broken = runs && breaksRule(cell, row.kind);
+              // On the tinted background of a broken cell, secondary text falls under 4.5:1 contrast.
+              const note = broken ? 'textPrimary' : 'textSecondary';
               return (
                 <TableCell
                   key={cell.environment}
-                  className={`${classes.cell} ${
-                    runs && breaksRule(cell, row.kind) ? classes.broken : ''
-                  }`}
+                  className={`${classes.cell} ${broken ? classes.broken : ''}`}
                   aria-label={`${row.name} in ${cell.environment}`}
                 >
                   {cell.locations.map(l => (
@@ -116,12 +117,12 @@ function MatrixTable(props: { matrix: SettingsMatrix }) {
                     />
                   ))}
                   {!cell.present && (
-                    <Typography variant="body2" color="textSecondary">
+                    <Typography variant="body2" color={note}>
                       absent
                     </Typography>
                   )}
                   {cell.expected && (
-                    <Typography variant="caption" color="textSecondary">
+                    <Typography variant="caption" color={note}>
                       {row.kind === 'flag'
                         ? `plan: ${cell.expected}`
                         : cell.expected}
