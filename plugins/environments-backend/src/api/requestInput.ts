@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { entityRefAt } from '../catalog/entityRefs';
 
 // What the spec (src/schema/openapi.yaml) cannot say about a request, checked after it: an environment
@@ -32,4 +32,21 @@ export function optionalEntityRefAt(
 /** Free text as recorded: trimmed, and absent when only white space. */
 export function recordedText(value: string | undefined): string | undefined {
   return value?.trim() || undefined;
+}
+
+/**
+ * The 404 of a path that names an environment not configured: such a path names no resource (the
+ * history and the configuration gate routes).
+ */
+export function assertEnvironmentInPath(
+  environment: string,
+  environments: Array<{ name: string }>,
+): void {
+  if (!environments.some(e => e.name === environment)) {
+    throw new NotFoundError(
+      `No environment named '${environment}'; the environments are ${environments
+        .map(e => e.name)
+        .join(', ')}`,
+    );
+  }
 }

@@ -1,10 +1,10 @@
+import { assertEnvironmentInPath } from '../api/requestInput';
 import { gzipSync } from 'node:zlib';
 import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
 import {
   EnvironmentDefinition,
   EnvironmentMatrix,
@@ -92,13 +92,7 @@ export function registerMatrixRoutes(
         await credentials(req),
       );
       const { environment } = req.params;
-      if (!environments.some(e => e.name === environment)) {
-        throw new NotFoundError(
-          `No environment named '${environment}'; the environments are ${environments
-            .map(e => e.name)
-            .join(', ')}`,
-        );
-      }
+      assertEnvironmentInPath(environment, environments);
       res.json({
         items: await store.getHistory(service.entityRef, environment),
       });

@@ -25,12 +25,12 @@ import {
 } from './PromotionStore';
 import {
   iso,
-  date,
   optional,
   defined,
   toPromotionRow,
   toPatchRow,
   fromPromotionRow,
+  rollbackPatchRow,
   toRollbackRow,
   fromRollbackRow,
   targetColumns,
@@ -264,16 +264,7 @@ export class DatabasePromotionStore implements PromotionStore {
       >
     >,
   ): Promise<void> {
-    await this.db('rollbacks')
-      .where({ id })
-      .update(
-        defined({
-          status: patch.status,
-          status_reason: patch.statusReason,
-          finished_at: date(patch.finishedAt),
-          intentional_drift: patch.intentionalDrift,
-        }),
-      );
+    await this.db('rollbacks').where({ id }).update(rollbackPatchRow(patch));
   }
 
   async getRollback(id: string): Promise<StoredRollback | undefined> {

@@ -135,6 +135,23 @@ export function fromPromotionRow(row: Row): StoredPromotion {
   };
 }
 
+/** The columns of how a rollback ends; fields left undefined stay as they are. */
+export function rollbackPatchRow(
+  patch: Partial<
+    Pick<
+      StoredRollback,
+      'status' | 'statusReason' | 'finishedAt' | 'intentionalDrift'
+    >
+  >,
+): Row {
+  return defined({
+    status: patch.status,
+    status_reason: patch.statusReason,
+    finished_at: date(patch.finishedAt),
+    intentional_drift: patch.intentionalDrift,
+  });
+}
+
 export function toRollbackRow(r: StoredRollback): Row {
   return {
     id: r.id,

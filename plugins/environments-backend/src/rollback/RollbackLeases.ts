@@ -3,9 +3,8 @@ import { FunctionLocation } from '@internal/backstage-plugin-environments-common
 import { StoredRollback } from '../promotion/PromotionStore';
 import { LeaseRows } from '../steps/leaseRows';
 import {
-  defined,
-  date,
   fromRollbackRow,
+  rollbackPatchRow,
   targetColumns,
   toRollbackRow,
 } from '../promotion/promotionRows';
@@ -94,14 +93,7 @@ export class RollbackLeases {
   ): Promise<boolean> {
     const changed = await this.db('rollbacks')
       .where({ id, status: 'running', lease_owner: owner })
-      .update(
-        defined({
-          status: patch.status,
-          status_reason: patch.statusReason,
-          finished_at: date(patch.finishedAt),
-          intentional_drift: patch.intentionalDrift,
-        }),
-      );
+      .update(rollbackPatchRow(patch));
     return changed === 1;
   }
 }

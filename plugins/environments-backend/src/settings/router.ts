@@ -1,3 +1,4 @@
+import { assertEnvironmentInPath } from '../api/requestInput';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { EnvironmentDefinition } from '@internal/backstage-plugin-environments-common';
@@ -54,14 +55,7 @@ export function registerSettingsRoutes(
     '/services/:namespace/:kind/:name/settings/gate/:environment',
     async (req, res) => {
       const { environment } = req.params;
-      if (!environments.some(e => e.name === environment)) {
-        // As the history route: a path naming no environment names no resource.
-        throw new NotFoundError(
-          `No environment named '${environment}'; the environments are ${environments
-            .map(e => e.name)
-            .join(', ')}`,
-        );
-      }
+      assertEnvironmentInPath(environment, environments);
       const facts = await factsOf(req.params, await credentials(req));
       res.json(await settings.gate(facts, environment));
     },

@@ -6,7 +6,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
-import { FleetFilters, FleetSort } from './fleetFilters';
+import { FleetFilters, FleetSort, FleetState } from './fleetFilters';
 import { displayRef } from './refs';
 
 const useStyles = makeStyles(theme => ({
@@ -57,8 +57,14 @@ function RefSelect(props: {
   );
 }
 
+/** The compliance states filtered by a checkbox here rather than by a summary tile. */
+const CHECKBOX_STATES: Array<{ state: FleetState; label: string }> = [
+  { state: 'hasDrift', label: 'Has drift' },
+  { state: 'configurationFindings', label: 'Configuration findings' },
+];
+
 /**
- * Search, owner, system, drift and sort of the fleet view; the summary tiles above it hold the other
+ * Search, owner, system, drift, configuration findings and sort of the fleet view; the summary tiles above it hold the other
  * states.
  */
 export function FleetFiltersBar(props: {
@@ -96,28 +102,22 @@ export function FleetFiltersBar(props: {
         options={systems}
         onChange={system => onChange({ ...filters, system })}
       />
-      <FormControlLabel
-        disabled={!complianceAvailable}
-        control={
-          <Checkbox
-            color="primary"
-            checked={filters.hasDrift}
-            onChange={e => onChange({ ...filters, hasDrift: e.target.checked })}
-          />
-        }
-        label="Has drift"
-      />
-      <FormControlLabel
-        disabled={!complianceAvailable}
-        control={
-          <Checkbox
-            color="primary"
-            checked={filters.configurationFindings}
-            onChange={e => onChange({ ...filters, configurationFindings: e.target.checked })}
-          />
-        }
-        label="Configuration findings"
-      />
+      {CHECKBOX_STATES.map(({ state, label }) => (
+        <FormControlLabel
+          key={state}
+          disabled={!complianceAvailable}
+          control={
+            <Checkbox
+              color="primary"
+              checked={filters[state]}
+              onChange={e =>
+                onChange({ ...filters, [state]: e.target.checked })
+              }
+            />
+          }
+          label={label}
+        />
+      ))}
       <FormControl variant="outlined" size="small" className={classes.select}>
         <InputLabel id="environments-fleet-sort-label">Sort by</InputLabel>
         <Select
